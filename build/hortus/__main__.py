@@ -1,0 +1,5 @@
+"""`python -m hortus` runs the command line."""
+
+from hortus.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""The pipeline, in order: vault, parse, link, execute, typeset, render, emit."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from hortus.assets import emit_assets
+from hortus.config import Settings
+from hortus.diagnostics import BuildError, Diagnostics
+from hortus.emit import SiteWriter
+from hortus.execute import execute_notes
+from hortus.link import link_notes
+from hortus.parse import make_parser, parse_note
+from hortus.render import Theme, headings, install_render_rules, render_body
+from hortus.typeset import math_macros, typeset_math
+from hortus.vault import load_vault
+
+
+@dataclass
+class BuildResult:
+    notes: int
+    pages: int
+    seconds: float
+    diagnostics: Diagnostics
+    built: bool
+
+    def summary(self) -> str:
+        warnings = len(self.diagnostics.warnings)
+        errors = len(self.diagnostics.errors)
+        state = "built" if self.built else "not built"
+        return (
+            f"hortus: {self.notes} notes, {self.pages} pages, "
+            f"{warnings} warnings, {errors} errors in {self.seconds:.2f} s ({state})"
+        )
+
+
+def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bool) -> BuildResult:
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
+    _check_folders(settings, notes_dir, out_dir)
+
+    vault = load_vault(notes_dir, settings, diagnostics)
+    md = make_parser()
+    install_render_rules(md)
+    parsed = [parse_note(md, note) for note in vault.published]
+    link_notes(vault, parsed, diagnostics)
+    execute_notes(parsed, diagnostics)
+    math = typeset_math(parsed, math_macros(vault, settings), diagnostics)
+
+    theme = Theme(settings.theme_dir, settings)
+    writer = SiteWriter(out_dir)
+    pages = 0
+    try:
+        assets = emit_assets(writer, settings.theme_dir)
+        for p in parsed:
+            body = Markup(render_body(md, p, math))
+            for url in (p.note.url, *p.note.extra_urls):
+                html = theme.render(
+                    "note.html",
+                    page={
+                        "url": url,
+                        "canonical": settings.base_url + p.note.url,
+                        "title": p.note.title,
+                        "description": _description(body),
+                        "tags": p.note.tags,
+                        "headings": headings(p),
+                        "content": body,
+                    },
+                    assets=assets,
+                )
+                writer.write_page(url, html)
+                pages += 1
+        if vault.home is None:
+            notes = sorted(vault.published, key=lambda n: n.title.lower())
+            writer.write_page("/", theme.render("index.html", page={"url": "/", "title": settings.title}, notes=notes, assets=assets))
+            pages += 1
+        writer.write(
+            "404.html",
+            theme.render("404.html", page={"url": "/404.html", "title": "404"}, assets=assets),
+        )
+        if strict:
+            for warning in diagnostics.warnings:
+                diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
+        built = not diagnostics.errors
+        if built:
+            writer.commit()
+        else:
+            writer.abort()
+    except BaseException:
+        writer.abort()
+        raise
+    return BuildResult(
+        notes=len(parsed),
+        pages=pages,
+        seconds=time.perf_counter() - started,
+        diagnostics=diagnostics,
+        built=built,
+    )
+
+
+def _check_folders(settings: Settings, notes_dir: Path, out_dir: Path) -> None:
+    if not notes_dir.is_dir():
+        raise BuildError(f"notes folder not found: {notes_dir}")
+    notes, out = notes_dir.resolve(), out_dir.resolve()
+    # The output folder is replaced whole: it must not be, or hold, the vault or the project.
+    if out in (notes, settings.root.resolve()) or notes.is_relative_to(out):
+        raise BuildError(f"output folder {out_dir} would replace the notes; choose another --out")
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _description(body: str, limit: int = 160) -> str:
+    """The opening words of the note's first paragraph, for search engines and link cards."""
+    match = re.search(r"<p>(.*?)</p>", body, re.S)
+    if not match:
+        return ""
+    text = " ".join(_TAGS.sub("", match.group(1)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,74 @@
+"""Site settings from `[tool.hortus]` in pyproject.toml, with defaults so an empty table works."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hortus.diagnostics import BuildError
+
+PUBLISH_MODES = ("opt-in", "all")
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path  # the project folder: where pyproject.toml is, else the working directory
+    title: str = "hortus"
+    base_url: str = ""
+    language: str = "zh-CN"
+    publish: str = "opt-in"
+    theme: Path = Path("theme")
+    strict: bool = False
+    timeout: float = 120.0
+    math_macros: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.theme if self.theme.is_absolute() else self.root / self.theme
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` whose pyproject.toml has a [tool.hortus] table."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "hortus" in _read_toml(candidate).get("tool", {}):
+            return folder
+    return start
+
+
+def load_settings(root: Path) -> Settings:
+    path = root / "pyproject.toml"
+    table = _read_toml(path).get("tool", {}).get("hortus", {}) if path.is_file() else {}
+    known = {
+        "title": str,
+        "base-url": str,
+        "language": str,
+        "publish": str,
+        "theme": str,
+        "strict": bool,
+        "timeout": (int, float),
+        "math-macros": dict,
+    }
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise BuildError(f"{path}: [tool.hortus] has an unknown setting {key!r}")
+        if not isinstance(value, known[key]):  # type: ignore[arg-type]
+            raise BuildError(f"{path}: [tool.hortus] {key} has the wrong type: {value!r}")
+        values[key.replace("-", "_")] = value
+    if values.get("publish", "opt-in") not in PUBLISH_MODES:
+        raise BuildError(f"{path}: [tool.hortus] publish must be one of {', '.join(PUBLISH_MODES)}")
+    if "theme" in values:
+        values["theme"] = Path(str(values["theme"]))
+    if "base_url" in values:
+        values["base_url"] = str(values["base_url"]).rstrip("/")
+    return Settings(root=root, **values)  # type: ignore[arg-type]
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise BuildError(f"{path}: invalid TOML: {exc}") from exc

@@ -1,0 +1,52 @@
+"""Problems found while building, reported as `path/note.md:LINE: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(Enum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str  # vault-relative POSIX path of the note or file
+    line: int | None  # 1-based line in the source file, when there is one
+    kind: str  # short machine-readable category, e.g. "math", "frontmatter"
+    message: str
+    severity: Severity = field(default=Severity.WARNING, compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity.value}: {self.message}"
+
+
+class Diagnostics:
+    """Collects problems from every stage; the CLI decides what they mean for the exit code."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def warn(self, path: str, line: int | None, kind: str, message: str) -> None:
+        self.items.append(Diagnostic(path, line, kind, message, Severity.WARNING))
+
+    def error(self, path: str, line: int | None, kind: str, message: str) -> None:
+        self.items.append(Diagnostic(path, line, kind, message, Severity.ERROR))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return sorted(d for d in self.items if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return sorted(d for d in self.items if d.severity is Severity.WARNING)
+
+
+class BuildError(Exception):
+    """A build that cannot produce a site; the message is already user-facing."""

@@ -1,0 +1,73 @@
+"""Stage 2: Markdown to tokens with markdown-it-py, one plugin per Obsidian syntax."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from hortus.highlight import highlight_code
+from hortus.slugs import heading_slug
+from hortus.syntax.cjk import cjk_plugin
+from hortus.syntax.math import math_plugin
+from hortus.vault import Note
+
+
+@dataclass(frozen=True)
+class MathRef:
+    tex: str
+    display: bool
+    line: int  # 1-based line in the note's file
+
+
+@dataclass
+class ParsedNote:
+    note: Note
+    tokens: list[Token]
+    env: dict[str, Any]
+    math: list[MathRef] = field(default_factory=list)
+
+
+def make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(footnote_plugin)
+    md.use(tasklists_plugin)
+    md.use(cjk_plugin)
+    md.use(math_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
+    return md
+
+
+def parse_note(md: MarkdownIt, note: Note) -> ParsedNote:
+    env: dict[str, Any] = {"note": note}
+    tokens = md.parse(note.source, env)
+    return ParsedNote(note=note, tokens=tokens, env=env, math=list(_math_refs(tokens)))
+
+
+def token_line(token: Token, parent: Token | None = None) -> int:
+    """1-based source line of a token; inline children borrow their block's line."""
+    if "line" in token.meta:
+        return int(token.meta["line"]) + 1
+    for owner in (token, parent):
+        if owner is not None and owner.map:
+            return owner.map[0] + 1
+    return 1
+
+
+def _math_refs(tokens: list[Token]):
+    for token in tokens:
+        if token.type == "math_block":
+            yield MathRef(token.content, True, token_line(token))
+        elif token.type == "math_inline":
+            yield MathRef(token.content, False, token_line(token))
+        for child in token.children or ():
+            if child.type in ("math_inline", "math_block", "math_inline_double"):
+                yield MathRef(child.content, child.type != "math_inline", token_line(child, token))

@@ -1,0 +1,41 @@
+"""Math for every published note, typeset in one KaTeX batch; rejected formulas reported by line."""
+
+from __future__ import annotations
+
+from hortus.config import Settings
+from hortus.diagnostics import Diagnostics
+from hortus.katex import KatexRenderer, MathResult, load_preamble
+from hortus.parse import ParsedNote
+from hortus.vault import Vault
+
+PREAMBLE = "preamble.sty"
+
+
+def math_macros(vault: Vault, settings: Settings) -> dict[str, str]:
+    """The vault's preamble.sty (read by Obsidian's Extended MathJax), then the site settings."""
+    macros: dict[str, str] = {}
+    preamble = vault.root / PREAMBLE
+    if preamble.is_file():
+        macros.update(load_preamble(preamble))
+    macros.update(settings.math_macros)
+    return macros
+
+
+def typeset_math(
+    parsed: list[ParsedNote], macros: dict[str, str], diagnostics: Diagnostics
+) -> dict[tuple[str, bool], MathResult]:
+    items = sorted({(ref.tex, ref.display) for p in parsed for ref in p.math})
+    if not items:
+        return {}
+    with KatexRenderer(macros=macros) as katex:
+        results = dict(zip(items, katex.render_many(items), strict=True))
+    for p in parsed:
+        for ref in p.math:
+            result = results[(ref.tex, ref.display)]
+            if result.error is not None:
+                formula = ref.tex.strip().replace("\n", " ")
+                diagnostics.warn(
+                    str(p.note.path), ref.line, "math",
+                    f"KaTeX cannot typeset ${formula}$: {result.error}",
+                )
+    return results

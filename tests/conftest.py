@@ -1,0 +1,99 @@
+"""Shared helpers: build a vault through the real command line and read what it wrote."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    out: Path
+
+    def page(self, url: str) -> str:
+        rel = url.strip("/")
+        path = self.out / rel / "index.html" if rel else self.out / "index.html"
+        return path.read_text(encoding="utf-8")
+
+
+def run_hortus(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "hortus", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def build_vault(tmp_path: Path):
+    """Write `files` into a fresh vault, build it with the CLI, return the result."""
+
+    def build(files: dict[str, str | bytes], *extra: str, settings: str = "") -> Run:
+        project = tmp_path / "site"
+        notes = project / "notes"
+        notes.mkdir(parents=True, exist_ok=True)
+        (project / "pyproject.toml").write_text(f"[tool.hortus]\n{settings}\n", encoding="utf-8")
+        for name, content in files.items():
+            path = notes / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        proc = run_hortus("build", *extra, cwd=project)
+        return Run(proc.returncode, proc.stdout, proc.stderr, project / "public")
+
+    return build
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees: no tags, no scripts, and not KaTeX's hidden MathML copy."""
+
+    HIDDEN = ("script", "style", "annotation", "head")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden_depth = 0
+        self.stack: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        hides = tag in self.HIDDEN or "katex-mathml" in classes
+        if tag in ("br", "img", "meta", "link", "input", "hr"):
+            return
+        self.stack.append((tag, hides))
+        self.hidden_depth += hides
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            name, hides = self.stack.pop()
+            self.hidden_depth -= hides
+            if name == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden_depth:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = VisibleText()
+    parser.feed(html)
+    return "".join(parser.parts)
