@@ -15,8 +15,8 @@ from hortus.diagnostics import BuildError, Diagnostics
 from hortus.emit import SiteWriter
 from hortus.execute import execute_notes
 from hortus.link import link_notes
-from hortus.parse import make_parser, parse_note
-from hortus.render import Theme, headings, install_render_rules, render_body
+from hortus.parse import headings, make_parser, parse_note
+from hortus.render import Theme, install_render_rules, render_body
 from hortus.typeset import math_macros, typeset_math
 from hortus.vault import load_vault
 
@@ -60,6 +60,8 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
         for p in parsed:
             body = Markup(render_body(md, p, math))
             for url in (p.note.url, *p.note.extra_urls):
+                if writer.has_page(url):
+                    continue  # a URL clash, already reported by the vault stage
                 html = theme.render(
                     "note.html",
                     page={

@@ -25,7 +25,18 @@ class Settings:
 
     @property
     def theme_dir(self) -> Path:
-        return self.theme if self.theme.is_absolute() else self.root / self.theme
+        """The project's theme folder; a project without one gets the default theme."""
+        theme = self.theme if self.theme.is_absolute() else self.root / self.theme
+        if theme.is_dir() or self.theme != Path("theme"):
+            return theme
+        return default_theme_dir()
+
+
+def default_theme_dir() -> Path:
+    """Installed, the theme ships inside the package; from a checkout it is the repo's theme/."""
+    package = Path(__file__).resolve().parent
+    bundled = package / "_theme"
+    return bundled if bundled.is_dir() else package.parents[1] / "theme"
 
 
 def find_root(start: Path) -> Path:

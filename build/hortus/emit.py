@@ -53,6 +53,9 @@ class SiteWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
+    def has_page(self, url: str) -> bool:
+        return url_to_file(url) in self.written
+
     def write_page(self, url: str, html: str) -> None:
         self.write(url_to_file(url), html)
 

@@ -1,15 +1,264 @@
-"""Stage 3: resolve links against the vault index (wikilinks, embeds, backlinks, tags).
+"""Stage 3: resolve every link and embed against the vault the way Obsidian does.
 
-Notes are published without cross-note links for now; this stage is where resolution goes,
-between parse and execute, so later stages see resolved targets only."""
+Resolution looks at every note, published or not, so that a link to a private note is known
+to be private; what is private is then rendered as plain text and never followed."""
 
 from __future__ import annotations
 
+import posixpath
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from markdown_it.token import Token
+
 from hortus.diagnostics import Diagnostics
-from hortus.parse import ParsedNote
-from hortus.vault import Vault
+from hortus.parse import ParsedNote, headings, token_line
+from hortus.slugs import slugify
+from hortus.vault import NOTE_SUFFIXES, Note, Vault
 
 
-def link_notes(vault: Vault, parsed: list[ParsedNote], diagnostics: Diagnostics) -> None:
-    """Resolve every outgoing link of the published notes in place."""
-    del vault, parsed, diagnostics
+@dataclass(frozen=True)
+class Resolution:
+    """Where a link goes. `url` is a site URL (with `#anchor`), or None when it must not link."""
+
+    status: str  # "ok", "missing", "private", "outside"
+    note: Note | None = None
+    file: PurePosixPath | None = None
+    url: str | None = None
+    heading_id: str | None = None
+    block_id: str | None = None
+
+
+@dataclass
+class LinkGraph:
+    backlinks: dict[PurePosixPath, list[Note]] = field(default_factory=dict)
+    attachments: dict[PurePosixPath, str] = field(default_factory=dict)  # vault path -> site URL
+    tags: dict[str, list[Note]] = field(default_factory=dict)
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def heading_key(text: str) -> str:
+    """Obsidian matches headings loosely: case, spacing and the characters a link cannot hold
+    (`# | ^ : % [ ]` and backslash) do not count."""
+    text = re.sub(r"[#|^:%\[\]\\*`_=~]", " ", unicodedata.normalize("NFC", text))
+    return " ".join(text.casefold().split())
+
+
+def attachment_url(path: PurePosixPath) -> str:
+    parts = [slugify(p) for p in path.parent.parts] if path.parent.parts else []
+    name = slugify(path.stem) + path.suffix.lower()
+    return "/" + "/".join([*parts, name])
+
+
+class VaultIndex:
+    """Look-ups by path, by file name and by alias, all case-insensitive as in Obsidian."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.note_by_path: dict[str, Note] = {}
+        self.notes_by_name: dict[str, list[Note]] = defaultdict(list)
+        self.notes_by_alias: dict[str, list[Note]] = defaultdict(list)
+        self.file_by_path: dict[str, PurePosixPath] = {}
+        self.files_by_name: dict[str, list[PurePosixPath]] = defaultdict(list)
+        for note in vault.notes:
+            self.note_by_path[_key(str(note.path.with_suffix("")))] = note
+            self.notes_by_name[_key(note.path.stem)].append(note)
+            for alias in note.aliases:
+                self.notes_by_alias[_key(alias)].append(note)
+        for path in vault.attachments:
+            self.file_by_path[_key(str(path))] = path
+            self.files_by_name[_key(path.name)].append(path)
+
+    def find(
+        self, target: str, source: PurePosixPath
+    ) -> tuple[Note | PurePosixPath | None, int, bool]:
+        """(the note or file, how many candidates matched, whether the path left the vault)."""
+        target = unicodedata.normalize("NFC", target.strip().replace("\\", "/"))
+        if not target:
+            return None, 0, False
+        is_note = PurePosixPath(target).suffix.lower() in (*NOTE_SUFFIXES, "")
+        bare = str(PurePosixPath(target).with_suffix("")) if is_note and "." in target else target
+        relative = posixpath.normpath(posixpath.join(str(source.parent), bare.lstrip("/")))
+        if target.startswith("/"):
+            relative = posixpath.normpath(bare.lstrip("/"))
+        if relative.startswith("../") or relative == "..":
+            return None, 0, True
+        # An explicit path (relative to the note, or from the vault root) wins over a name match.
+        for candidate in (relative, posixpath.normpath(bare.lstrip("./"))):
+            if is_note and _key(candidate) in self.note_by_path:
+                return self.note_by_path[_key(candidate)], 1, False
+            if _key(candidate) in self.file_by_path:
+                return self.file_by_path[_key(candidate)], 1, False
+        name = PurePosixPath(bare).name
+        folder_suffix = _key("/" + bare) if "/" in bare else ""
+        pool: list[Note] | list[PurePosixPath]
+        if is_note:
+            pool = [
+                n for n in self.notes_by_name.get(_key(name), [])
+                if not folder_suffix or _key("/" + str(n.path.with_suffix(""))).endswith(folder_suffix)
+            ]
+            if not pool and "/" not in bare:
+                pool = self.notes_by_alias.get(_key(bare), [])
+            if not pool:
+                # `[[report.final]]` names a note whose stem holds a dot.
+                pool = self.notes_by_name.get(_key(target), [])
+        else:
+            pool = [
+                f for f in self.files_by_name.get(_key(name), [])
+                if not folder_suffix or _key("/" + str(f)).endswith(folder_suffix)
+            ]
+        if not pool:
+            return None, 0, False
+        return _closest(pool, source), len(pool), False
+
+
+def _closest(pool: list, source: PurePosixPath):
+    """Obsidian prefers the file beside the linking note, then the shortest path."""
+
+    def path_of(item: Note | PurePosixPath) -> PurePosixPath:
+        return item.path if isinstance(item, Note) else item
+
+    return min(
+        pool,
+        key=lambda item: (
+            path_of(item).parent != source.parent,
+            len(path_of(item).parts),
+            str(path_of(item)),
+        ),
+    )
+
+
+def iter_link_tokens(tokens: list[Token]) -> Iterator[tuple[Token, Token | None]]:
+    for token in tokens:
+        yield token, None
+        for child in token.children or ():
+            yield child, token
+
+
+class Linker:
+    def __init__(self, vault: Vault, parsed: list[ParsedNote], diagnostics: Diagnostics) -> None:
+        self.index = VaultIndex(vault)
+        self.parsed = {p.note.path: p for p in parsed}
+        self.diagnostics = diagnostics
+        self.graph = LinkGraph()
+        self._heading_ids: dict[PurePosixPath, dict[str, str]] = {}
+
+    def heading_ids(self, note: Note) -> dict[str, str]:
+        if note.path not in self._heading_ids:
+            parsed = self.parsed.get(note.path)
+            found: dict[str, str] = {}
+            for heading in headings(parsed) if parsed else []:
+                found.setdefault(heading_key(heading.text), heading.id)
+            self._heading_ids[note.path] = found
+        return self._heading_ids[note.path]
+
+    def block_ids(self, note: Note) -> set[str]:
+        parsed = self.parsed.get(note.path)
+        return {str(b[0]) for b in parsed.env.get("block_ids", [])} if parsed else set()
+
+    def resolve(
+        self, source: ParsedNote, target: str, heading: str | None, block: str | None, line: int
+    ) -> Resolution:
+        where = str(source.note.path)
+        if not target:
+            found: Note | PurePosixPath | None = source.note
+            count, outside = 1, False
+        else:
+            found, count, outside = self.index.find(target, source.note.path)
+        if outside:
+            self.diagnostics.warn(where, line, "outside", f"link to {target!r} leaves the vault")
+            return Resolution("outside")
+        if found is None:
+            self.diagnostics.warn(where, line, "broken-link", f"no note or file named {target!r}")
+            return Resolution("missing")
+        if count > 1:
+            chosen = found.path if isinstance(found, Note) else found
+            self.diagnostics.warn(
+                where, line, "ambiguous",
+                f"{target!r} matches {count} files; linking to {chosen}",
+            )
+        if isinstance(found, PurePosixPath):
+            url = attachment_url(found)
+            self.graph.attachments[found] = url
+            return Resolution("ok", file=found, url=url)
+        if not found.published:
+            self.diagnostics.warn(
+                where, line, "private-link", "link to an unpublished note shown as plain text"
+            )
+            return Resolution("private")
+        anchor, heading_id, block_id = "", None, None
+        if heading:
+            heading_id = self.heading_ids(found).get(heading_key(heading))
+            if heading_id is None:
+                self.diagnostics.warn(
+                    where, line, "broken-heading", f"{found.path} has no heading {heading!r}"
+                )
+            else:
+                anchor = "#" + quote(heading_id)
+        if block:
+            if block in self.block_ids(found):
+                block_id, anchor = block, "#^" + quote(block)
+            else:
+                self.diagnostics.warn(
+                    where, line, "broken-block", f"{found.path} has no block ^{block}"
+                )
+        if found is not source.note:
+            self.graph.backlinks.setdefault(found.path, [])
+            if source.note not in self.graph.backlinks[found.path]:
+                self.graph.backlinks[found.path].append(source.note)
+        return Resolution("ok", note=found, url=found.url + anchor, heading_id=heading_id, block_id=block_id)
+
+    def link(self, parsed: ParsedNote) -> None:
+        tokens = parsed.tokens
+        for token, parent in iter_link_tokens(tokens):
+            meta = token.meta
+            if token.type in ("wikilink", "embed"):
+                meta["resolved"] = self.resolve(
+                    parsed, meta.get("target", ""), meta.get("heading"), meta.get("block"),
+                    token_line(token, parent),
+                )
+            elif token.type == "link_open" and "internal" in meta:
+                info = meta["internal"]
+                meta["resolved"] = self.resolve(
+                    parsed, info.get("target", ""), info.get("heading"), info.get("block"),
+                    int(info.get("line", 0)) + 1 if "line" in info else token_line(token, parent),
+                )
+            elif token.type == "image" and meta.get("local"):
+                meta["resolved"] = self.resolve(
+                    parsed, meta.get("path", ""), None, None, token_line(token, parent)
+                )
+            elif token.type == "tag":
+                self.graph.tags.setdefault(meta["tag"], [])
+        self._tags(parsed)
+
+    def _tags(self, parsed: ParsedNote) -> None:
+        tags = set(parsed.note.tags)
+        for token, _ in iter_link_tokens(parsed.tokens):
+            if token.type == "tag":
+                tags.add(token.meta["tag"])
+        parsed.env["tags"] = sorted(tags, key=str.casefold)
+        for tag in tags:
+            # A nested tag `a/b` also lists the note under `a`, as Obsidian's tag pane does.
+            parts = tag.split("/")
+            for depth in range(1, len(parts) + 1):
+                notes = self.graph.tags.setdefault("/".join(parts[:depth]), [])
+                if parsed.note not in notes:
+                    notes.append(parsed.note)
+
+
+def link_notes(vault: Vault, parsed: list[ParsedNote], diagnostics: Diagnostics) -> LinkGraph:
+    linker = Linker(vault, parsed, diagnostics)
+    for p in parsed:
+        linker.link(p)
+    for notes in (*linker.graph.backlinks.values(), *linker.graph.tags.values()):
+        notes.sort(key=lambda n: (n.title.casefold(), str(n.path)))
+    linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
+    return linker.graph

@@ -34,6 +34,25 @@ class ParsedNote:
     math: list[MathRef] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+def headings(parsed: ParsedNote) -> list[Heading]:
+    found: list[Heading] = []
+    tokens = parsed.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and i + 1 < len(tokens):
+            text = "".join(
+                c.content for c in tokens[i + 1].children or () if c.type in ("text", "code_inline")
+            )
+            found.append(Heading(int(token.tag[1]), str(token.attrGet("id") or ""), text))
+    return found
+
+
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])

@@ -64,25 +64,6 @@ def render_body(md: MarkdownIt, parsed: ParsedNote, math: Mapping[tuple[str, boo
     return md.renderer.render(parsed.tokens, md.options, env)
 
 
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    id: str
-    text: str
-
-
-def headings(parsed: ParsedNote) -> list[Heading]:
-    found: list[Heading] = []
-    tokens = parsed.tokens
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and i + 1 < len(tokens):
-            text = "".join(
-                c.content for c in tokens[i + 1].children or () if c.type in ("text", "code_inline")
-            )
-            found.append(Heading(int(token.tag[1]), str(token.attrGet("id") or ""), text))
-    return found
-
-
 class Theme:
     """The Jinja2 templates of theme/templates; everything a note supplies is autoescaped."""
 
@@ -100,7 +81,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["rel"] = relative_url
+        self.env.filters["rel"] = lambda target, page_url: relative_url(page_url, target)
         self.settings = settings
 
     def render(self, template: str, **context: Any) -> str:
