@@ -1,0 +1,1 @@
+"""Parser plugins for the Obsidian syntax that markdown-it-py lacks."""
