@@ -27,7 +27,9 @@ class Run:
         return path.read_text(encoding="utf-8")
 
 
-def run_hortus(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_hortus(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "hortus", *args],

@@ -58,7 +58,11 @@ def test_failed_build_leaves_previous_site_untouched(build_vault) -> None:
 
 def test_same_input_builds_the_same_bytes(build_vault, tmp_path: Path) -> None:
     first = build_vault({"a.md": GOOD, "b/c.md": GOOD})
-    snapshot = {p.relative_to(first.out): p.read_bytes() for p in first.out.rglob("*") if p.is_file()}
+    snapshot = {
+        p.relative_to(first.out): p.read_bytes() for p in first.out.rglob("*") if p.is_file()
+    }
     second = build_vault({"a.md": GOOD, "b/c.md": GOOD})
-    again = {p.relative_to(second.out): p.read_bytes() for p in second.out.rglob("*") if p.is_file()}
+    again = {
+        p.relative_to(second.out): p.read_bytes() for p in second.out.rglob("*") if p.is_file()
+    }
     assert snapshot == again

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -38,9 +37,10 @@ def test_every_formula_is_typeset(site: Run, url: str) -> None:
     expected = formulas_in_source()
     assert expected > 30  # the note is formula-heavy; a miscount here would hide a failure
     assert html.count('<span class="katex">') == expected
-    assert html.count('<span class="katex-display">') == len(
-        re.findall(r"\$\$", SEED.read_text(encoding="utf-8"))
-    ) // 2
+    assert (
+        html.count('<span class="katex-display">')
+        == len(re.findall(r"\$\$", SEED.read_text(encoding="utf-8"))) // 2
+    )
     assert "math-error" not in html
     text = visible_text(html)
     assert "$$" not in text
@@ -65,7 +65,7 @@ def test_headings_have_ids_that_keep_chinese(site: Run) -> None:
 
 def test_bold_next_to_chinese_punctuation_is_bold(site: Run) -> None:
     html = site.page("/notion/")
-    assert "<strong>均方误差 (Mean Squared Error, MSE)</strong>还是" in html
+    assert "<strong>均方误差 (Mean Squared Error, MSE)</strong> 还是" in html
     assert "<strong>负对数似然 (Negative Log-Likelihood, NLL)</strong>" in html
     assert "<strong>预测值与真实值之间的几何距离（的平方）</strong>。" in html
     assert "**" not in visible_text(html)

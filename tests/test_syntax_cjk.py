@@ -1,7 +1,5 @@
 """CJK-friendly emphasis: fixture cases, and the scanDelims contract."""
 
-# Full-width punctuation in strings is the point of these tests.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

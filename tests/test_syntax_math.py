@@ -1,7 +1,5 @@
 """Obsidian dollar math: fixture cases, token contract, lines, and the seed note."""
 
-# Full-width punctuation in strings is the point of these tests.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

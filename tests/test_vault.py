@@ -53,7 +53,10 @@ def test_urls_keep_chinese_and_lowercase_ascii(build_vault) -> None:
 def test_garden_entry_is_home_and_keeps_permalink(build_vault) -> None:
     run = build_vault(
         {
-            "Home.md": '---\n{"dg-publish":true,"permalink":"/start/","tags":["gardenEntry"]}\n---\nwelcome\n',
+            "Home.md": (
+                '---\n{"dg-publish":true,"permalink":"/start/","tags":["gardenEntry"]}\n'
+                "---\nwelcome\n"
+            ),
             "Other.md": PUBLISHED + "other\n",
         }
     )
@@ -109,7 +112,9 @@ def test_two_notes_with_one_url_fail_naming_both(build_vault) -> None:
 
 
 def test_crlf_bom_and_flow_yaml_frontmatter(build_vault) -> None:
-    source = '\ufeff---\r\n{"dg-publish": true, "title": "Windows note"}\r\n---\r\n# Head\r\nbody\r\n'
+    source = (
+        '\ufeff---\r\n{"dg-publish": true, "title": "Windows note"}\r\n---\r\n# Head\r\nbody\r\n'
+    )
     run = build_vault({"w.md": source.encode("utf-8")})
     assert run.code == 0, run.stderr
     html = run.page("/w/")

@@ -1,4 +1,4 @@
-"""Theme assets, code colours and KaTeX's stylesheet and fonts, written with content-hashed names."""
+"""Theme assets, code colours and KaTeX's stylesheet and fonts, with content-hashed names."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ _CSS_URL = re.compile(r"url\((['\"]?)(fonts/[^)'\"]+)\1\)")
 
 def emit_assets(writer: SiteWriter, theme_dir: Path) -> dict[str, str]:
     """Write every asset once; returns logical name -> site URL for the templates."""
-    urls: dict[str, str] = {"katex.css": _emit_katex(writer), "code.css": writer.write_asset("code.css", pygments_css())}
+    urls: dict[str, str] = {
+        "katex.css": _emit_katex(writer),
+        "code.css": writer.write_asset("code.css", pygments_css()),
+    }
     static = theme_dir / "static"
     if static.is_dir():
         for path in sorted(p for p in static.rglob("*") if p.is_file()):

@@ -14,10 +14,11 @@ from hortus.config import Settings
 from hortus.diagnostics import BuildError, Diagnostics
 from hortus.emit import SiteWriter
 from hortus.execute import execute_notes
-from hortus.link import link_notes
+from hortus.link import LinkGraph, link_notes
 from hortus.parse import headings, make_parser, parse_note
-from hortus.render import Theme, install_render_rules, render_body
+from hortus.render import BodyRenderer, Theme, install_render_rules
 from hortus.typeset import math_macros, typeset_math
+from hortus.urls import tag_url
 from hortus.vault import load_vault
 
 
@@ -48,43 +49,45 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
     md = make_parser()
     install_render_rules(md)
     parsed = [parse_note(md, note) for note in vault.published]
-    link_notes(vault, parsed, diagnostics)
+    graph = link_notes(vault, parsed, diagnostics)
     execute_notes(parsed, diagnostics)
     math = typeset_math(parsed, math_macros(vault, settings), diagnostics)
 
     theme = Theme(settings.theme_dir, settings)
+    body = BodyRenderer(md, parsed, math)
     writer = SiteWriter(out_dir)
-    pages = 0
     try:
         assets = emit_assets(writer, settings.theme_dir)
         for p in parsed:
-            body = Markup(render_body(md, p, math))
             for url in (p.note.url, *p.note.extra_urls):
                 if writer.has_page(url):
                     continue  # a URL clash, already reported by the vault stage
-                html = theme.render(
-                    "note.html",
-                    page={
-                        "url": url,
-                        "canonical": settings.base_url + p.note.url,
-                        "title": p.note.title,
-                        "description": _description(body),
-                        "tags": p.note.tags,
-                        "headings": headings(p),
-                        "content": body,
-                    },
-                    assets=assets,
-                )
-                writer.write_page(url, html)
-                pages += 1
+                content = Markup(body.render(p, url))
+                page = {
+                    "url": url,
+                    "canonical": settings.base_url + p.note.url,
+                    "title": p.note.title,
+                    "description": _description(content),
+                    "tags": [(tag, tag_url(tag)) for tag in p.env.get("tags", [])],
+                    "headings": headings(p),
+                    "backlinks": graph.backlinks.get(p.note.path, []),
+                    "cssclasses": _cssclasses(p.note.frontmatter),
+                    "content": content,
+                }
+                writer.write_page(url, theme.render("note.html", page=page, assets=assets))
         if vault.home is None:
-            notes = sorted(vault.published, key=lambda n: n.title.lower())
-            writer.write_page("/", theme.render("index.html", page={"url": "/", "title": settings.title}, notes=notes, assets=assets))
-            pages += 1
+            notes = sorted(vault.published, key=lambda n: n.title.casefold())
+            page = {"url": "/", "title": settings.title}
+            writer.write_page(
+                "/", theme.render("index.html", page=page, notes=notes, assets=assets)
+            )
+        _emit_tags(writer, theme, graph, assets)
         writer.write(
             "404.html",
             theme.render("404.html", page={"url": "/404.html", "title": "404"}, assets=assets),
         )
+        for source, url in sorted(graph.attachments.items()):
+            writer.write(url.lstrip("/"), (vault.root / source).read_bytes())
         if strict:
             for warning in diagnostics.warnings:
                 diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
@@ -98,7 +101,7 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
         raise
     return BuildResult(
         notes=len(parsed),
-        pages=pages,
+        pages=len([p for p in writer.written if p.name == "index.html"]),
         seconds=time.perf_counter() - started,
         diagnostics=diagnostics,
         built=built,
@@ -124,3 +127,24 @@ def _description(body: str, limit: int = 160) -> str:
         return ""
     text = " ".join(_TAGS.sub("", match.group(1)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _emit_tags(writer: SiteWriter, theme: Theme, graph: LinkGraph, assets: dict[str, str]) -> None:
+    """`/tags/` lists every tag; `/tags/a/b/` lists the notes tagged `a/b` or below it."""
+    if not graph.tags:
+        return
+    tags = sorted(graph.tags, key=str.casefold)
+    index = {"url": "/tags/", "title": "Tags"}
+    listing = [(tag, tag_url(tag), len(graph.tags[tag])) for tag in tags]
+    writer.write_page("/tags/", theme.render("tags.html", page=index, tags=listing, assets=assets))
+    for tag in tags:
+        page = {"url": tag_url(tag), "title": f"#{tag}"}
+        html = theme.render("tag.html", page=page, tag=tag, notes=graph.tags[tag], assets=assets)
+        if not writer.has_page(page["url"]):  # two spellings of one tag share a page
+            writer.write_page(page["url"], html)
+
+
+def _cssclasses(frontmatter: dict) -> str:
+    value = frontmatter.get("cssclasses", frontmatter.get("cssclass", []))
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    return " ".join(str(c) for c in items or [] if isinstance(c, str | int))

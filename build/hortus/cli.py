@@ -1,4 +1,4 @@
-"""`hortus build|check|serve`: exit 0 when the site was built, 1 on a failed note, 2 on bad usage."""
+"""`hortus build`: exit 0 when the site was built, 1 when it was not, 2 on bad usage."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from html import escape
 
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
 from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 LIGHT_STYLE = "default"
@@ -46,6 +46,4 @@ def pygments_css() -> str:
     dark_auto = HtmlFormatter(style=DARK_STYLE).get_style_defs(
         ":root:not([data-theme=light]) .highlight"
     )
-    return (
-        f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"
-    )
+    return f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"

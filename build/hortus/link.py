@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from hortus.diagnostics import Diagnostics
 from hortus.parse import ParsedNote, headings, token_line
-from hortus.slugs import slugify
+from hortus.urls import attachment_url
 from hortus.vault import NOTE_SUFFIXES, Note, Vault
 
 
@@ -50,12 +50,6 @@ def heading_key(text: str) -> str:
     (`# | ^ : % [ ]` and backslash) do not count."""
     text = re.sub(r"[#|^:%\[\]\\*`_=~]", " ", unicodedata.normalize("NFC", text))
     return " ".join(text.casefold().split())
-
-
-def attachment_url(path: PurePosixPath) -> str:
-    parts = [slugify(p) for p in path.parent.parts] if path.parent.parts else []
-    name = slugify(path.stem) + path.suffix.lower()
-    return "/" + "/".join([*parts, name])
 
 
 class VaultIndex:
@@ -102,8 +96,10 @@ class VaultIndex:
         pool: list[Note] | list[PurePosixPath]
         if is_note:
             pool = [
-                n for n in self.notes_by_name.get(_key(name), [])
-                if not folder_suffix or _key("/" + str(n.path.with_suffix(""))).endswith(folder_suffix)
+                n
+                for n in self.notes_by_name.get(_key(name), [])
+                if not folder_suffix
+                or _key("/" + str(n.path.with_suffix(""))).endswith(folder_suffix)
             ]
             if not pool and "/" not in bare:
                 pool = self.notes_by_alias.get(_key(bare), [])
@@ -112,7 +108,8 @@ class VaultIndex:
                 pool = self.notes_by_name.get(_key(target), [])
         else:
             pool = [
-                f for f in self.files_by_name.get(_key(name), [])
+                f
+                for f in self.files_by_name.get(_key(name), [])
                 if not folder_suffix or _key("/" + str(f)).endswith(folder_suffix)
             ]
         if not pool:
@@ -182,7 +179,9 @@ class Linker:
         if count > 1:
             chosen = found.path if isinstance(found, Note) else found
             self.diagnostics.warn(
-                where, line, "ambiguous",
+                where,
+                line,
+                "ambiguous",
                 f"{target!r} matches {count} files; linking to {chosen}",
             )
         if isinstance(found, PurePosixPath):
@@ -214,7 +213,9 @@ class Linker:
             self.graph.backlinks.setdefault(found.path, [])
             if source.note not in self.graph.backlinks[found.path]:
                 self.graph.backlinks[found.path].append(source.note)
-        return Resolution("ok", note=found, url=found.url + anchor, heading_id=heading_id, block_id=block_id)
+        return Resolution(
+            "ok", note=found, url=found.url + anchor, heading_id=heading_id, block_id=block_id
+        )
 
     def link(self, parsed: ParsedNote) -> None:
         tokens = parsed.tokens
@@ -222,13 +223,19 @@ class Linker:
             meta = token.meta
             if token.type in ("wikilink", "embed"):
                 meta["resolved"] = self.resolve(
-                    parsed, meta.get("target", ""), meta.get("heading"), meta.get("block"),
+                    parsed,
+                    meta.get("target", ""),
+                    meta.get("heading"),
+                    meta.get("block"),
                     token_line(token, parent),
                 )
             elif token.type == "link_open" and "internal" in meta:
                 info = meta["internal"]
                 meta["resolved"] = self.resolve(
-                    parsed, info.get("target", ""), info.get("heading"), info.get("block"),
+                    parsed,
+                    info.get("target", ""),
+                    info.get("heading"),
+                    info.get("block"),
                     int(info.get("line", 0)) + 1 if "line" in info else token_line(token, parent),
                 )
             elif token.type == "image" and meta.get("local"):

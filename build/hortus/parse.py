@@ -15,7 +15,10 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from hortus.highlight import highlight_code
 from hortus.slugs import heading_slug
 from hortus.syntax.cjk import cjk_plugin
+from hortus.syntax.embeds import embeds_plugin
 from hortus.syntax.math import math_plugin
+from hortus.syntax.mdlinks import mdlinks_plugin
+from hortus.syntax.wikilinks import wikilinks_plugin
 from hortus.vault import Note
 
 
@@ -61,6 +64,9 @@ def make_parser() -> MarkdownIt:
     md.use(tasklists_plugin)
     md.use(cjk_plugin)
     md.use(math_plugin)
+    md.use(embeds_plugin)
+    md.use(wikilinks_plugin)
+    md.use(mdlinks_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     return md
 
@@ -88,5 +94,12 @@ def _math_refs(tokens: list[Token]):
         elif token.type == "math_inline":
             yield MathRef(token.content, False, token_line(token))
         for child in token.children or ():
-            if child.type in ("math_inline", "math_block", "math_inline_double"):
-                yield MathRef(child.content, child.type != "math_inline", token_line(child, token))
+            if child.type in ("math_inline", "math_block"):
+                yield MathRef(child.content, child.type == "math_block", token_line(child, token))
+            for grandchild in child.children or ():  # formulas in an image's alt text
+                if grandchild.type in ("math_inline", "math_block"):
+                    yield MathRef(
+                        grandchild.content,
+                        grandchild.type == "math_block",
+                        token_line(grandchild, token),
+                    )

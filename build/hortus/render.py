@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -15,18 +13,10 @@ from markdown_it.token import Token
 
 from hortus.config import Settings
 from hortus.katex import MathResult
+from hortus.link import Resolution
 from hortus.parse import ParsedNote
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """A site URL relative to the page at `from_url`, so the output also reads from file://."""
-    if "://" in to_url or to_url.startswith(("#", "mailto:", "data:")):
-        return to_url
-    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    target = posixpath.relpath(to_url, base)
-    if to_url.endswith("/") and target != ".":
-        target += "/"
-    return "./" if target == "." else target
+from hortus.render_links import TRANSCLUSION_DEPTH, install_link_rules, section_tokens
+from hortus.urls import relative_url
 
 
 def _math_html(result: MathResult | None, tex: str, display: bool) -> str:
@@ -47,21 +37,60 @@ def _render_math_inline(self: Any, tokens: Sequence[Token], idx: int, _o: Any, e
 
 
 def _render_math_block(self: Any, tokens: Sequence[Token], idx: int, _o: Any, env: Any) -> str:
-    tex = tokens[idx].content
-    inner = _math_html(env.get("math", {}).get((tex, True)), tex, True)
+    token = tokens[idx]
+    inner = _math_html(env.get("math", {}).get((token.content, True)), token.content, True)
+    if not token.block:  # `$$` nested in a heading, link or table cell: no <div> inside them
+        return inner
     return f'<div class="math-display">{inner}</div>\n'
 
 
 def install_render_rules(md: MarkdownIt) -> None:
     md.add_render_rule("math_inline", _render_math_inline)
     md.add_render_rule("math_block", _render_math_block)
-    md.add_render_rule("math_inline_double", _render_math_block)
+    install_link_rules(md)
 
 
-def render_body(md: MarkdownIt, parsed: ParsedNote, math: Mapping[tuple[str, bool], MathResult]) -> str:
-    env = dict(parsed.env)
-    env["math"] = math
-    return md.renderer.render(parsed.tokens, md.options, env)
+class BodyRenderer:
+    """Renders a note's body for one page URL (links are relative to the page), and the notes
+    and sections it embeds, with a depth limit and a visible notice on a cycle."""
+
+    def __init__(
+        self,
+        md: MarkdownIt,
+        parsed: list[ParsedNote],
+        math: Mapping[tuple[str, bool], MathResult],
+    ) -> None:
+        self.md = md
+        self.parsed = {p.note.path: p for p in parsed}
+        self.math = math
+
+    def render(self, parsed: ParsedNote, page_url: str) -> str:
+        env = self._env(parsed, page_url, (parsed.note.path,))
+        return self.md.renderer.render(parsed.tokens, self.md.options, env)
+
+    def _env(self, parsed: ParsedNote, page_url: str, stack: tuple) -> dict[str, Any]:
+        return {**parsed.env, "math": self.math, "page_url": page_url, "body": self, "stack": stack}
+
+    def transclude(self, found: Resolution, env: dict[str, Any]) -> str:
+        note = found.note
+        assert note is not None
+        stack = env["stack"]
+        title = escape(note.title)
+        href = escape(relative_url(env["page_url"], found.url or note.url))
+        if note.path in stack or len(stack) > TRANSCLUSION_DEPTH:
+            reason = "embeds itself" if note.path in stack else "is embedded too deeply"
+            return (
+                f'<div class="transclusion-stop" role="note">Not shown here: '
+                f'<a href="{href}">{title}</a> {reason}.</div>'
+            )
+        target = self.parsed[note.path]
+        tokens = section_tokens(target.tokens, found.heading_id, found.block_id)
+        inner_env = self._env(target, env["page_url"], (*stack, note.path))
+        inner = self.md.renderer.render(tokens, self.md.options, inner_env)
+        return (
+            f'<div class="transclusion"><div class="transclusion-source">'
+            f'<a href="{href}">{title}</a></div>{inner}</div>'
+        )
 
 
 class Theme:

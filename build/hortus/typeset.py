@@ -35,7 +35,9 @@ def typeset_math(
             if result.error is not None:
                 formula = ref.tex.strip().replace("\n", " ")
                 diagnostics.warn(
-                    str(p.note.path), ref.line, "math",
+                    str(p.note.path),
+                    ref.line,
+                    "math",
                     f"KaTeX cannot typeset ${formula}$: {result.error}",
                 )
     return results

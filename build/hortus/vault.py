@@ -81,7 +81,9 @@ def _walk(root: Path, diagnostics: Diagnostics) -> list[PurePosixPath]:
             if full.is_symlink():
                 target = full.resolve()
                 if not target.is_relative_to(real_root) or not target.is_file():
-                    diagnostics.warn(str(rel), None, "symlink", "symlink points outside the vault; skipped")
+                    diagnostics.warn(
+                        str(rel), None, "symlink", "symlink points outside the vault; skipped"
+                    )
                     continue
             found.append(rel)
     return found
@@ -145,12 +147,16 @@ def parse_frontmatter(
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        diagnostics.warn(path, line, "frontmatter", f"invalid YAML frontmatter ({problem}); note skipped")
+        diagnostics.warn(
+            path, line, "frontmatter", f"invalid YAML frontmatter ({problem}); note skipped"
+        )
         return {}, False
     if data is None:
         return {}, True
     if not isinstance(data, dict):
-        diagnostics.warn(path, 2, "frontmatter", "frontmatter is not a mapping of keys to values; note skipped")
+        diagnostics.warn(
+            path, 2, "frontmatter", "frontmatter is not a mapping of keys to values; note skipped"
+        )
         return {}, False
     return {str(k): v for k, v in data.items()}, True
 
@@ -180,7 +186,9 @@ def _url_for(relpath: PurePosixPath, frontmatter: dict[str, Any], diagnostics: D
         clean = _clean_permalink(str(permalink))
         if clean is not None:
             return clean
-        diagnostics.warn(str(relpath), 2, "permalink", f"permalink {permalink!r} leaves the site; ignored")
+        diagnostics.warn(
+            str(relpath), 2, "permalink", f"permalink {permalink!r} leaves the site; ignored"
+        )
     parts = list(relpath.with_suffix("").parts)
     return path_slug(parts)
 
@@ -198,7 +206,9 @@ def _pick_home(vault: Vault, diagnostics: Diagnostics) -> None:
     for extra in homes[1:]:
         extra.home = False
         diagnostics.warn(
-            str(extra.path), None, "home",
+            str(extra.path),
+            None,
+            "home",
             f"more than one garden entry; {homes[0].path} is the home page",
         )
     if not homes:
@@ -220,7 +230,9 @@ def _check_urls(vault: Vault, diagnostics: Diagnostics) -> None:
             other = seen.get(url)
             if other is not None and other is not note:
                 diagnostics.error(
-                    str(note.path), None, "url",
+                    str(note.path),
+                    None,
+                    "url",
                     f"URL {url} is also the URL of {other.path}; give one of them a permalink",
                 )
             seen.setdefault(url, note)

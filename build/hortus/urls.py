@@ -1,0 +1,34 @@
+"""Site URLs of pages, tags and attachments, and how one page refers to another."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from hortus.slugs import slugify
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A site URL relative to the page at `from_url`, so the output also reads from file://
+    and from any sub-path it is deployed under."""
+    if "://" in to_url or to_url.startswith(("#", "mailto:", "data:")):
+        return to_url
+    path, hash_, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    target = posixpath.relpath(path, base)
+    if path.endswith("/") and target != ".":
+        target += "/"
+    if target == ".":
+        target = "./"
+    return quote(target, safe="/.-_~%") + hash_ + fragment
+
+
+def tag_url(tag: str) -> str:
+    return "/tags/" + "/".join(slugify(part) for part in tag.split("/")) + "/"
+
+
+def attachment_url(path: PurePosixPath) -> str:
+    """Attachments keep their folders; names are slugged like notes', the suffix kept."""
+    parts = [slugify(p) for p in path.parent.parts]
+    return "/" + "/".join([*parts, slugify(path.stem) + path.suffix.lower()])
