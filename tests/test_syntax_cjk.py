@@ -1,6 +1,5 @@
 """CJK-friendly emphasis: fixture cases, and the scanDelims contract."""
 
-
 from __future__ import annotations
 
 import sys

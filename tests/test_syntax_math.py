@@ -1,6 +1,5 @@
 """Obsidian dollar math: fixture cases, token contract, lines, and the seed note."""
 
-
 from __future__ import annotations
 
 import re
