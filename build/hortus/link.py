@@ -6,7 +6,6 @@ to be private; what is private is then rendered as plain text and never followed
 from __future__ import annotations
 
 import posixpath
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from markdown_it.token import Token
 from hortus.diagnostics import Diagnostics
 from hortus.parse import ParsedNote, headings, token_line
 from hortus.urls import attachment_url
-from hortus.vault import NOTE_SUFFIXES, Note, Vault
+from hortus.vault import HOME_TAG, NOTE_SUFFIXES, Note, Vault
 
 
 @dataclass(frozen=True)
@@ -46,10 +45,11 @@ def _key(text: str) -> str:
 
 
 def heading_key(text: str) -> str:
-    """Obsidian matches headings loosely: case, spacing and the characters a link cannot hold
-    (`# | ^ : % [ ]` and backslash) do not count."""
-    text = re.sub(r"[#|^:%\[\]\\*`_=~]", " ", unicodedata.normalize("NFC", text))
-    return " ".join(text.casefold().split())
+    """Obsidian matches headings loosely: case, spacing, punctuation and Markdown markers do
+    not count, since a link cannot hold some of them (`# | ^ : [ ]`) and writers drop others."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text)
+    return " ".join(kept.split())
 
 
 class VaultIndex:
@@ -85,8 +85,10 @@ class VaultIndex:
             relative = posixpath.normpath(bare.lstrip("/"))
         if relative.startswith("../") or relative == "..":
             return None, 0, True
-        # An explicit path (relative to the note, or from the vault root) wins over a name match.
-        for candidate in (relative, posixpath.normpath(bare.lstrip("./"))):
+        # An explicit path (relative to the note, or from the vault root) wins over a name match;
+        # a bare name is matched by name below, so the note beside the link wins.
+        explicit = (relative, posixpath.normpath(bare.lstrip("./"))) if "/" in bare else ()
+        for candidate in explicit:
             if is_note and _key(candidate) in self.note_by_path:
                 return self.note_by_path[_key(candidate)], 1, False
             if _key(candidate) in self.file_by_path:
@@ -114,7 +116,10 @@ class VaultIndex:
             ]
         if not pool:
             return None, 0, False
-        return _closest(pool, source), len(pool), False
+        chosen = _closest(pool, source)
+        beside = (chosen.path if isinstance(chosen, Note) else chosen).parent == source.parent
+        # Several matches are only ambiguous when none sits beside the linking note.
+        return chosen, 1 if beside else len(pool), False
 
 
 def _closest(pool: list, source: PurePosixPath):
@@ -195,7 +200,10 @@ class Linker:
             return Resolution("private")
         anchor, heading_id, block_id = "", None, None
         if heading:
-            heading_id = self.heading_ids(found).get(heading_key(heading))
+            ids = self.heading_ids(found)
+            heading_id = ids.get(heading_key(heading))
+            if heading_id is None and heading in ids.values():
+                heading_id = heading  # `[x](Note.md#some-slug)`, as GitHub-style anchors go
             if heading_id is None:
                 self.diagnostics.warn(
                     where, line, "broken-heading", f"{found.path} has no heading {heading!r}"
@@ -247,7 +255,8 @@ class Linker:
         self._tags(parsed)
 
     def _tags(self, parsed: ParsedNote) -> None:
-        tags = set(parsed.note.tags)
+        # `gardenEntry` marks the home page; it is a setting, not a topic to list.
+        tags = {t for t in parsed.note.tags if t.casefold() != HOME_TAG}
         for token, _ in iter_link_tokens(parsed.tokens):
             if token.type == "tag":
                 tags.add(token.meta["tag"])

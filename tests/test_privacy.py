@@ -1,0 +1,120 @@
+"""An unpublished note never leaks: canary strings in every place a secret can sit, and no
+byte of any output file (plain, escaped, URL-encoded or compressed) may hold one."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import zlib
+from html import escape
+from pathlib import Path
+from urllib.parse import quote
+
+CANARIES = [
+    "canary-body-7f3a",
+    "canary-title-91c2",
+    "canary-filename-5d0e",
+    "canary-folder-c4b8",
+    "canary-tag-2e6f",
+    "canary-inline-tag-0a9d",
+    "canary-alias-8b1c",
+    "canary-comment-3f7e",
+    "canary-block-comment-6c2a",
+    "canary-attachment-9e4d",
+    "canary-backlink-b2f1",
+    "canary-heading-44aa",
+    "金丝雀秘密文本",
+]
+
+PRIVATE_NOTE = """---
+title: canary-title-91c2
+tags: [canary-tag-2e6f, shared]
+aliases: [canary-alias-8b1c]
+---
+# canary-heading-44aa
+
+canary-body-7f3a 金丝雀秘密文本 #canary-inline-tag-0a9d
+Links to [[Public]] so it would be a backlink (canary-backlink-b2f1).
+![[canary-attachment-9e4d.png]]
+"""
+
+PUBLIC_NOTE = """---
+dg-publish: true
+tags: [shared]
+---
+# Public
+
+Text with an inline comment %%canary-comment-3f7e%% that is dropped.
+
+%%
+canary-block-comment-6c2a
+%%
+
+A link by alias with its own text: [[canary-alias-8b1c|the other note]].
+
+An embed of the private note:
+
+![[canary-filename-5d0e]]
+
+> [!note] Callout with %%canary-comment-3f7e%% inside
+> visible
+"""
+
+
+def encoded_forms(secret: str) -> list[bytes]:
+    raw = secret.encode("utf-8")
+    forms = {
+        raw,
+        quote(secret).encode(),
+        quote(secret).lower().encode(),
+        escape(secret).encode(),
+        json.dumps(secret).strip('"').encode(),
+        base64.b64encode(raw),
+        secret.encode("utf-16-le"),
+    }
+    return sorted(forms)
+
+
+def readable_bytes(path: Path) -> list[bytes]:
+    """A file's bytes, and its decompressed bytes when it is gzip or zlib data."""
+    data = path.read_bytes()
+    out = [data]
+    for decompress in (gzip.decompress, zlib.decompress):
+        try:
+            out.append(decompress(data))
+        except Exception:
+            pass
+    return out
+
+
+def test_no_canary_in_any_output_byte(build_vault, tmp_path: Path) -> None:
+    run = build_vault(
+        {
+            "canary-folder-c4b8/canary-filename-5d0e.md": PRIVATE_NOTE,
+            "canary-attachment-9e4d.png": b"\x89PNG canary-attachment-9e4d",
+            "Public.md": PUBLIC_NOTE,
+        }
+    )
+    assert run.code == 0, run.stderr
+    files = [p for p in run.out.rglob("*") if p.is_file()]
+    assert any(p.name == "index.html" for p in files)
+    public = run.page("/public/")
+    assert "the other note" in public and "visible" in public
+    assert "This content is not published." in public
+    for path in files:
+        name = str(path.relative_to(run.out))
+        for secret in CANARIES:
+            assert secret not in name, f"{secret!r} names an output file: {name}"
+        for blob in readable_bytes(path):
+            for secret in CANARIES:
+                for form in encoded_forms(secret):
+                    assert form not in blob, f"{secret!r} leaked into {name}"
+
+
+def test_private_note_is_no_backlink_and_no_tag_member(build_vault) -> None:
+    run = build_vault({"canary-filename-5d0e.md": PRIVATE_NOTE, "Public.md": PUBLIC_NOTE})
+    public = run.page("/public/")
+    assert 'class="backlinks"' not in public
+    shared = run.page("/tags/shared/")
+    assert "Public" in shared and shared.count("<li>") == 1
