@@ -4,6 +4,7 @@ byte of any output file (plain, escaped, URL-encoded or compressed) may hold one
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import json
 import zlib
@@ -81,10 +82,8 @@ def readable_bytes(path: Path) -> list[bytes]:
     data = path.read_bytes()
     out = [data]
     for decompress in (gzip.decompress, zlib.decompress):
-        try:
+        with contextlib.suppress(Exception):
             out.append(decompress(data))
-        except Exception:
-            pass
     return out
 
 
