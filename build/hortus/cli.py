@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from hortus import __version__
 from hortus.build import build_site
 from hortus.config import find_root, load_settings
-from hortus.diagnostics import BuildError
+from hortus.diagnostics import BuildError, Diagnostic, Severity, write_report
 
 # How many warnings of one kind are printed before the rest go to the summary count.
 SHOWN_PER_KIND = 10
+REPORT = Path(".hortus") / "report.json"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,17 +42,23 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"hortus: error: {exc}", file=sys.stderr)
         return 1
-    _report(result.diagnostics.items)
+    report = write_report(root / REPORT, result.diagnostics.items)
+    _print_diagnostics(result.diagnostics.items, report)
     print(result.summary(), file=sys.stderr)
     return 0 if result.built else 1
 
 
-def _report(items: list) -> None:
-    shown: dict[str, int] = {}
+def _print_diagnostics(items: list[Diagnostic], report: Path | None) -> None:
+    """Every error, the first few problems of each kind, then counts by kind: a vault with
+    hundreds of broken links gets a readable summary, and the full list is in the report."""
+    seen: Counter[str] = Counter()
     for item in sorted(items):
-        shown[item.kind] = shown.get(item.kind, 0) + 1
-        if shown[item.kind] <= SHOWN_PER_KIND or item.severity.value == "error":
+        seen[item.kind] += 1
+        if seen[item.kind] <= SHOWN_PER_KIND or item.severity is Severity.ERROR:
             print(str(item), file=sys.stderr)
-    for kind, count in sorted(shown.items()):
-        if count > SHOWN_PER_KIND:
-            print(f"hortus: ... and {count - SHOWN_PER_KIND} more {kind} warnings", file=sys.stderr)
+    hidden = sum(max(0, n - SHOWN_PER_KIND) for n in seen.values())
+    if seen:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(seen.items()))
+        more = f"; {hidden} not shown" if hidden else ""
+        where = f" (all in {report})" if report else ""
+        print(f"hortus: problems by kind: {kinds}{more}{where}", file=sys.stderr)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 
 class Severity(Enum):
@@ -50,3 +52,23 @@ class Diagnostics:
 
 class BuildError(Exception):
     """A build that cannot produce a site; the message is already user-facing."""
+
+
+def write_report(path: Path, items: list[Diagnostic]) -> Path | None:
+    """Every problem of the last build as JSON, for editors and scripts; None if unwritable."""
+    rows = [
+        {
+            "path": d.path,
+            "line": d.line,
+            "kind": d.kind,
+            "severity": d.severity.value,
+            "message": d.message,
+        }
+        for d in sorted(items)
+    ]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError:
+        return None
+    return path

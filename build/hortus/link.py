@@ -103,7 +103,7 @@ class VaultIndex:
                 if not folder_suffix
                 or _key("/" + str(n.path.with_suffix(""))).endswith(folder_suffix)
             ]
-            if not pool and "/" not in bare:
+            if not pool:  # aliases may hold a slash: `Obsidian Web Clipper/Templates`
                 pool = self.notes_by_alias.get(_key(bare), [])
             if not pool:
                 # `[[report.final]]` names a note whose stem holds a dot.

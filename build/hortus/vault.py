@@ -203,6 +203,11 @@ def _clean_permalink(permalink: str) -> str | None:
 
 def _pick_home(vault: Vault, diagnostics: Diagnostics) -> None:
     homes = [n for n in vault.notes if n.home]
+    if not homes:
+        # Without a garden entry, a note whose permalink is `/` is the home page.
+        homes = [n for n in vault.published if n.url == "/"]
+        for note in homes:
+            note.home = True
     for extra in homes[1:]:
         extra.home = False
         diagnostics.warn(
