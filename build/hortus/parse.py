@@ -14,10 +14,15 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from hortus.highlight import highlight_code
 from hortus.slugs import heading_slug
+from hortus.syntax.blockids import blockids_plugin
+from hortus.syntax.callouts import callouts_plugin
 from hortus.syntax.cjk import cjk_plugin
+from hortus.syntax.comments import comments_plugin
 from hortus.syntax.embeds import embeds_plugin
+from hortus.syntax.highlight import highlight_plugin
 from hortus.syntax.math import math_plugin
 from hortus.syntax.mdlinks import mdlinks_plugin
+from hortus.syntax.tags import tags_plugin
 from hortus.syntax.wikilinks import wikilinks_plugin
 from hortus.vault import Note
 
@@ -62,11 +67,16 @@ def make_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
     md.use(tasklists_plugin)
+    md.use(comments_plugin)  # first: nothing inside `%%...%%` may become anything else
+    md.use(callouts_plugin)
     md.use(cjk_plugin)
     md.use(math_plugin)
+    md.use(highlight_plugin)
     md.use(embeds_plugin)
     md.use(wikilinks_plugin)
     md.use(mdlinks_plugin)
+    md.use(tags_plugin)
+    md.use(blockids_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     return md
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import unicodedata
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -25,7 +26,16 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 
 def tag_url(tag: str) -> str:
-    return "/tags/" + "/".join(slugify(part) for part in tag.split("/")) + "/"
+    """Tags are case-insensitive in Obsidian, so `#Tag` and `#tag` share one page; emoji and
+    letters of any script are kept (`#🌱` must not collapse into an empty name)."""
+    return "/tags/" + "/".join(_tag_segment(part) for part in tag.split("/") if part) + "/"
+
+
+def _tag_segment(part: str) -> str:
+    kept = "".join(
+        c for c in part.casefold() if unicodedata.category(c)[0] in "LMNS" or c in "-_"
+    )
+    return kept or "-"
 
 
 def attachment_url(path: PurePosixPath) -> str:
