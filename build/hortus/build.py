@@ -75,7 +75,7 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
                     "content": content,
                 }
                 writer.write_page(url, theme.render("note.html", page=page, assets=assets))
-        if vault.home is None:
+        if not writer.has_page("/"):
             notes = sorted(vault.published, key=lambda n: n.title.casefold())
             page = {"url": "/", "title": settings.title}
             writer.write_page(
@@ -136,11 +136,13 @@ def _emit_tags(writer: SiteWriter, theme: Theme, graph: LinkGraph, assets: dict[
     tags = sorted(graph.tags, key=str.casefold)
     index = {"url": "/tags/", "title": "Tags"}
     listing = [(tag, tag_url(tag), len(graph.tags[tag])) for tag in tags]
-    writer.write_page("/tags/", theme.render("tags.html", page=index, tags=listing, assets=assets))
+    if not writer.has_page("/tags/"):  # a note may own /tags/ (its permalink says so)
+        html = theme.render("tags.html", page=index, tags=listing, assets=assets)
+        writer.write_page("/tags/", html)
     for tag in tags:
         page = {"url": tag_url(tag), "title": f"#{tag}"}
         html = theme.render("tag.html", page=page, tag=tag, notes=graph.tags[tag], assets=assets)
-        if not writer.has_page(page["url"]):  # two spellings of one tag share a page
+        if not writer.has_page(page["url"]):  # a note's permalink, or `#Tag` and `#tag`
             writer.write_page(page["url"], html)
 
 
