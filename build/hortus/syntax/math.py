@@ -82,8 +82,12 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
 
     if src.startswith("$$", start) and start + 1 < maximum:
         end = _find(_DOUBLE_DOLLAR, src, start + 2, maximum)
-        if end < 0 or not src[start + 2 : end].strip():
-            # Unclosed or empty: literal text, consumed whole so that its
+        if end >= 0 and not src[start + 2 : end].strip():
+            # `$$ $$`: MathJax typesets an empty formula, which shows nothing.
+            state.pos = end + 2
+            return True
+        if end < 0:
+            # Unclosed: literal text, consumed whole so that its
             # second dollar cannot open inline math.
             if not silent:
                 state.pending += "$$"
@@ -154,7 +158,12 @@ def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
         )
     content = raw.strip()
     if not content:
-        return False
+        # `$$ $$` on its own: an empty formula shows nothing in Obsidian either.
+        if src[close + 2 : state.eMarks[line]].strip():
+            return False
+        if not silent:
+            state.line = line + 1
+        return True
 
     if silent:
         # Asked whether this line interrupts a paragraph. An odd number of
