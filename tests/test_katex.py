@@ -392,3 +392,13 @@ def test_throughput_2000_formulas() -> None:
     print(f"\nKaTeX: 2000 formulas in {elapsed:.2f} s ({len(items) / elapsed:.0f} per second)")
     assert all(r.html is not None for r in results)
     assert elapsed < 30  # a bound for a stalled process, not a benchmark
+
+
+def test_command_as_script_without_braces_like_mathjax() -> None:
+    """MathJax reads `x^\\sqrt{2}` and `4^\\card{E}` (a macro with an argument) as scripts."""
+    with KatexRenderer(macros={r"\card": r"\left\lvert #1 \right\rvert"}) as renderer:
+        results = renderer.render_many(
+            [(r"x^\sqrt{ \log x } = 10^8", False), (r"4^\card{ E } + e_\frac{a}{b}", True)]
+        )
+    assert [r.error for r in results] == [None, None]
+    assert "msqrt" in mathml(results[0])

@@ -308,8 +308,34 @@ def _rewrite_envs(tex: str, table: dict[str, str]) -> str:
     return tex
 
 
+_SCRIPT_COMMAND = re.compile(r"([\^_])\s*(\\[a-zA-Z]+)\s*(?=[{\[])")
+
+
+def _brace_script_commands(tex: str) -> str:
+    r"""`x^\sqrt{2}` and `4^\card{E}`: MathJax takes a command with its arguments as the
+    script; KaTeX wants braces around them, so add them (`x^{\sqrt{2}}`)."""
+    out: list[str] = []
+    last = 0
+    for m in _SCRIPT_COMMAND.finditer(tex):
+        if m.start() < last:
+            continue
+        end = next_arg = m.end()
+        while next_arg < len(tex) and tex[next_arg] in "{[":
+            opener = tex[next_arg]
+            close = group_end(tex, next_arg) if opener == "{" else tex.find("]", next_arg) + 1
+            if close <= 0:
+                break
+            end = close
+            next_arg = len(tex[:end]) + len(tex[end:]) - len(tex[end:].lstrip(" "))
+        out.append(tex[last : m.start()] + m.group(1) + "{" + tex[m.start(2) : end] + "}")
+        last = end
+    return "".join(out) + tex[last:]
+
+
 def adapt(tex: str, display: bool, labels: dict[str, str] | None = None) -> tuple[str, bool]:
     """MathJax-flavoured (tex, display) -> what KaTeX should typeset to look like Obsidian."""
+    if ("^\\" in tex or "_\\" in tex or "^ \\" in tex) and _SCRIPT_COMMAND.search(tex):
+        tex = _brace_script_commands(tex)
     if not any(t in tex for t in _TRIGGERS):
         return tex, display
     if "ref" in tex and labels:
