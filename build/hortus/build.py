@@ -58,7 +58,7 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
     writer = SiteWriter(out_dir)
     try:
         assets = emit_assets(writer, settings.theme_dir)
-        for p in parsed:
+        for p in (p for p in parsed if p.note.page):
             for url in (p.note.url, *p.note.extra_urls):
                 if writer.has_page(url):
                     continue  # a URL clash, already reported by the vault stage
@@ -76,7 +76,7 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
                 }
                 writer.write_page(url, theme.render("note.html", page=page, assets=assets))
         if not writer.has_page("/"):
-            notes = sorted(vault.published, key=lambda n: n.title.casefold())
+            notes = sorted((n for n in vault.published if n.page), key=lambda n: n.title.casefold())
             page = {"url": "/", "title": settings.title}
             writer.write_page(
                 "/", theme.render("index.html", page=page, notes=notes, assets=assets)

@@ -18,7 +18,9 @@ from markdown_it.token import Token
 from hortus.diagnostics import Diagnostics
 from hortus.parse import ParsedNote, headings, token_line
 from hortus.urls import attachment_url
-from hortus.vault import HOME_TAG, NOTE_SUFFIXES, Note, Vault
+from hortus.vault import CANVAS_SUFFIX, HOME_TAG, Note, Vault
+
+DRAWING_SUFFIXES = (".excalidraw", ".md")  # `X.excalidraw` files and `X.excalidraw.md` notes
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,8 @@ class VaultIndex:
         self.file_by_path: dict[str, PurePosixPath] = {}
         self.files_by_name: dict[str, list[PurePosixPath]] = defaultdict(list)
         for note in vault.notes:
-            self.note_by_path[_key(str(note.path.with_suffix("")))] = note
-            self.notes_by_name[_key(note.path.stem)].append(note)
+            self.note_by_path[_key(_note_key(note))] = note
+            self.notes_by_name[_key(PurePosixPath(_note_key(note)).name)].append(note)
             for alias in note.aliases:
                 self.notes_by_alias[_key(alias)].append(note)
         for path in vault.attachments:
@@ -78,41 +80,36 @@ class VaultIndex:
         target = unicodedata.normalize("NFC", target.strip().replace("\\", "/"))
         if not target:
             return None, 0, False
-        is_note = PurePosixPath(target).suffix.lower() in (*NOTE_SUFFIXES, "")
-        bare = str(PurePosixPath(target).with_suffix("")) if is_note and "." in target else target
-        relative = posixpath.normpath(posixpath.join(str(source.parent), bare.lstrip("/")))
         if target.startswith("/"):
-            relative = posixpath.normpath(bare.lstrip("/"))
-        if relative.startswith("../") or relative == "..":
-            return None, 0, True
-        # An explicit path (relative to the note, or from the vault root) wins over a name match;
-        # a bare name is matched by name below, so the note beside the link wins.
-        explicit = (relative, posixpath.normpath(bare.lstrip("./"))) if "/" in bare else ()
-        for candidate in explicit:
-            if is_note and _key(candidate) in self.note_by_path:
-                return self.note_by_path[_key(candidate)], 1, False
-            if _key(candidate) in self.file_by_path:
-                return self.file_by_path[_key(candidate)], 1, False
-        name = PurePosixPath(bare).name
-        folder_suffix = _key("/" + bare) if "/" in bare else ""
-        pool: list[Note] | list[PurePosixPath]
-        if is_note:
-            pool = [
-                n
-                for n in self.notes_by_name.get(_key(name), [])
-                if not folder_suffix
-                or _key("/" + str(n.path.with_suffix(""))).endswith(folder_suffix)
-            ]
-            if not pool:  # aliases may hold a slash: `Obsidian Web Clipper/Templates`
-                pool = self.notes_by_alias.get(_key(bare), [])
-            if not pool:
-                # `[[report.final]]` names a note whose stem holds a dot.
-                pool = self.notes_by_name.get(_key(target), [])
+            relative = posixpath.normpath(target.lstrip("/"))
         else:
+            relative = posixpath.normpath(posixpath.join(str(source.parent), target))
+        if relative == ".." or relative.startswith("../"):
+            return None, 0, True
+        # An explicit path (relative to the note, or from the vault root) wins over a name
+        # match; a bare name is matched by name below, so the note beside the link wins.
+        if "/" in target:
+            for candidate in (relative, posixpath.normpath(target.lstrip("/"))):
+                for key in (_key(_strip_md(candidate)), _key(candidate)):
+                    if key in self.note_by_path:
+                        return self.note_by_path[key], 1, False
+                if _key(candidate) in self.file_by_path:
+                    return self.file_by_path[_key(candidate)], 1, False
+        note_name = _strip_md(target)
+        suffix = _key("/" + note_name) if "/" in note_name else ""
+        pool: list[Note] | list[PurePosixPath] = [
+            n
+            for n in self.notes_by_name.get(_key(PurePosixPath(note_name).name), [])
+            if not suffix or _key("/" + _note_key(n)).endswith(suffix)
+        ]
+        if not pool:  # aliases may hold a slash: `Obsidian Web Clipper/Templates`
+            pool = self.notes_by_alias.get(_key(note_name), [])
+        if not pool:
+            file_suffix = _key("/" + target) if "/" in target else ""
             pool = [
                 f
-                for f in self.files_by_name.get(_key(name), [])
-                if not folder_suffix or _key("/" + str(f)).endswith(folder_suffix)
+                for f in self.files_by_name.get(_key(PurePosixPath(target).name), [])
+                if not file_suffix or _key("/" + str(f)).endswith(file_suffix)
             ]
         if not pool:
             return None, 0, False
@@ -120,6 +117,17 @@ class VaultIndex:
         beside = (chosen.path if isinstance(chosen, Note) else chosen).parent == source.parent
         # Several matches are only ambiguous when none sits beside the linking note.
         return chosen, 1 if beside else len(pool), False
+
+
+def _strip_md(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".md") else name
+
+
+def _note_key(note: Note) -> str:
+    """A note is found by its path without `.md`; a canvas keeps `.canvas`, so `[[board]]`
+    and `[[board.canvas]]` can be two things, as in Obsidian."""
+    path = str(note.path)
+    return path if note.path.suffix.lower() == CANVAS_SUFFIX else _strip_md(path)
 
 
 def _closest(pool: list, source: PurePosixPath):
@@ -162,6 +170,18 @@ class Linker:
             self._heading_ids[note.path] = found
         return self._heading_ids[note.path]
 
+    def drawing_image(self, drawing: PurePosixPath) -> PurePosixPath | None:
+        """The SVG or PNG that Excalidraw exports beside a drawing (`X.excalidraw.svg` or
+        `X.svg` for `X.excalidraw.md`); the drawing's JSON is never published."""
+        stem = _strip_md(str(drawing))
+        bases = [stem, str(PurePosixPath(stem).with_suffix(""))]
+        for base in bases:
+            for suffix in (".svg", ".png"):
+                file = self.index.file_by_path.get(_key(f"{base}{suffix}"))
+                if file is not None:
+                    return file
+        return None
+
     def block_ids(self, note: Note) -> set[str]:
         parsed = self.parsed.get(note.path)
         return {str(b[0]) for b in parsed.env.get("block_ids", [])} if parsed else set()
@@ -189,6 +209,18 @@ class Linker:
                 "ambiguous",
                 f"{target!r} matches {count} files; linking to {chosen}",
             )
+        drawing = found.path if isinstance(found, Note) and found.drawing else found
+        if isinstance(drawing, PurePosixPath) and drawing.suffix.lower() in DRAWING_SUFFIXES:
+            image = self.drawing_image(drawing)
+            if image is None:
+                self.diagnostics.warn(
+                    where,
+                    line,
+                    "drawing",
+                    f"{drawing} has no exported SVG or PNG beside it; a placeholder is shown",
+                )
+                return Resolution("drawing")
+            found = image
         if isinstance(found, PurePosixPath):
             url = attachment_url(found)
             self.graph.attachments[found] = url
@@ -217,7 +249,9 @@ class Linker:
                 self.diagnostics.warn(
                     where, line, "broken-block", f"{found.path} has no block ^{block}"
                 )
-        if found is not source.note:
+        if not found.page:  # a canvas: shown where it is embedded, no page of its own
+            return Resolution("ok", note=found)
+        if found is not source.note and source.note.page:
             self.graph.backlinks.setdefault(found.path, [])
             if source.note not in self.graph.backlinks[found.path]:
                 self.graph.backlinks[found.path].append(source.note)
@@ -246,6 +280,14 @@ class Linker:
                     info.get("block"),
                     int(info.get("line", 0)) + 1 if "line" in info else token_line(token, parent),
                 )
+            elif token.type == "image" and not (token.attrGet("src") or "").strip():
+                self.diagnostics.warn(
+                    str(parsed.note.path),
+                    token_line(token, parent),
+                    "broken-link",
+                    "image with an empty URL",
+                )
+                meta["local"], meta["resolved"] = True, Resolution("missing")
             elif token.type == "image" and meta.get("local"):
                 meta["resolved"] = self.resolve(
                     parsed, meta.get("path", ""), None, None, token_line(token, parent)
@@ -255,6 +297,8 @@ class Linker:
         self._tags(parsed)
 
     def _tags(self, parsed: ParsedNote) -> None:
+        if not parsed.note.page:
+            return
         # `gardenEntry` marks the home page; it is a setting, not a topic to list.
         tags = {t for t in parsed.note.tags if t.casefold() != HOME_TAG}
         for token, _ in iter_link_tokens(parsed.tokens):

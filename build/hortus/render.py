@@ -77,11 +77,12 @@ class BodyRenderer:
         stack = env["stack"]
         title = escape(note.title)
         href = escape(relative_url(env["page_url"], found.url or note.url))
+        source = f'<a href="{href}">{title}</a>' if note.page else title
         if note.path in stack or len(stack) > TRANSCLUSION_DEPTH:
             reason = "embeds itself" if note.path in stack else "is embedded too deeply"
             return (
                 f'<div class="transclusion-stop" role="note">Not shown here: '
-                f'<a href="{href}">{title}</a> {reason}.</div>'
+                f"{source} {reason}.</div>"
             )
         target = self.parsed[note.path]
         tokens = section_tokens(target.tokens, found.heading_id, found.block_id)
@@ -89,7 +90,7 @@ class BodyRenderer:
         inner = self.md.renderer.render(tokens, self.md.options, inner_env)
         return (
             f'<div class="transclusion"><div class="transclusion-source">'
-            f'<a href="{href}">{title}</a></div>{inner}</div>'
+            f"{source}</div>{inner}</div>"
         )
 
 

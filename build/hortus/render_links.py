@@ -91,10 +91,15 @@ def _render_embed(self: Any, tokens: Sequence[Token], idx: int, _o: Any, env: An
     name = meta.get("target", "")
     if found.status == "private":
         return '<span class="embed-private">This content is not published.</span>'
+    if found.status == "drawing":
+        return (
+            f'<span class="embed-drawing">Drawing “{escape(name)}”: export it as SVG or PNG '
+            "in Excalidraw to show it here.</span>"
+        )
+    if found.status == "ok" and found.note is not None:
+        return env["body"].transclude(found, env)
     if found.url is None:
         return f'<span class="embed-missing" title="missing embed">{escape(name)}</span>'
-    if found.note is not None:
-        return env["body"].transclude(found, env)
     return embed_file(found.file, found.url, meta, env)
 
 

@@ -10,11 +10,13 @@ from typing import Any
 
 import yaml
 
+from hortus.canvas import CanvasError, canvas_markdown
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
 from hortus.slugs import path_slug
 
 NOTE_SUFFIXES = (".md", ".markdown")
+CANVAS_SUFFIX = ".canvas"
 HOME_TAG = "gardenentry"
 
 
@@ -31,6 +33,8 @@ class Note:
     aliases: tuple[str, ...] = ()
     mtime: float = 0.0
     extra_urls: tuple[str, ...] = ()  # other URLs the same page is published at (the home `/`)
+    page: bool = True  # False for what is only ever shown embedded (a canvas, a drawing)
+    drawing: bool = False  # an Excalidraw drawing: shown as its exported image, never as text
 
     @property
     def name(self) -> str:
@@ -55,8 +59,13 @@ class Vault:
 def load_vault(notes_dir: Path, settings: Settings, diagnostics: Diagnostics) -> Vault:
     vault = Vault(root=notes_dir)
     for relpath in _walk(notes_dir, diagnostics):
-        if relpath.suffix.lower() in NOTE_SUFFIXES:
+        suffix = relpath.suffix.lower()
+        if suffix in NOTE_SUFFIXES:
             note = _read_note(notes_dir, relpath, settings, diagnostics)
+            if note is not None:
+                vault.notes.append(note)
+        elif suffix == CANVAS_SUFFIX:
+            note = _read_canvas(notes_dir, relpath, diagnostics)
             if note is not None:
                 vault.notes.append(note)
         else:
@@ -110,6 +119,8 @@ def _read_note(
     tags = _string_list(frontmatter.get("tags", frontmatter.get("tag")))
     aliases = _string_list(frontmatter.get("aliases", frontmatter.get("alias")), split_spaces=False)
     home = HOME_TAG in {t.lower() for t in tags} or frontmatter.get("dg-home") is True
+    # An Excalidraw drawing's Markdown is the plugin's data, not prose: never a page.
+    drawing = "excalidraw-plugin" in frontmatter or relpath.stem.lower().endswith(".excalidraw")
     title = frontmatter.get("title") or frontmatter.get("dg-title") or relpath.stem
     url = _url_for(relpath, frontmatter, diagnostics)
     return Note(
@@ -119,10 +130,35 @@ def _read_note(
         title=str(title),
         url=url,
         published=published,
-        home=home and published,
+        home=home and published and not drawing,
+        page=not drawing,
+        drawing=drawing,
         tags=tuple(t.lstrip("#") for t in tags if t.lstrip("#")),
         aliases=tuple(aliases),
         mtime=full.stat().st_mtime,
+    )
+
+
+def _read_canvas(root: Path, relpath: PurePosixPath, diagnostics: Diagnostics) -> Note | None:
+    """A canvas becomes a note that is only shown where a published note embeds it."""
+    try:
+        text = (root / relpath).read_text(encoding="utf-8", errors="replace")
+        source = canvas_markdown(text)
+    except OSError as exc:
+        diagnostics.warn(str(relpath), None, "read", f"cannot read the canvas: {exc.strerror}")
+        return None
+    except CanvasError as exc:
+        diagnostics.warn(str(relpath), None, "canvas", str(exc))
+        source = ""
+    return Note(
+        path=relpath,
+        source=source,
+        frontmatter={},
+        title=relpath.stem,
+        url=path_slug(list(relpath.with_suffix("").parts)),
+        published=True,
+        page=False,
+        mtime=(root / relpath).stat().st_mtime,
     )
 
 
@@ -230,7 +266,7 @@ def _pick_home(vault: Vault, diagnostics: Diagnostics) -> None:
 def _check_urls(vault: Vault, diagnostics: Diagnostics) -> None:
     """Two published notes must not claim one URL: the second would silently overwrite the first."""
     seen: dict[str, Note] = {}
-    for note in vault.published:
+    for note in (n for n in vault.published if n.page):
         for url in (note.url, *note.extra_urls):
             other = seen.get(url)
             if other is not None and other is not note:

@@ -1,0 +1,78 @@
+"""Every embed Obsidian shows, and the paths users write, through the whole build."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+P = "---\ndg-publish: true\n---\n"
+
+
+def test_canvas_embeds_as_an_outline_with_links(build_vault) -> None:
+    canvas = {
+        "nodes": [
+            {"id": "b", "type": "text", "text": "Second card with [[Target]]", "x": 0, "y": 200},
+            {"id": "a", "type": "text", "text": "First **card**", "x": 0, "y": 0},
+            {"id": "c", "type": "file", "file": "Secret.md", "x": 300, "y": 0},
+            {"id": "d", "type": "link", "url": "https://example.org", "x": 0, "y": 400},
+        ],
+        "edges": [],
+    }
+    run = build_vault(
+        {
+            "S.md": P + "![[board.canvas]]\n",
+            "board.canvas": json.dumps(canvas),
+            "Target.md": P + "t\n",
+            "Secret.md": "secret-canvas-canary\n",
+        }
+    )
+    assert run.code == 0, run.stderr
+    html = run.page("/s/")
+    assert html.index("First <strong>card</strong>") < html.index("Second card")
+    assert '<a class="internal" href="../target/">Target</a>' in html
+    assert 'href="https://example.org"' in html
+    assert not list(run.out.rglob("*.canvas"))
+    assert not (run.out / "board").exists()
+    everything = b"".join(p.read_bytes() for p in run.out.rglob("*") if p.is_file())
+    assert b"secret-canvas-canary" not in everything
+
+
+def test_excalidraw_shows_export_or_placeholder_never_json(build_vault) -> None:
+    drawing = '---\nexcalidraw-plugin: parsed\n---\n# Drawing\n```json\n{"elements": "RAW"}\n```\n'
+    run = build_vault(
+        {
+            "S.md": P + "![[Sketch.excalidraw]]\n\n![[Bare.excalidraw]]\n",
+            "Sketch.excalidraw.md": drawing,
+            "Sketch.excalidraw.svg": "<svg xmlns='http://www.w3.org/2000/svg'></svg>",
+            "Bare.excalidraw.md": drawing,
+        },
+        settings='publish = "all"',
+    )
+    assert run.code == 0, run.stderr
+    html = run.page("/s/")
+    assert '<img src="../sketch.excalidraw.svg"' in html
+    assert 'class="embed-drawing"' in html
+    assert "Bare.excalidraw.md has no exported SVG or PNG" in run.stderr
+    everything = b"".join(p.read_bytes() for p in run.out.rglob("*") if p.is_file())
+    assert b"RAW" not in everything
+
+
+def test_paths_as_users_write_them(build_vault) -> None:
+    run = build_vault(
+        {
+            "笔记/S.md": P
+            + f"[a](../{quote('其他/“引号”（笔记）.md')})"
+            + " [b](../其他/Empty) [[“引号”（笔记）]] ![[pic.png|center]] ![]()\n",
+            "其他/“引号”（笔记）.md": P + "q\n",
+            "其他/Empty.md": b"",
+            "pic.png": b"\x89PNG",
+        },
+        settings='publish = "all"',
+    )
+    assert run.code == 0, run.stderr
+    html = run.page("/笔记/s/")
+    assert html.count('href="../../%E5%85%B6%E4%BB%96/%E5%BC%95%E5%8F%B7%E7%AC%94%E8%AE%B0/"') == 2
+    assert 'href="../../%E5%85%B6%E4%BB%96/empty/"' in html
+    assert '<img src="../../pic.png" alt="center"' in html
+    assert (run.out / "其他" / "empty" / "index.html").is_file()
+    assert "S.md:4: warning: image with an empty URL" in run.stderr
