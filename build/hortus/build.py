@@ -100,7 +100,7 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
         writer.abort()
         raise
     return BuildResult(
-        notes=len(parsed),
+        notes=sum(1 for p in parsed if p.note.page),
         pages=len([p for p in writer.written if p.name == "index.html"]),
         seconds=time.perf_counter() - started,
         diagnostics=diagnostics,

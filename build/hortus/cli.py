@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -41,6 +42,18 @@ def main(argv: list[str] | None = None) -> int:
         result = build_site(settings, notes, out, strict=args.strict or settings.strict)
     except BuildError as exc:
         print(f"hortus: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hortus: interrupted; the previous site is untouched", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: one line, the previous site kept
+        if os.environ.get("HORTUS_DEBUG"):
+            raise
+        print(
+            f"hortus: internal error: {type(exc).__name__}: {exc} "
+            "(the previous site is untouched; set HORTUS_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
         return 1
     report = write_report(root / REPORT, result.diagnostics.items)
     _print_diagnostics(result.diagnostics.items, report)

@@ -94,6 +94,18 @@ class BodyRenderer:
         )
 
 
+# The few words the theme itself says, in the site's language.
+LABELS = {
+    "en": {
+        "contents": "Contents",
+        "backlinks": "Backlinks",
+        "tags": "Tags",
+        "all_tags": "All tags",
+    },
+    "zh": {"contents": "目录", "backlinks": "反向链接", "tags": "标签", "all_tags": "全部标签"},
+}
+
+
 class Theme:
     """The Jinja2 templates of theme/templates; everything a note supplies is autoescaped."""
 
@@ -119,5 +131,6 @@ class Theme:
             "title": self.settings.title,
             "language": self.settings.language,
             "base_url": self.settings.base_url,
+            "labels": LABELS["zh" if self.settings.language.lower().startswith("zh") else "en"],
         }
         return self.env.get_template(template).render(site=site, **context)
