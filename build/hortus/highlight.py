@@ -31,6 +31,11 @@ def code_language(info: str) -> str:
 
 
 def highlight_code(code: str, info: str, _attrs: object = None) -> str:
+    return _highlight(code, info)
+
+
+@lru_cache(maxsize=4096)  # vaults repeat snippets; Pygments is the costly part of a page
+def _highlight(code: str, info: str) -> str:
     """markdown-it's `highlight` hook: a whole `<pre>` block, so the renderer uses it as is."""
     language = code_language(info)
     lexer = _lexer(language) if language else None

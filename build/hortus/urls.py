@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import posixpath
 import unicodedata
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from hortus.slugs import slugify
 
 
+@lru_cache(maxsize=65536)
 def relative_url(from_url: str, to_url: str) -> str:
     """A site URL relative to the page at `from_url`, so the output also reads from file://
     and from any sub-path it is deployed under."""
