@@ -1,0 +1,721 @@
+"""Run one note's cells and inline expressions, in order, in one fresh namespace.
+
+This runs inside a process that is already isolated (a child forked by hortus.workers), so it
+may change the working directory, the standard streams and global state freely; it still puts
+them back so that tests can call `run_note` in-process. Imports: the standard library, numpy and
+matplotlib only when the note (or the warm worker) has already loaded them, and hortus.claims.
+
+The result is a plain JSON-able dict (see `run_note`), cached as JSON by the caller.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import io
+import linecache
+import os
+import random
+import re
+import sys
+import tokenize
+import traceback
+import types
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from hortus import claims as _claims
+
+# Per stream and cell: a cell that prints megabytes must not bloat the page or the cache.
+OUTPUT_LIMIT = 100_000
+# Fixed so that SVG ids (hashes of salt + content) are the same in every run and process.
+SVG_HASHSALT = "hortus"
+
+_CELL_FILE = re.compile(r"<(cell|inline) (\d+)>\Z")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "cell" or "inline"
+    index: int  # cell number (0-based) or inline-expression number, per kind
+    source: str  # cell code without its `#|` lines, or the inline expression
+    line: int  # 1-based line in the .md file of the first line of `source`
+    options: dict = field(default_factory=dict)  # the cell's `#|` options; {} for inline
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Step:
+        return cls(
+            kind=data["kind"],
+            index=int(data["index"]),
+            source=data["source"],
+            line=int(data["line"]),
+            options=dict(data.get("options") or {}),
+        )
+
+
+class RunListener:
+    """Hooks the worker uses to stream partial results out of a note that may yet crash."""
+
+    def step_started(self, step: Step) -> None:
+        pass
+
+    def step_finished(self, step: Step, entry: dict, claims: list[dict], files: list[str]) -> None:
+        pass
+
+
+def run_note(
+    steps: list[Step],
+    workdir: str,
+    note_path: str,
+    progress: Callable[[str], None] | None = None,
+    *,
+    capture_fds: bool = False,
+) -> dict:
+    """Run `steps` in order and return
+
+    {"cells": [{"index", "outputs", "error"}], "inline": [{"index", "text", "error"}],
+     "claims": [...], "files": [...], "status": "ok"|"error", "error": None|{message, line, cell}}
+
+    `capture_fds` also redirects file descriptors 0-2 (output of C code and subprocesses); only
+    for a dedicated process, since it swaps the process-wide descriptors.
+    """
+    return NoteRun(steps, workdir, note_path, progress, capture_fds=capture_fds).run()
+
+
+def flag(options: dict, key: str, default: bool) -> bool:
+    """A boolean `#|` option, accepting YAML booleans and their spellings as strings."""
+    value = options.get(key, default)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "no", "off", "0", "")
+    return bool(value)
+
+
+class NoteRun:
+    def __init__(
+        self,
+        steps: list[Step],
+        workdir: str,
+        note_path: str,
+        progress: Callable[[str], None] | None = None,
+        *,
+        capture_fds: bool = False,
+        listener: RunListener | None = None,
+    ) -> None:
+        self.steps = steps
+        self.workdir = os.path.abspath(workdir)
+        self.note_path = note_path
+        self.progress = progress
+        self.capture_fds = capture_fds
+        self.listener = listener or RunListener()
+        self.first_line = {(s.kind, s.index): s.line for s in steps}
+        self.sources = {(s.kind, s.index): s.source for s in steps}
+        self.trees: dict[int, ast.Module] = {}
+        self.failure: BaseException | None = None  # the exception that failed the note, if any
+        self.opened: set[str] = set()
+        self.reported: set[str] = set()  # opened paths already looked at
+        self.files: set[str] = set()  # of those, the note's dependencies
+        self.streams = _Streams()
+        self.pid = os.getpid()
+
+    # -- mapping cell lines to the .md file ------------------------------------------------
+
+    def locate(self, kind: str, index: int, lineno: int) -> int:
+        first = self.first_line.get((kind, index))
+        return lineno if first is None else first + lineno - 1
+
+    def where(self, step: Step) -> str:
+        return f"cell {step.index}" if step.kind == "cell" else f"inline expression {step.index}"
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        global _reading
+        result: dict[str, Any] = {
+            "cells": [],
+            "inline": [],
+            "claims": [],
+            "files": [],
+            "status": "ok",
+            "error": None,
+        }
+        # The namespace is the dict of a module registered as __main__ (as Jupyter does), so
+        # functions and classes defined in cells can be pickled, e.g. by multiprocessing.
+        main_module = types.ModuleType("__main__")
+        namespace: dict[str, Any] = main_module.__dict__
+        namespace.update({"__builtins__": builtins, "claim": _claims.claim})
+        saved_main = sys.modules.get("__main__")
+        collector = _claims.Collector(self.locate)
+        saved_cwd = os.getcwd()
+        saved_path = list(sys.path)
+        saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+        saved_bytecode = sys.dont_write_bytecode
+        previous_collector = _claims.set_collector(collector)
+        previous_reading = _reading
+        fds = _FdCapture() if self.capture_fds else None
+        _install_audit_hook()
+        try:
+            with warnings.catch_warnings():
+                os.environ["MPLBACKEND"] = "Agg"  # for a note that imports matplotlib itself
+                warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+                os.chdir(self.workdir)
+                sys.path.insert(0, self.workdir)  # notes import helpers next to them, as Jupyter
+                sys.dont_write_bytecode = True  # no __pycache__ written into the vault
+                sys.stdin = io.StringIO("")  # input() fails at once instead of hanging
+                sys.stdout = _Writer(self, "stdout", 1)
+                sys.stderr = _Writer(self, "stderr", 2)
+                sys.modules["__main__"] = main_module
+                _fresh_state()
+                _reading = self.opened
+                for step in self.steps:
+                    if self.progress is not None:
+                        self.progress(f"starting {step.kind} {step.index}")
+                    self.listener.step_started(step)
+                    before = len(collector.records)
+                    if step.kind == "cell":
+                        entry, exc = self.run_cell(step, namespace, fds)
+                    else:
+                        entry, exc = self.run_inline(step, namespace, fds)
+                    new_claims = collector.records[before:]
+                    claim_dicts = [c.as_dict() for c in new_claims]
+                    result["cells" if step.kind == "cell" else "inline"].append(entry)
+                    result["claims"].extend(claim_dicts)
+                    self.listener.step_finished(step, entry, claim_dicts, self.new_files())
+                    failed_claim = next((c for c in new_claims if not c.passed), None)
+                    if exc is not None:
+                        self.failure = exc
+                        error = entry["error"]
+                        result["error"] = {k: error[k] for k in ("message", "line", "cell")}
+                    elif failed_claim is not None:
+                        result["error"] = {
+                            "message": failed_claim.failure_message(),
+                            "line": failed_claim.line,
+                            "cell": failed_claim.cell,
+                        }
+                    if result["error"] is not None:
+                        result["status"] = "error"
+                        break  # as Quarto: nothing after a failure runs
+        finally:
+            _reading = previous_reading
+            _claims.set_collector(previous_collector)
+            if saved_main is not None:
+                sys.modules["__main__"] = saved_main
+            sys.stdin, sys.stdout, sys.stderr = saved_streams
+            sys.dont_write_bytecode = saved_bytecode
+            sys.path[:] = saved_path
+            os.chdir(saved_cwd)
+            if fds is not None:
+                fds.close()
+        self.new_files()
+        result["files"] = sorted(self.files)
+        return result
+
+    def new_files(self) -> list[str]:
+        fresh = self.opened - self.reported
+        self.reported |= fresh
+        found = sorted(_dependency_files(fresh))
+        self.files.update(found)
+        return found
+
+    def run_cell(
+        self, step: Step, namespace: dict, fds: _FdCapture | None
+    ) -> tuple[dict, BaseException | None]:
+        entry: dict[str, Any] = {"index": step.index, "outputs": [], "error": None}
+        if not flag(step.options, "eval", True):
+            return entry, None
+        filename = f"<cell {step.index}>"
+        _register_source(filename, step.source)
+        self.streams = _Streams()
+        outputs: list[dict] = []
+        exc: BaseException | None = None
+        _prepare_matplotlib(full_reset=False)
+        try:
+            tree = ast.parse(step.source, filename)
+            self.trees[step.index] = tree
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, filename, "exec"), namespace)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+                if not _ends_with_semicolon(step.source):  # as Jupyter: `x;` shows nothing
+                    outputs.extend(self.display(value))
+        except BaseException as caught:
+            if isinstance(caught, KeyboardInterrupt) and not self.capture_fds:
+                raise  # in-process (tests): Ctrl-C stops the caller, not just the cell
+            exc = caught
+        if self.capture_fds and os.getpid() != self.pid:
+            os._exit(0)  # a process the cell forked must not go on running the note
+        keep = flag(step.options, "output", True)
+        try:
+            figures = _take_figures(keep=keep)  # closed either way: the next cell starts clean
+        except BaseException as caught:
+            figures = []
+            if exc is None:
+                exc = caught
+        if fds is not None:
+            fds.drain(self.streams)
+        error_output: list[dict] = []
+        if exc is not None:
+            message, line, text = self.describe(exc, step)
+            if flag(step.options, "error", False):  # Quarto's `error: true`: show and go on
+                error_output = [{"type": "error", "text": text}]
+                exc = None
+            else:
+                entry["error"] = {
+                    "message": message,
+                    "line": line,
+                    "cell": step.index,
+                    "traceback": text,
+                }
+        if keep:
+            entry["outputs"] = self.streams.outputs() + error_output + outputs + figures
+        return entry, exc
+
+    def run_inline(
+        self, step: Step, namespace: dict, fds: _FdCapture | None
+    ) -> tuple[dict, BaseException | None]:
+        entry: dict[str, Any] = {"index": step.index, "text": None, "error": None}
+        filename = f"<inline {step.index}>"
+        source = step.source.strip()
+        _register_source(filename, source)
+        self.streams = _Streams()  # whatever an inline expression prints is not shown
+        exc: BaseException | None = None
+        try:
+            entry["text"] = _truncate(str(eval(compile(source, filename, "eval"), namespace)))
+        except BaseException as caught:
+            if isinstance(caught, KeyboardInterrupt) and not self.capture_fds:
+                raise
+            exc = caught
+        if fds is not None:
+            fds.drain(self.streams)
+        if exc is not None:
+            message, line, text = self.describe(exc, step)
+            entry["error"] = {"message": message, "line": line, "cell": None, "traceback": text}
+        return entry, exc
+
+    def display(self, value: Any) -> list[dict]:
+        """What Jupyter shows for a cell's last expression."""
+        if value is None:
+            return []
+        mpl_figure = sys.modules.get("matplotlib.figure")
+        if mpl_figure is not None and isinstance(value, mpl_figure.Figure):
+            plt = sys.modules.get("matplotlib.pyplot")
+            if plt is not None and getattr(value, "number", None) in plt.get_fignums():
+                return []  # shown once, with the cell's other open figures
+            return [{"type": "figure", "svg": _svg(value)}]
+        text = _truncate(_ADDRESS.sub(">", repr(value)))
+        html = None
+        repr_html = getattr(value, "_repr_html_", None)
+        if callable(repr_html) and not isinstance(value, type):
+            try:
+                produced = repr_html()
+                html = None if produced is None else _truncate(str(produced))
+            except Exception:  # as Jupyter: a broken formatter falls back to the plain repr
+                html = None
+        return [{"type": "result", "text": text, "html": html}]
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def describe(self, exc: BaseException, step: Step) -> tuple[str, int, str]:
+        """(one-line message naming the cell and md line, md line, traceback text)."""
+        kind, index, lineno = _innermost_cell_frame(exc)
+        line = self.locate(kind, index, lineno) if kind else step.line
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        if isinstance(exc, SyntaxError):
+            detail = f"{type(exc).__name__}: {exc.msg}"
+        if isinstance(exc, AssertionError):
+            detail = self.assert_detail(exc, kind, index, lineno)
+        detail = _ADDRESS.sub(">", detail)
+        message = f"{self.where(step)} (line {line}): {detail}"
+        return message, line, _ADDRESS.sub(">", self.format_traceback(exc))
+
+    def assert_detail(self, exc: AssertionError, kind: str, index: int, lineno: int) -> str:
+        text = str(exc)
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        source_text = None
+        # Only when the assert itself is in a cell (not in a library the cell called).
+        if kind == "cell" and tb is not None and _CELL_FILE.match(tb.tb_frame.f_code.co_filename):
+            tree = self.trees.get(index)
+            source = self.sources.get((kind, index), "")
+            for node in ast.walk(tree) if tree is not None else ():
+                if not isinstance(node, ast.Assert):
+                    continue
+                if node.lineno <= lineno <= (node.end_lineno or node.lineno):
+                    segment = ast.get_source_segment(source, node.test)
+                    if segment:
+                        source_text = "assert " + " ".join(segment.split())
+                    break
+        if source_text and text:
+            return f"AssertionError: {text} ({source_text})"
+        if source_text:
+            return f"AssertionError: {source_text}"
+        return f"AssertionError: {text}" if text else "AssertionError"
+
+    def format_traceback(self, exc: BaseException) -> str:
+        """The traceback from the first cell frame on, with cells shown as lines of the note."""
+        try:
+            tb = exc.__traceback__
+            while tb is not None and not _CELL_FILE.match(tb.tb_frame.f_code.co_filename):
+                tb = tb.tb_next  # the kernel's own frames say nothing to the note's author
+            te = traceback.TracebackException(type(exc), exc, tb, compact=True)
+            self.remap(te, set())
+            return "".join(te.format())
+        except Exception:
+            return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+    def remap(self, te: traceback.TracebackException, seen: set[int]) -> None:
+        if id(te) in seen:
+            return
+        seen.add(id(te))
+        for i, frame in enumerate(te.stack):
+            match = _CELL_FILE.match(frame.filename)
+            if not match or frame.lineno is None:
+                continue
+            kind, index = match.group(1), int(match.group(2))
+            delta = self.locate(kind, index, 1) - 1
+            label = f"cell {index}" if kind == "cell" else f"inline expression {index}"
+            name = label if frame.name == "<module>" else f"{frame.name} ({label})"
+            te.stack[i] = traceback.FrameSummary(
+                self.note_path,
+                frame.lineno + delta,
+                name,
+                lookup_line=False,
+                line=linecache.getline(frame.filename, frame.lineno),
+                end_lineno=None if frame.end_lineno is None else frame.end_lineno + delta,
+                colno=frame.colno,
+                end_colno=frame.end_colno,
+            )
+        if te.exc_type is not None and issubclass(te.exc_type, SyntaxError):
+            match = _CELL_FILE.match(te.filename or "")
+            if match and te.lineno is not None:
+                delta = self.locate(match.group(1), int(match.group(2)), 1) - 1
+                te.filename = self.note_path
+                te.lineno = int(te.lineno) + delta
+                if te.end_lineno is not None:
+                    te.end_lineno = int(te.end_lineno) + delta
+        for chained in (te.__cause__, te.__context__):
+            if chained is not None:
+                self.remap(chained, seen)
+
+
+# -- output capture ---------------------------------------------------------------------------
+
+
+class _Streams:
+    """stdout/stderr of one step in order of appearance, each stream capped at OUTPUT_LIMIT."""
+
+    def __init__(self) -> None:
+        self.chunks: list[tuple[str, list[str]]] = []
+        self.kept = {"stdout": 0, "stderr": 0}
+        self.dropped = {"stdout": 0, "stderr": 0}
+
+    def write(self, name: str, text: str, dropped: int = 0) -> None:
+        self.dropped[name] += dropped
+        if not text:
+            return
+        room = OUTPUT_LIMIT - self.kept[name]
+        if room <= 0:
+            self.dropped[name] += len(text.encode("utf-8", "surrogateescape"))
+            return
+        if len(text) * 4 > room:  # may not fit: count bytes exactly
+            data = text.encode("utf-8", "surrogateescape")
+            if len(data) > room:
+                text = data[:room].decode("utf-8", "ignore")
+                kept = len(text.encode("utf-8", "surrogateescape"))
+                self.dropped[name] += len(data) - kept
+                self.kept[name] = OUTPUT_LIMIT
+            else:
+                self.kept[name] += len(data)
+        else:
+            self.kept[name] += len(text.encode("utf-8", "surrogateescape"))
+        if self.chunks and self.chunks[-1][0] == name:
+            self.chunks[-1][1].append(text)
+        else:
+            self.chunks.append((name, [text]))
+
+    def outputs(self) -> list[dict]:
+        items = [{"type": name, "text": "".join(parts)} for name, parts in self.chunks]
+        for name, dropped in self.dropped.items():
+            if not dropped:
+                continue
+            last = next((item for item in reversed(items) if item["type"] == name), None)
+            if last is None:
+                last = {"type": name, "text": ""}
+                items.append(last)
+            sep = "" if not last["text"] or last["text"].endswith("\n") else "\n"
+            last["text"] += f"{sep}[... output truncated: {dropped} bytes not shown]\n"
+        return items
+
+
+class _BytesWriter:
+    """`sys.stdout.buffer` for code that writes bytes."""
+
+    def __init__(self, text: _Writer) -> None:
+        self._text = text
+
+    def write(self, data: bytes) -> int:
+        self._text.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return self._text.fileno()
+
+
+class _Writer(io.TextIOBase):
+    """sys.stdout/sys.stderr during a run: appends to the running step's streams."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, run: NoteRun, name: str, fd: int) -> None:
+        self._run = run
+        self._name = name
+        self._fd = fd
+        self.buffer = _BytesWriter(self)
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self._run.streams.write(self._name, text)
+        return len(text)
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._fd  # e.g. subprocess(stdout=sys.stdout): lands in the fd capture
+
+
+class _FdCapture:
+    """Descriptors 0-2 of the process: stdin from /dev/null, 1 and 2 into unlinked temp files.
+
+    Catches what C code and subprocesses write; read back (at most OUTPUT_LIMIT) after each step.
+    """
+
+    def __init__(self) -> None:
+        import fcntl
+        import tempfile
+
+        self.saved = {fd: os.dup(fd) for fd in (0, 1, 2)}
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        self.files: dict[int, int] = {}
+        for fd in (1, 2):
+            handle, path = tempfile.mkstemp(prefix="hortus-out-")
+            os.unlink(path)
+            # O_APPEND: writers sharing the descriptor keep writing at the end after truncation.
+            fcntl.fcntl(handle, fcntl.F_SETFL, fcntl.fcntl(handle, fcntl.F_GETFL) | os.O_APPEND)
+            os.dup2(handle, fd)
+            self.files[fd] = handle
+
+    def drain(self, streams: _Streams) -> None:
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            handle = self.files[fd]
+            size = os.fstat(handle).st_size
+            if not size:
+                continue
+            data = os.pread(handle, min(size, OUTPUT_LIMIT), 0)
+            os.ftruncate(handle, 0)
+            streams.write(name, data.decode("utf-8", "replace"), dropped=size - len(data))
+
+    def close(self) -> None:
+        for fd, saved in self.saved.items():
+            os.dup2(saved, fd)
+            os.close(saved)
+        for handle in self.files.values():
+            os.close(handle)
+
+
+def _truncate(text: str) -> str:
+    if len(text) <= OUTPUT_LIMIT:
+        return text
+    dropped = len(text[OUTPUT_LIMIT:].encode("utf-8", "surrogateescape"))
+    return text[:OUTPUT_LIMIT] + f"\n[... output truncated: {dropped} bytes not shown]"
+
+
+def _ends_with_semicolon(source: str) -> bool:
+    skip = {tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    for token in reversed(tokens):
+        if token.type == tokenize.ENDMARKER or token.type in skip:
+            continue
+        return token.type == tokenize.OP and token.string == ";"
+    return False
+
+
+def _register_source(filename: str, source: str) -> None:
+    # Tracebacks and assert messages read cell lines through linecache, as for files.
+    lines = source.splitlines(keepends=True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+
+
+def _innermost_cell_frame(exc: BaseException) -> tuple[str, int, int]:
+    found: tuple[str, int, int] = ("", -1, 0)
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        match = _CELL_FILE.match(exc.filename)
+        if match:
+            return match.group(1), int(match.group(2)), int(exc.lineno)
+    tb: types.TracebackType | None = exc.__traceback__
+    while tb is not None:
+        match = _CELL_FILE.match(tb.tb_frame.f_code.co_filename)
+        if match:
+            found = (match.group(1), int(match.group(2)), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+# -- matplotlib --------------------------------------------------------------------------------
+
+
+def _no_show(*args: Any, **kwargs: Any) -> None:
+    """plt.show(): figures are collected at the end of each cell instead."""
+
+
+def _prepare_matplotlib(full_reset: bool) -> None:
+    """Agg backend, deterministic SVG settings, and a no-op plt.show(), if matplotlib is loaded."""
+    mpl = sys.modules.get("matplotlib")
+    if mpl is None:
+        return
+    if full_reset:
+        mpl.rcdefaults()  # matplotlib's defaults, not a matplotlibrc found on this machine
+    if full_reset or mpl.rcParams["svg.hashsalt"] != SVG_HASHSALT:
+        # Glyphs as paths: the page does not depend on the reader's fonts.
+        mpl.rcParams["svg.fonttype"] = "path"
+        mpl.rcParams["svg.hashsalt"] = SVG_HASHSALT
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        if full_reset:
+            plt.close("all")
+        if plt.show is not _no_show:
+            plt.show = _no_show
+        if plt.get_backend().lower() != "agg":
+            plt.switch_backend("agg")
+
+
+def _take_figures(keep: bool) -> list[dict]:
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is None:
+        return []
+    try:
+        nums = plt.get_fignums()
+        if not nums:
+            return []
+        _prepare_matplotlib(full_reset=False)
+        return [{"type": "figure", "svg": _svg(plt.figure(n))} for n in nums] if keep else []
+    finally:
+        plt.close("all")
+
+
+def _svg(figure: Any) -> str:
+    mpl = sys.modules["matplotlib"]
+    mpl.rcParams["svg.hashsalt"] = SVG_HASHSALT
+    buffer = io.StringIO()
+    # No date in the metadata: the same figure gives the same bytes on any day.
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _fresh_state() -> None:
+    """What a fresh interpreter would give a note, plus fixed seeds for reproducible pages."""
+    random.seed(0)
+    np = sys.modules.get("numpy")
+    if np is not None:
+        np.random.seed(0)
+    _prepare_matplotlib(full_reset=True)
+
+
+# -- files the cells read ------------------------------------------------------------------------
+
+# The set the audit hook adds to while a note runs; None otherwise.
+_reading: set[str] | None = None
+_hook_installed = False
+
+
+def _audit(event: str, args: tuple) -> None:
+    # Called for every audited event in the process: keep the common path short, never raise.
+    if event != "open" or _reading is None:
+        return
+    try:
+        path, _mode, flags = args
+        if isinstance(path, int) or path is None:
+            return
+        if isinstance(flags, int) and (flags & os.O_ACCMODE == os.O_WRONLY or flags & os.O_TRUNC):
+            return  # written, not read: not something the results depend on
+        _reading.add(os.path.abspath(os.fsdecode(path)))
+    except Exception:
+        pass
+
+
+def _install_audit_hook() -> None:
+    global _hook_installed
+    if not _hook_installed:
+        sys.addaudithook(_audit)  # cannot be removed; inert while _reading is None
+        _hook_installed = True
+
+
+@functools.lru_cache(maxsize=1)
+def installation_dirs() -> tuple[str, ...]:
+    """Folders of Python itself, its packages and hortus: reading them is not a dependency."""
+    import site
+    import sysconfig
+
+    # The standard library, and hortus itself (it may be an editable install outside them).
+    dirs = {os.path.dirname(os.__file__), os.path.dirname(_claims.__file__)}
+    paths = sysconfig.get_paths()
+    dirs.update(paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths)
+    try:
+        dirs.update(site.getsitepackages())
+        dirs.add(site.getusersitepackages())
+    except AttributeError:  # some embedded/virtualenv builds lack these
+        pass
+    dirs.update(p for p in sys.path if "site-packages" in p or "dist-packages" in p)
+    if sys.prefix != sys.base_prefix:
+        dirs.add(sys.prefix)  # a virtual environment is part of the installation
+    result = set()
+    for d in dirs:
+        if d:
+            result.add(os.path.abspath(d))
+            result.add(os.path.realpath(d))
+    return tuple(sorted(d.rstrip(os.sep) + os.sep for d in result))
+
+
+def _excluded_dirs() -> tuple[str, ...]:
+    dirs = [*installation_dirs(), "/proc/", "/sys/", "/dev/"]
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        try:
+            for d in (mpl.get_configdir(), mpl.get_cachedir()):
+                dirs.append(os.path.abspath(d).rstrip(os.sep) + os.sep)
+        except Exception:
+            pass
+    return tuple(dirs)
+
+
+def _dependency_files(paths: set[str]) -> list[str]:
+    if not paths:
+        return []
+    excluded = _excluded_dirs()
+    keep = []
+    for path in paths:
+        if path.startswith(excluded) or f"{os.sep}__pycache__{os.sep}" in path:
+            continue
+        if os.path.isfile(path):
+            keep.append(path)
+    return keep
