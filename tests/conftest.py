@@ -69,8 +69,9 @@ class VisibleText(HTMLParser):
 
     HIDDEN = ("script", "style", "annotation", "head")
 
-    def __init__(self) -> None:
+    def __init__(self, hidden: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self.HIDDEN = (*self.HIDDEN, *hidden)
         self.parts: list[str] = []
         self.hidden_depth = 0
         self.stack: list[tuple[str, bool]] = []
@@ -95,7 +96,8 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    parser = VisibleText()
+def visible_text(html: str, *, prose_only: bool = False) -> str:
+    """With `prose_only`, code (which may well hold `**` or `$`) is left out too."""
+    parser = VisibleText(("pre", "code") if prose_only else ())
     parser.feed(html)
     return "".join(parser.parts)

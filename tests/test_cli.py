@@ -27,7 +27,8 @@ def test_missing_notes_folder_is_an_error_without_traceback(tmp_path: Path) -> N
 def test_summary_line(build_vault) -> None:
     run = build_vault({"a.md": GOOD, "b.md": GOOD})
     assert run.code == 0
-    assert run.stderr.strip().splitlines()[-1].startswith("hortus: 2 notes, 3 pages, 0 warnings")
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("hortus: 2 notes, 4 pages, cells run for 0 notes, 0 from cache, 0 warn")
 
 
 def test_rejected_formula_is_a_warning_shown_as_source(build_vault) -> None:

@@ -296,13 +296,13 @@ def test_exception_stops_later_steps(tmp_path: Path) -> None:
     assert [c["index"] for c in result["cells"]] == [0, 1]
     assert result["inline"] == []
     assert result["error"] == {
-        "message": "cell 1 (line 9): ZeroDivisionError: division by zero",
+        "message": "cell 2 (line 9): ZeroDivisionError: division by zero",
         "line": 9,
         "cell": 1,
     }
     error = result["cells"][1]["error"]
     assert error["line"] == 9
-    assert 'File "notes/n.md", line 9, in cell 1' in error["traceback"]
+    assert 'File "notes/n.md", line 9, in cell 2' in error["traceback"]
     assert "z = y / 0" in error["traceback"]
     assert "kernel.py" not in error["traceback"]
 
@@ -313,9 +313,9 @@ def test_error_in_function_from_earlier_cell(tmp_path: Path) -> None:
         cell(0, "def f(v):\n    return {}[v]\n", line=4),
         cell(1, "f('key')", line=12),
     )
-    assert result["error"]["message"] == "cell 1 (line 5): KeyError: 'key'"
+    assert result["error"]["message"] == "cell 2 (line 5): KeyError: 'key'"
     traceback = result["cells"][1]["error"]["traceback"]
-    assert "line 12, in cell 1" in traceback and "line 5, in f (cell 0)" in traceback
+    assert "line 12, in cell 2" in traceback and "line 5, in f (cell 1)" in traceback
 
 
 def test_assert_failure_names_the_assert(tmp_path: Path) -> None:
@@ -325,13 +325,13 @@ def test_assert_failure_names_the_assert(tmp_path: Path) -> None:
         cell(1, "assert total > 100, 'too small'", line=50),
     )
     assert result["error"] == {
-        "message": "cell 0 (line 41): AssertionError: assert total == 10",
+        "message": "cell 1 (line 41): AssertionError: assert total == 10",
         "line": 41,
         "cell": 0,
     }
     second = run(tmp_path, cell(1, "total = 1\nassert total > 100, 'too small'", line=50))
     assert second["error"]["message"] == (
-        "cell 1 (line 51): AssertionError: too small (assert total > 100)"
+        "cell 2 (line 51): AssertionError: too small (assert total > 100)"
     )
 
 
@@ -346,7 +346,7 @@ def test_syntax_error_line(tmp_path: Path) -> None:
 def test_sys_exit_is_a_cell_error(tmp_path: Path) -> None:
     result = run(tmp_path, cell(0, "import sys\nsys.exit(3)", line=2), cell(1, "1"))
     assert result["status"] == "error"
-    assert result["error"] == {"message": "cell 0 (line 3): SystemExit: 3", "line": 3, "cell": 0}
+    assert result["error"] == {"message": "cell 1 (line 3): SystemExit: 3", "line": 3, "cell": 0}
     assert len(result["cells"]) == 1
 
 
@@ -394,7 +394,7 @@ def test_inline_error_fails_the_note(tmp_path: Path) -> None:
     result = run(tmp_path, cell(0, "x = 1"), inline(0, "missing + 1", line=33), inline(1, "x"))
     assert result["status"] == "error"
     assert result["error"] == {
-        "message": "inline expression 0 (line 33): NameError: name 'missing' is not defined",
+        "message": "inline expression 1 (line 33): NameError: name 'missing' is not defined",
         "line": 33,
         "cell": None,
     }
@@ -446,3 +446,9 @@ def test_progress_before_each_step(tmp_path: Path) -> None:
     result = run_note(steps, str(tmp_path), "notes/n.md", progress=seen.append)
     assert result["status"] == "ok"
     assert seen == ["starting cell 0", "starting inline 0", "starting cell 1"]
+
+
+def test_a_claim_as_last_expression_is_shown_as_its_badge_only() -> None:
+    result = run_note([Step("cell", 0, 'claim("two", 1 + 1, 2)', 1, {})], ".", "n.md")
+    assert result["cells"][0]["outputs"] == []
+    assert result["claims"][0]["passed"] is True

@@ -107,7 +107,7 @@ def test_sys_exit_is_an_error_not_a_crash(pool: CellPool, tmp_path: Path) -> Non
         job(tmp_path, cell(0, "x = 1"), cell(1, "import sys\nsys.exit(3)"), cell(2, "x"))
     )
     assert result["status"] == "error"
-    assert result["error"] == {"message": "cell 1 (line 13): SystemExit: 3", "line": 13, "cell": 1}
+    assert result["error"] == {"message": "cell 2 (line 13): SystemExit: 3", "line": 13, "cell": 1}
     assert len(result["cells"]) == 2
 
 
@@ -116,7 +116,7 @@ def test_os_exit_is_a_crash_naming_the_cell(pool: CellPool, tmp_path: Path) -> N
     result = pool.run(job(tmp_path, *steps))
     assert result["status"] == "crash"
     assert result["error"] == {
-        "message": "crashed in cell 1 (line 12): exited with code 1",
+        "message": "crashed in cell 2 (line 12): exited with code 1",
         "cell": 1,
         "line": 12,
     }
@@ -137,7 +137,7 @@ def test_endless_loop_times_out_naming_the_cell(pool: CellPool, tmp_path: Path) 
     elapsed = time.monotonic() - start
     assert result["status"] == "timeout"
     assert result["error"] == {
-        "message": "timed out after 2 s in cell 1 (line 12)",
+        "message": "timed out after 2 s in cell 2 (line 12)",
         "cell": 1,
         "line": 12,
     }
@@ -149,7 +149,7 @@ def test_cell_timeout_option(pool: CellPool, tmp_path: Path) -> None:
     start = time.monotonic()
     result = pool.run(job(tmp_path, cell(0, "import time\ntime.sleep(30)", timeout=1)))
     assert result["status"] == "timeout"
-    assert result["error"]["message"] == "timed out after 1 s in cell 0 (line 2)"
+    assert result["error"]["message"] == "timed out after 1 s in cell 1 (line 2)"
     assert time.monotonic() - start < 3
 
 

@@ -13,8 +13,9 @@ from hortus.assets import emit_assets
 from hortus.config import Settings
 from hortus.diagnostics import BuildError, Diagnostics
 from hortus.emit import SiteWriter
-from hortus.execute import execute_notes
+from hortus.execute import ExecutionReport, execute_notes
 from hortus.link import LinkGraph, link_notes
+from hortus.outputs import emit_claims, emit_figures
 from hortus.parse import headings, make_parser, parse_note
 from hortus.render import BodyRenderer, Theme, install_render_rules
 from hortus.typeset import math_macros, typeset_math
@@ -29,18 +30,29 @@ class BuildResult:
     seconds: float
     diagnostics: Diagnostics
     built: bool
+    execution: ExecutionReport
 
     def summary(self) -> str:
         warnings = len(self.diagnostics.warnings)
         errors = len(self.diagnostics.errors)
         state = "built" if self.built else "not built"
+        cells = f"cells run for {self.execution.ran} notes, {self.execution.cached} from cache"
         return (
-            f"hortus: {self.notes} notes, {self.pages} pages, "
+            f"hortus: {self.notes} notes, {self.pages} pages, {cells}, "
             f"{warnings} warnings, {errors} errors in {self.seconds:.2f} s ({state})"
         )
 
 
-def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bool) -> BuildResult:
+def build_site(
+    settings: Settings,
+    notes_dir: Path,
+    out_dir: Path | None,
+    *,
+    strict: bool,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> BuildResult:
+    """Build the site into `out_dir`; with `out_dir` None, check everything and write no site."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
     _check_folders(settings, notes_dir, out_dir)
@@ -50,14 +62,29 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
     install_render_rules(md)
     parsed = [parse_note(md, note) for note in vault.published]
     graph = link_notes(vault, parsed, diagnostics)
-    execute_notes(parsed, diagnostics)
+    execution = execute_notes(
+        vault.root, parsed, settings, diagnostics, use_cache=use_cache, jobs=jobs
+    )
     math = typeset_math(parsed, math_macros(vault, settings), diagnostics)
+    if strict:
+        for warning in diagnostics.warnings:
+            diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
+    if out_dir is None:
+        return BuildResult(
+            notes=sum(1 for p in parsed if p.note.page),
+            pages=0,
+            seconds=time.perf_counter() - started,
+            diagnostics=diagnostics,
+            built=not diagnostics.errors,
+            execution=execution,
+        )
 
     theme = Theme(settings.theme_dir, settings)
     body = BodyRenderer(md, parsed, math)
     writer = SiteWriter(out_dir)
     try:
         assets = emit_assets(writer, settings.theme_dir)
+        emit_figures(writer, parsed)
         for p in (p for p in parsed if p.note.page):
             for url in (p.note.url, *p.note.extra_urls):
                 if writer.has_page(url):
@@ -86,11 +113,9 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
             "404.html",
             theme.render("404.html", page={"url": "/404.html", "title": "404"}, assets=assets),
         )
+        emit_claims(writer, theme, execution.claims, assets)
         for source, url in sorted(graph.attachments.items()):
             writer.write(url.lstrip("/"), (vault.root / source).read_bytes())
-        if strict:
-            for warning in diagnostics.warnings:
-                diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
         built = not diagnostics.errors
         if built:
             writer.commit()
@@ -105,12 +130,15 @@ def build_site(settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bo
         seconds=time.perf_counter() - started,
         diagnostics=diagnostics,
         built=built,
+        execution=execution,
     )
 
 
-def _check_folders(settings: Settings, notes_dir: Path, out_dir: Path) -> None:
+def _check_folders(settings: Settings, notes_dir: Path, out_dir: Path | None) -> None:
     if not notes_dir.is_dir():
         raise BuildError(f"notes folder not found: {notes_dir}")
+    if out_dir is None:
+        return
     notes, out = notes_dir.resolve(), out_dir.resolve()
     # The output folder is replaced whole: it must not be, or hold, the vault or the project.
     if out in (notes, settings.root.resolve()) or notes.is_relative_to(out):

@@ -23,10 +23,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hortus {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the site into the output folder")
-    build.add_argument("--notes", type=Path, default=None, help="the vault (default: notes/)")
+    check = commands.add_parser("check", help="run every cell and claim, check links; no site")
+    for command in (build, check):
+        command.add_argument("--notes", type=Path, default=None, help="the vault (default: notes/)")
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        command.add_argument("--no-cache", action="store_true", help="run every cell again")
+        command.add_argument(
+            "--jobs", type=_positive, default=None, help="notes run at once (default: cores)"
+        )
     build.add_argument("--out", type=Path, default=None, help="output folder (default: public/)")
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,8 +51,15 @@ def main(argv: list[str] | None = None) -> int:
         root = find_root(Path.cwd())
         settings = load_settings(root)
         notes = args.notes or root / "notes"
-        out = args.out or root / "public"
-        result = build_site(settings, notes, out, strict=args.strict or settings.strict)
+        out = (args.out or root / "public") if args.command == "build" else None
+        result = build_site(
+            settings,
+            notes,
+            out,
+            strict=args.strict or settings.strict,
+            use_cache=not args.no_cache,
+            jobs=args.jobs,
+        )
     except BuildError as exc:
         print(f"hortus: error: {exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ class Settings:
     theme: Path = Path("theme")
     strict: bool = False
     timeout: float = 120.0
+    cell_memory_mb: int = 2048
     math_macros: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -59,6 +60,7 @@ def load_settings(root: Path) -> Settings:
         "theme": str,
         "strict": bool,
         "timeout": (int, float),
+        "cell-memory-mb": int,
         "math-macros": dict,
     }
     values: dict[str, object] = {}

@@ -131,7 +131,11 @@ class NoteRun:
         return lineno if first is None else first + lineno - 1
 
     def where(self, step: Step) -> str:
-        return f"cell {step.index}" if step.kind == "cell" else f"inline expression {step.index}"
+        return (
+            f"cell {step.index + 1}"
+            if step.kind == "cell"
+            else f"inline expression {step.index + 1}"
+        )
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -242,7 +246,8 @@ class NoteRun:
             exec(compile(tree, filename, "exec"), namespace)
             if last is not None:
                 value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
-                if not _ends_with_semicolon(step.source):  # as Jupyter: `x;` shows nothing
+                # As Jupyter, `x;` shows nothing; a claim is shown as its badge, not as `True`.
+                if not _ends_with_semicolon(step.source) and not _is_claim_call(last.value):
                     outputs.extend(self.display(value))
         except BaseException as caught:
             if isinstance(caught, KeyboardInterrupt) and not self.capture_fds:
@@ -380,7 +385,7 @@ class NoteRun:
                 continue
             kind, index = match.group(1), int(match.group(2))
             delta = self.locate(kind, index, 1) - 1
-            label = f"cell {index}" if kind == "cell" else f"inline expression {index}"
+            label = f"cell {index + 1}" if kind == "cell" else f"inline expression {index + 1}"
             name = label if frame.name == "<module>" else f"{frame.name} ({label})"
             te.stack[i] = traceback.FrameSummary(
                 self.note_path,
@@ -545,6 +550,13 @@ def _truncate(text: str) -> str:
         return text
     dropped = len(text[OUTPUT_LIMIT:].encode("utf-8", "surrogateescape"))
     return text[:OUTPUT_LIMIT] + f"\n[... output truncated: {dropped} bytes not shown]"
+
+
+def _is_claim_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Name) and node.func.id == "claim")
+        or (isinstance(node.func, ast.Attribute) and node.func.attr == "claim")
+    )
 
 
 def _ends_with_semicolon(source: str) -> bool:

@@ -15,6 +15,7 @@ from hortus.config import Settings
 from hortus.katex import MathResult
 from hortus.link import Resolution
 from hortus.parse import ParsedNote
+from hortus.render_cells import install_cell_rules
 from hortus.render_links import TRANSCLUSION_DEPTH, install_link_rules, section_tokens
 from hortus.urls import relative_url
 
@@ -48,6 +49,7 @@ def install_render_rules(md: MarkdownIt) -> None:
     md.add_render_rule("math_inline", _render_math_inline)
     md.add_render_rule("math_block", _render_math_block)
     install_link_rules(md)
+    install_cell_rules(md)
 
 
 class BodyRenderer:
@@ -101,8 +103,25 @@ LABELS = {
         "backlinks": "Backlinks",
         "tags": "Tags",
         "all_tags": "All tags",
+        "claims": "Claims",
+        "claims_checked": "claims checked at build time",
+        "claim": "Claim",
+        "value": "Value",
+        "expected": "Expected",
+        "note": "Note",
     },
-    "zh": {"contents": "目录", "backlinks": "反向链接", "tags": "标签", "all_tags": "全部标签"},
+    "zh": {
+        "contents": "目录",
+        "backlinks": "反向链接",
+        "tags": "标签",
+        "all_tags": "全部标签",
+        "claims": "断言",
+        "claims_checked": "条断言在构建时检验",
+        "claim": "断言",
+        "value": "计算值",
+        "expected": "期望值",
+        "note": "笔记",
+    },
 }
 
 

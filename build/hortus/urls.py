@@ -34,9 +34,7 @@ def tag_url(tag: str) -> str:
 
 
 def _tag_segment(part: str) -> str:
-    kept = "".join(
-        c for c in part.casefold() if unicodedata.category(c)[0] in "LMNS" or c in "-_"
-    )
+    kept = "".join(c for c in part.casefold() if unicodedata.category(c)[0] in "LMNS" or c in "-_")
     return kept or "-"
 
 

@@ -183,7 +183,8 @@ def parse_frontmatter(
         data = yaml.load(block, Loader=_YamlLoader) if block.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        # Within the YAML lines: libyaml puts end-of-input errors on the closing fence.
+        line = min(mark.line + 2, end) if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         diagnostics.warn(
             path, line, "frontmatter", f"invalid YAML frontmatter ({problem}); note skipped"

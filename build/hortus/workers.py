@@ -456,7 +456,11 @@ class _Progress:
         step = self.current
         if step is None:
             return "before the first cell", None, None
-        name = f"cell {step.index}" if step.kind == "cell" else f"inline expression {step.index}"
+        name = (
+            f"cell {step.index + 1}"
+            if step.kind == "cell"
+            else f"inline expression {step.index + 1}"
+        )
         cell = step.index if step.kind == "cell" else None
         if self.current_done:
             return f"after {name}", cell, step.line
