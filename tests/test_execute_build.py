@@ -62,7 +62,7 @@ def test_cells_outputs_inline_values_claims_and_figures(build_vault) -> None:
     assert claims == [
         {
             "note": "d.md", "line": 20, "text": "the mean is 3", "actual": "3.0",
-            "expected": "3.0", "rel": None, "abs": None, "passed": True,
+            "expected": "3.0", "tolerance": {"rel": None, "abs": None}, "passed": True,
         }
     ]  # fmt: skip
     assert "the mean is 3" in run.page("/claims/")

@@ -87,3 +87,18 @@ def test_assets_are_hashed_and_math_fonts_shipped(site: Run) -> None:
 def test_site_files(site: Run) -> None:
     assert (site.out / "404.html").is_file()
     assert not list(site.out.rglob("*.md"))
+
+
+def test_derivation_is_checked_by_claims_and_drawn(site: Run) -> None:
+    html = site.page("/notion/")
+    assert html.count('class="claim claim-passed"') == 7
+    assert "claim-failed" not in html
+    assert "MSE 的最小化点等于高斯 NLL 的最小化点" in html
+    assert "二元交叉熵等于伯努利分布的负对数似然" in html
+    figure = re.search(r'<figure class="cell-figure" id="fig-mse-nll"><img src="([^"]+)"', html)
+    assert figure is not None
+    assert (site.out / "notion" / figure.group(1)).resolve().read_bytes().startswith(b"<?xml")
+    assert re.search(r'在这 <span class="inline-value">200</span> 个样本上', html)
+    laplace = site.page("/laplace/")
+    assert laplace.count('class="claim claim-passed"') == 3
+    assert 'href="../notion/"' in laplace

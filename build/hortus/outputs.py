@@ -23,14 +23,23 @@ def emit_figures(writer: SiteWriter, parsed: list[ParsedNote]) -> None:
                 figure["url"] = writer.write_asset(name, figure.get("svg", ""))
 
 
-CLAIM_FIELDS = ("note", "line", "text", "actual", "expected", "rel", "abs", "passed")
+def claim_row(claim: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "note": claim["note"],
+        "line": claim.get("line"),
+        "text": claim.get("text"),
+        "actual": claim.get("actual"),
+        "expected": claim.get("expected"),
+        "tolerance": {"rel": claim.get("rel"), "abs": claim.get("abs")},
+        "passed": bool(claim.get("passed")),
+    }
 
 
 def emit_claims(
     writer: SiteWriter, theme: Theme, claims: list[dict[str, Any]], assets: dict[str, str]
 ) -> None:
     ordered = sorted(claims, key=lambda c: (c["note"], c.get("line") or 0))
-    rows = [{key: claim.get(key) for key in CLAIM_FIELDS} for claim in ordered]
+    rows = [claim_row(claim) for claim in ordered]
     writer.write("claims.json", json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
     if writer.has_page("/claims/"):
         return  # a note owns /claims/
