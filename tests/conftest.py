@@ -161,3 +161,9 @@ def serve_dir():
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output readable
+
+
+def article(html: str) -> str:
+    """The note's own content: what the writer wrote, without explorer, sidebars or footer."""
+    start = html.index("<article")
+    return html[start : html.index("</article>", start)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+from conftest import article
+
 P = "---\ndg-publish: true\n---\n"
 
 
@@ -70,7 +72,7 @@ def test_paths_as_users_write_them(build_vault) -> None:
         settings='publish = "all"',
     )
     assert run.code == 0, run.stderr
-    html = run.page("/笔记/s/")
+    html = article(run.page("/笔记/s/"))
     assert html.count('href="../../%E5%85%B6%E4%BB%96/%E5%BC%95%E5%8F%B7%E7%AC%94%E8%AE%B0/"') == 2
     assert 'href="../../%E5%85%B6%E4%BB%96/empty/"' in html
     assert '<img src="../../pic.png" alt="center"' in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from dataclasses import dataclass
@@ -11,16 +12,19 @@ from markupsafe import Markup
 
 from hortus.assets import emit_assets
 from hortus.config import Settings
+from hortus.dates import note_dates
 from hortus.diagnostics import BuildError, Diagnostics
 from hortus.emit import SiteWriter
 from hortus.execute import ExecutionReport, execute_notes
 from hortus.link import LinkGraph, link_notes
+from hortus.navigation import FolderTree, breadcrumbs, build_tree
 from hortus.outputs import emit_claims, emit_figures
 from hortus.parse import headings, make_parser, parse_note
 from hortus.render import BodyRenderer, Theme, install_render_rules
+from hortus.sitefiles import emit_feed, emit_sitemap
 from hortus.typeset import math_macros, typeset_math
 from hortus.urls import tag_url
-from hortus.vault import load_vault
+from hortus.vault import Note, load_vault
 
 
 @dataclass
@@ -79,7 +83,10 @@ def build_site(
             execution=execution,
         )
 
-    theme = Theme(settings.theme_dir, settings)
+    pages = [p.note for p in parsed if p.note.page]
+    tree = build_tree(pages)
+    dates = note_dates(vault.root, pages)
+    theme = Theme(settings.theme_dir, settings, tree=tree, has_claims=bool(execution.claims))
     body = BodyRenderer(md, parsed, math)
     writer = SiteWriter(out_dir)
     try:
@@ -99,6 +106,8 @@ def build_site(
                     "headings": headings(p),
                     "backlinks": graph.backlinks.get(p.note.path, []),
                     "cssclasses": _cssclasses(p.note.frontmatter),
+                    "breadcrumbs": breadcrumbs(p.note, tree) if url == p.note.url else [],
+                    "updated": dates[p.note].isoformat(),
                     "content": content,
                 }
                 writer.write_page(url, theme.render("note.html", page=page, assets=assets))
@@ -109,6 +118,12 @@ def build_site(
                 "/", theme.render("index.html", page=page, notes=notes, assets=assets)
             )
         _emit_tags(writer, theme, graph, assets)
+        _emit_folders(writer, theme, tree, assets)
+        emit_feed(
+            writer, settings.title, settings.base_url,
+            [(n.title, n.url, dates[n], n.frontmatter.get("description") or "") for n in pages],
+        )  # fmt: skip
+        emit_sitemap(writer, settings.base_url, _sitemap_pages(writer, pages, dates))
         writer.write(
             "404.html",
             theme.render("404.html", page={"url": "/404.html", "title": "404"}, assets=assets),
@@ -172,6 +187,25 @@ def _emit_tags(writer: SiteWriter, theme: Theme, graph: LinkGraph, assets: dict[
         html = theme.render("tag.html", page=page, tag=tag, notes=graph.tags[tag], assets=assets)
         if not writer.has_page(page["url"]):  # a note's permalink, or `#Tag` and `#tag`
             writer.write_page(page["url"], html)
+
+
+def _emit_folders(
+    writer: SiteWriter, theme: Theme, tree: FolderTree, assets: dict[str, str]
+) -> None:
+    """A page per folder listing what it holds, unless a note owns that URL."""
+    for url, folder in sorted(tree.folders.items()):
+        if not writer.has_page(url):
+            page = {"url": url, "title": folder.name}
+            html = theme.render("folder.html", page=page, folder=folder, assets=assets)
+            writer.write_page(url, html)
+
+
+def _sitemap_pages(
+    writer: SiteWriter, pages: list[Note], dates: dict[Note, dt.date]
+) -> list[tuple[str, dt.date]]:
+    listed = [(n.url, dates[n]) for n in pages if writer.has_page(n.url)]
+    newest = max((d for _, d in listed), default=dt.date(1970, 1, 1))
+    return listed + [(u, newest) for u in ("/",) if u not in {x for x, _ in listed}]
 
 
 def _cssclasses(frontmatter: dict) -> str:

@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from hortus.config import Settings
 from hortus.katex import MathResult
 from hortus.link import Resolution
+from hortus.navigation import FolderTree
 from hortus.parse import ParsedNote
 from hortus.render_cells import install_cell_rules
 from hortus.render_links import TRANSCLUSION_DEPTH, install_link_rules, section_tokens
@@ -109,6 +110,8 @@ LABELS = {
         "value": "Value",
         "expected": "Expected",
         "note": "Note",
+        "explorer": "Notes",
+        "updated": "Updated",
     },
     "zh": {
         "contents": "目录",
@@ -121,6 +124,8 @@ LABELS = {
         "value": "计算值",
         "expected": "期望值",
         "note": "笔记",
+        "explorer": "笔记",
+        "updated": "更新于",
     },
 }
 
@@ -128,7 +133,15 @@ LABELS = {
 class Theme:
     """The Jinja2 templates of theme/templates; everything a note supplies is autoescaped."""
 
-    def __init__(self, theme_dir: Path, settings: Settings) -> None:
+    def __init__(
+        self,
+        theme_dir: Path,
+        settings: Settings,
+        tree: FolderTree | None = None,
+        has_claims: bool = False,
+    ) -> None:
+        self.tree = tree
+        self.has_claims = has_claims
         templates = theme_dir / "templates"
         if not templates.is_dir():
             from hortus.diagnostics import BuildError
@@ -151,5 +164,7 @@ class Theme:
             "language": self.settings.language,
             "base_url": self.settings.base_url,
             "labels": LABELS["zh" if self.settings.language.lower().startswith("zh") else "en"],
+            "explorer": self.tree.for_page(context["page"]["url"]) if self.tree else [],
+            "claims_url": self.has_claims,
         }
         return self.env.get_template(template).render(site=site, **context)
