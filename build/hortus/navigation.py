@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
+from html import escape
 
 from hortus.slugs import slugify
+from hortus.urls import relative_url
 from hortus.vault import Note
 
 # Above this many pages the explorer lists only the folders on the way to the current page
@@ -26,10 +29,23 @@ class FolderTree:
     folders: dict[str, Entry] = field(default_factory=dict)  # folder URL -> entry
     total: int = 0
 
+    _html: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+
     def for_page(self, page_url: str) -> list[Entry]:
         if self.total <= FULL_EXPLORER_LIMIT:
             return self.root
         return _pruned(self.root, page_url)
+
+    def html(self, page_url: str) -> str:
+        """The explorer's list for one page. Pages in one folder share it but for the mark on
+        the current page, so it is built once per folder and the mark is put in after."""
+        base = posixpath.dirname(page_url.rstrip("/"))
+        opened = tuple(url for url in self.folders if page_url.startswith(url))
+        key = (base, opened)
+        if key not in self._html:
+            self._html[key] = _list(self.for_page(page_url), page_url, opened)
+        here = f' href="{escape(relative_url(page_url, page_url))}"'
+        return self._html[key].replace(here, here + ' aria-current="page"', 1)
 
 
 def folder_url(parts: tuple[str, ...]) -> str:
@@ -80,3 +96,20 @@ def breadcrumbs(note: Note, tree: FolderTree) -> list[tuple[str, str | None]]:
         url = folder_url(parts[: depth + 1])
         crumbs.append((parts[depth], url if url in tree.folders else None))
     return crumbs
+
+
+def _list(entries: list[Entry], page_url: str, opened: tuple[str, ...]) -> str:
+    items: list[str] = []
+    for entry in entries:
+        href = escape(relative_url(page_url, entry.url))
+        name = escape(entry.name)
+        if entry.children is None:
+            items.append(f'<li class="explorer-note"><a href="{href}">{name}</a></li>')
+        else:
+            is_open = " open" if entry.url in opened else ""
+            inner = _list(entry.children, page_url, opened)
+            items.append(
+                f'<li class="explorer-folder"><details{is_open}><summary>'
+                f'<a href="{href}">{name}</a></summary>{inner}</details></li>'
+            )
+    return "<ul>" + "".join(items) + "</ul>"

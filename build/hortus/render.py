@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markupsafe import Markup
 
 from hortus.config import Settings
 from hortus.katex import MathResult
@@ -164,7 +165,7 @@ class Theme:
             "language": self.settings.language,
             "base_url": self.settings.base_url,
             "labels": LABELS["zh" if self.settings.language.lower().startswith("zh") else "en"],
-            "explorer": self.tree.for_page(context["page"]["url"]) if self.tree else [],
+            "explorer": Markup(self.tree.html(context["page"]["url"])) if self.tree else "",
             "claims_url": self.has_claims,
         }
         return self.env.get_template(template).render(site=site, **context)
