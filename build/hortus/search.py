@@ -1,0 +1,210 @@
+"""Full-text search: Pagefind indexes the built pages, so the deployed site searches itself offline.
+
+Pagefind's *extended* binary (PyPI: `pagefind[extended]`) segments Chinese and Japanese text
+into words while indexing; Pagefind 1.5+ segments the query in the browser with
+`Intl.Segmenter`, so a query typed without spaces (极大似然) still finds its words.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from hortus.diagnostics import BuildError
+
+BUNDLE_DIR = "pagefind"
+MIN_VERSION = (1, 5)  # the first release that segments Chinese queries in the browser
+TIMEOUT_SECONDS = 600
+
+# Parts of a note page that are not worth finding.
+EXCLUDE_SELECTORS = (
+    # Every note has a date; a search for "2025" should not match them all.
+    ".note-meta .updated",
+    # KaTeX writes each formula three times (HTML, MathML, TeX); keep only the TeX source,
+    # which reads like what the writer typed and is what Obsidian's own search shows.
+    ".katex-html",
+    ".katex-mathml semantics > :not(annotation)",
+)
+
+_BODY = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s/>=]")
+_CANONICAL = re.compile(rb"<link\s+rel=\"canonical\"\s+href=\"([^\"]*)\"")
+_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+
+
+@dataclass(frozen=True)
+class SearchStats:
+    pages: int  # pages in the index
+    language: str
+    version: str  # Pagefind's version, "" when nothing was indexed
+    files: int  # files written under pagefind/
+    size: int  # their total size in bytes
+    seconds: float
+
+    def summary(self) -> str:
+        if not self.pages:
+            return "search: no pages to index"
+        return (
+            f"search: {self.pages} pages indexed by Pagefind {self.version} "
+            f"({self.files} files, {self.size // 1024} KiB) in {self.seconds:.2f} s"
+        )
+
+
+def index_site(site_dir: Path, language: str) -> SearchStats:
+    """Index the note pages of the built site in `site_dir` into `site_dir/pagefind/`.
+
+    Nothing in `site_dir` changes unless indexing succeeds. Raises BuildError when Pagefind
+    is missing, too old, or fails.
+    """
+    started = time.perf_counter()
+    site_dir = site_dir.resolve()
+    language = language.strip().lower()  # Pagefind keys its indexes by the lower-cased `lang`
+    pages = _pages_to_index(site_dir)
+    if not pages:
+        # Nothing published: Pagefind refuses to build an empty index, and none is needed.
+        return SearchStats(0, language, "", 0, 0, time.perf_counter() - started)
+    binary = pagefind_binary()
+    # Pagefind reads only the files it is shown, and writes its bundle beside them: both live
+    # in a scratch folder next to the site, so a failure leaves the site as it was.
+    scratch = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site_dir.parent))
+    try:
+        view = scratch / "site"
+        for rel in pages:
+            _link(site_dir / rel, view / rel)
+        bundle = scratch / "bundle"
+        _run(binary, view, bundle, language)
+        version = _check_bundle(bundle)
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        indexed = sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
+        files = [p for p in bundle.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        target = site_dir / BUNDLE_DIR
+        if target.exists():
+            if not (target / "pagefind-entry.json").is_file():
+                raise BuildError(
+                    f"{target} already exists and is not a search index "
+                    "(a published folder named `pagefind`?); rename it"
+                )
+            shutil.rmtree(target)  # an index from an earlier run over the same folder
+        os.replace(bundle, target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return SearchStats(indexed, language, version, len(files), size, time.perf_counter() - started)
+
+
+def pagefind_binary() -> Path:
+    """The extended Pagefind binary: the plain one cannot split Chinese into words."""
+    try:
+        from pagefind_bin_extended import get_executable  # installed by `pagefind[extended]`
+
+        return Path(get_executable())
+    except (ImportError, FileNotFoundError):
+        pass
+    found = shutil.which("pagefind_extended")
+    if found:
+        return Path(found)
+    raise BuildError(
+        "search: Pagefind's extended binary is not installed; "
+        "install it with `pip install 'pagefind[extended]>=1.5'`"
+    )
+
+
+def _pages_to_index(site_dir: Path) -> list[Path]:
+    """Pages with a `data-pagefind-body`, one file per page, in a stable order.
+
+    The home note is also written at `/`; both files name the same canonical URL, and only
+    the one at that URL is indexed, so a search never shows one note twice.
+    """
+    by_canonical: dict[bytes, list[Path]] = {}
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir)
+        if rel.parts[0] == BUNDLE_DIR:
+            continue
+        html = path.read_bytes()
+        if not _BODY.search(html):
+            continue
+        match = _CANONICAL.search(html)
+        key = match.group(1) if match else b"file:" + rel.as_posix().encode()
+        by_canonical.setdefault(key, []).append(rel)
+    pages: list[Path] = []
+    for canonical, files in by_canonical.items():
+        if len(files) > 1:
+            wanted = unquote(urlsplit(canonical.decode("utf-8", "replace")).path)
+            own = [f for f in files if wanted.endswith("/" + _page_url(f).lstrip("/"))]
+            # The longest match: `/` is a suffix of every canonical URL.
+            files = [max(own, key=lambda f: len(_page_url(f)))] if own else files[:1]
+        pages.extend(files)
+    return sorted(pages)
+
+
+def _page_url(rel: Path) -> str:
+    """`a/b/index.html` -> `/a/b/`, as the site serves it."""
+    posix = "/" + rel.as_posix()
+    return posix[: -len("index.html")] if rel.name == "index.html" else posix
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)  # a file system without hard links
+
+
+def _run(binary: Path, site: Path, bundle: Path, language: str) -> None:
+    command = [
+        str(binary),
+        "--site", str(site),
+        "--output-path", str(bundle),
+        "--quiet",
+    ]  # fmt: skip
+    if language:
+        command += ["--force-language", language]  # one index, segmented as the site's language
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    # Pagefind also reads PAGEFIND_* variables and a pagefind.* file in its working folder;
+    # neither may change what the build writes.
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+    try:
+        proc = subprocess.run(
+            command,
+            cwd=site,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired as e:
+        raise BuildError(f"search: Pagefind did not finish in {TIMEOUT_SECONDS} s") from e
+    except OSError as e:
+        raise BuildError(f"search: cannot run Pagefind ({binary}): {e}") from e
+    if proc.returncode != 0:
+        output = "\n".join(
+            line for line in (proc.stderr + proc.stdout).splitlines() if line.strip()
+        )
+        tail = "\n".join(dict.fromkeys(output.splitlines()))[-2000:]  # it repeats its errors
+        raise BuildError(f"search: Pagefind failed (exit {proc.returncode}):\n{tail}")
+
+
+def _check_bundle(bundle: Path) -> str:
+    entry_path = bundle / "pagefind-entry.json"
+    if not entry_path.is_file():
+        raise BuildError(f"search: Pagefind wrote no index ({entry_path} is missing)")
+    version = str(json.loads(entry_path.read_text(encoding="utf-8")).get("version", ""))
+    match = _VERSION.match(version)
+    if not match or tuple(int(n) for n in match.groups()[:2]) < MIN_VERSION:
+        raise BuildError(
+            f"search: Pagefind {version or '(unknown version)'} cannot search Chinese "
+            "without spaces; install `pagefind[extended]>=1.5`"
+        )
+    return version
