@@ -74,7 +74,7 @@ def test_bold_next_to_chinese_punctuation_is_bold(site: Run) -> None:
 def test_assets_are_hashed_and_math_fonts_shipped(site: Run) -> None:
     html = site.page("/notion/")
     sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', html)
-    assert len(sheets) == 4
+    assert len(sheets) >= 4
     for href in sheets:
         assert re.search(r"\.[0-9a-f]{10}\.css$", href), href
         assert (site.out / "notion" / href).resolve().is_file()

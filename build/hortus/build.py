@@ -21,6 +21,7 @@ from hortus.navigation import FolderTree, breadcrumbs, build_tree
 from hortus.outputs import emit_claims, emit_figures
 from hortus.parse import headings, make_parser, parse_note
 from hortus.render import BodyRenderer, Theme, install_render_rules
+from hortus.search import index_site
 from hortus.sitefiles import emit_feed, emit_sitemap
 from hortus.typeset import math_macros, typeset_math
 from hortus.urls import tag_url
@@ -126,13 +127,15 @@ def build_site(
         emit_sitemap(writer, settings.base_url, _sitemap_pages(writer, pages, dates))
         writer.write(
             "404.html",
-            theme.render("404.html", page={"url": "/404.html", "title": "404"}, assets=assets),
+            # Served at any missing URL, so its links are site-absolute (an empty page URL).
+            theme.render("404.html", page={"url": "", "title": "404"}, assets=assets),
         )
         emit_claims(writer, theme, execution.claims, assets)
         for source, url in sorted(graph.attachments.items()):
             writer.write(url.lstrip("/"), (vault.root / source).read_bytes())
         built = not diagnostics.errors
         if built:
+            index_site(writer.staging, settings.language)
             writer.commit()
         else:
             writer.abort()

@@ -15,8 +15,8 @@ from hortus.slugs import slugify
 def relative_url(from_url: str, to_url: str) -> str:
     """A site URL relative to the page at `from_url`, so the output also reads from file://
     and from any sub-path it is deployed under."""
-    if "://" in to_url or to_url.startswith(("#", "mailto:", "data:")):
-        return to_url
+    if not from_url or "://" in to_url or to_url.startswith(("#", "mailto:", "data:")):
+        return to_url  # no page URL: the 404 page, served at any path, links site-absolute
     path, hash_, fragment = to_url.partition("#")
     base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
     target = posixpath.relpath(path, base)
