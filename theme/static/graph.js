@@ -124,7 +124,7 @@
       var r = svg.getBoundingClientRect();
       if (clientX === undefined) { clientX = r.left + r.width / 2; clientY = r.top + r.height / 2; }
       var s = scale();
-      var next = Math.max(0.05, Math.min(8, s * factor));
+      var next = Math.max(0.05, Math.min(4, s * factor));
       factor = next / s;
       var p = toSvg(clientX, clientY);
       view.w /= factor; view.h /= factor;
