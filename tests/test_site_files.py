@@ -82,3 +82,17 @@ def test_dates_come_from_git_history(build_vault, tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr
     page = (run.out / "a" / "index.html").read_text(encoding="utf-8")
     assert '<time datetime="2022-02-03">' in page
+
+
+def test_explorer_marks_the_right_page_everywhere(build_vault) -> None:
+    run = build_vault({"Start.md": P + "s\n", "Other.md": P + "o\n", "sub/Deep.md": P + "d\n"})
+    assert run.code == 0, run.stderr
+    for url, name in (("/start/", "Start"), ("/other/", "Other"), ("/sub/deep/", "Deep")):
+        html = run.page(url)
+        start = html.index('<nav class="explorer"')
+        nav = html[start : html.index("</nav>", start)]
+        current = nav[: nav.index(' aria-current="page"')]
+        assert current.endswith(f'href="../{name.lower()}/"'), (url, current[-60:])
+        assert nav.count('aria-current="page"') == 1
+    assert 'href="../sub/deep/"' in run.page("/start/")
+    assert 'href="../../start/"' in run.page("/sub/deep/")
