@@ -16,6 +16,7 @@ from hortus.dates import note_dates
 from hortus.diagnostics import BuildError, Diagnostics
 from hortus.emit import SiteWriter
 from hortus.execute import ExecutionReport, execute_notes
+from hortus.graph import GraphNode, build_graph, garden_graph_svg, local_graph_svg
 from hortus.link import LinkGraph, link_notes
 from hortus.navigation import FolderTree, breadcrumbs, build_tree
 from hortus.outputs import emit_claims, emit_figures
@@ -85,6 +86,10 @@ def build_site(
         )
 
     pages = [p.note for p in parsed if p.note.page]
+    garden = build_graph(
+        [GraphNode(str(n.path), n.title, n.url) for n in pages],
+        [(str(src.path), str(dst)) for dst, sources in graph.backlinks.items() for src in sources],
+    )
     tree = build_tree(pages)
     dates = note_dates(vault.root, pages)
     theme = Theme(settings.theme_dir, settings, tree=tree, has_claims=bool(execution.claims))
@@ -109,6 +114,9 @@ def build_site(
                     "cssclasses": _cssclasses(p.note.frontmatter),
                     "breadcrumbs": breadcrumbs(p.note, tree) if url == p.note.url else [],
                     "updated": dates[p.note].isoformat(),
+                    "graph": Markup(
+                        local_graph_svg(garden, str(p.note.path), url, label=theme.label("graph"))
+                    ),
                     "content": content,
                 }
                 writer.write_page(url, theme.render("note.html", page=page, assets=assets))
@@ -118,6 +126,11 @@ def build_site(
             writer.write_page(
                 "/", theme.render("index.html", page=page, notes=notes, assets=assets)
             )
+        if not writer.has_page("/graph/"):
+            page = {"url": "/graph/", "title": theme.label("garden_graph")}
+            svg = Markup(garden_graph_svg(garden, "/graph/", label=theme.label("garden_graph")))
+            html = theme.render("graph.html", page=page, garden_svg=svg, assets=assets)
+            writer.write_page("/graph/", html)
         _emit_tags(writer, theme, graph, assets)
         _emit_folders(writer, theme, tree, assets)
         emit_feed(

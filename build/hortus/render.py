@@ -113,6 +113,9 @@ LABELS = {
         "note": "Note",
         "explorer": "Notes",
         "updated": "Updated",
+        "graph": "Graph",
+        "garden_graph": "Whole garden",
+        "graph_hint": "Point at a note to see its links; click to open it.",
     },
     "zh": {
         "contents": "目录",
@@ -127,6 +130,9 @@ LABELS = {
         "note": "笔记",
         "explorer": "笔记",
         "updated": "更新于",
+        "graph": "关系图",
+        "garden_graph": "全部笔记的关系图",
+        "graph_hint": "悬停查看链接，点击打开笔记。",
     },
 }
 
@@ -159,12 +165,19 @@ class Theme:
         self.env.filters["rel"] = lambda target, page_url: relative_url(page_url, target)
         self.settings = settings
 
+    def label(self, key: str) -> str:
+        return self._labels[key]
+
+    @property
+    def _labels(self) -> dict[str, str]:
+        return LABELS["zh" if self.settings.language.lower().startswith("zh") else "en"]
+
     def render(self, template: str, **context: Any) -> str:
         site = {
             "title": self.settings.title,
             "language": self.settings.language,
             "base_url": self.settings.base_url,
-            "labels": LABELS["zh" if self.settings.language.lower().startswith("zh") else "en"],
+            "labels": self._labels,
             "explorer": Markup(self.tree.html(context["page"]["url"])) if self.tree else "",
             "claims_url": self.has_claims,
         }
