@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
             "--jobs", type=_positive, default=None, help="notes run at once (default: cores)"
         )
     build.add_argument("--out", type=Path, default=None, help="output folder (default: public/)")
+    serve = commands.add_parser("serve", help="live preview on localhost, rebuilt on save")
+    serve.add_argument("--notes", type=Path, default=None, help="the vault (default: notes/)")
+    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
     return parser
 
 
@@ -42,11 +45,22 @@ def _positive(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be 0 to 65535")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         # Chinese file names must print even where the locale is not UTF-8.
         stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    if args.command == "serve":
+        from hortus.serve import serve  # watchfiles and the HTTP server load only for serve
+
+        return serve(args.notes, args.port)
     try:
         root = find_root(Path.cwd())
         settings = load_settings(root)
