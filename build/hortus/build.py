@@ -37,6 +37,7 @@ class BuildResult:
     diagnostics: Diagnostics
     built: bool
     execution: ExecutionReport
+    written: bool = False  # the output folder holds this build's pages
 
     def summary(self) -> str:
         warnings = len(self.diagnostics.warnings)
@@ -57,8 +58,13 @@ def build_site(
     strict: bool,
     use_cache: bool = True,
     jobs: int | None = None,
+    keep_failed: bool = False,
+    writer_class: type[SiteWriter] = SiteWriter,
 ) -> BuildResult:
-    """Build the site into `out_dir`; with `out_dir` None, check everything and write no site."""
+    """Build the site into `out_dir`; with `out_dir` None, check everything and write no site.
+
+    A build with errors leaves `out_dir` as it was, unless `keep_failed` (the live preview,
+    which shows a failed claim on its page rather than the previous version of the page)."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
     _check_folders(settings, notes_dir, out_dir)
@@ -94,7 +100,7 @@ def build_site(
     dates = note_dates(vault.root, pages)
     theme = Theme(settings.theme_dir, settings, tree=tree, has_claims=bool(execution.claims))
     body = BodyRenderer(md, parsed, math)
-    writer = SiteWriter(out_dir)
+    writer = writer_class(out_dir)
     try:
         assets = emit_assets(writer, settings.theme_dir)
         emit_figures(writer, parsed)
@@ -147,7 +153,7 @@ def build_site(
         for source, url in sorted(graph.attachments.items()):
             writer.write(url.lstrip("/"), (vault.root / source).read_bytes())
         built = not diagnostics.errors
-        if built:
+        if built or keep_failed:
             index_site(writer.staging, settings.language)
             writer.commit()
         else:
@@ -162,6 +168,7 @@ def build_site(
         diagnostics=diagnostics,
         built=built,
         execution=execution,
+        written=built or keep_failed,
     )
 
 

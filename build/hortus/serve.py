@@ -23,7 +23,6 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -137,38 +136,12 @@ class Outcome:
 _SWAP = threading.Lock()
 
 
-class _KeepingWriter(SiteWriter):
-    """build_site discards the output of a build with errors. In serve the writer wants those
-    pages anyway (a failed claim is marked where it stands), so a build that *ended* with
-    errors commits; one interrupted by an exception is still thrown away."""
-
-    commits = 0
+class _LockedWriter(SiteWriter):
+    """Swaps the new build in while holding the lock that requests take to open a file."""
 
     def commit(self) -> None:
         with _SWAP:
             super().commit()
-            _KeepingWriter.commits += 1
-
-    def abort(self) -> None:
-        if sys.exc_info()[0] is None:  # called from build_site's error path, not its `except`
-            self.commit()
-        else:
-            super().abort()
-
-
-@contextlib.contextmanager
-def _keep_failed_pages() -> Iterator[None]:
-    import hortus.build as pipeline
-
-    original = getattr(pipeline, "SiteWriter", None)
-    if original is not SiteWriter:  # the pipeline writes some other way: keep last good pages
-        yield
-        return
-    pipeline.SiteWriter = _KeepingWriter  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        pipeline.SiteWriter = original  # type: ignore[misc]
 
 
 def _where(item: Diagnostic) -> str:
@@ -187,11 +160,18 @@ class Builder:
 
     def build(self) -> Outcome:
         started = time.perf_counter()
-        commits = _KeepingWriter.commits
         try:
             settings = load_settings(self.root)  # a changed [tool.hortus] applies on next save
-            with _keep_failed_pages():
-                result = build_site(settings, self.notes, self.out, strict=settings.strict)
+            # A failed claim is shown on its page (and in the error box), so pages of a build
+            # with errors are served too; a build that raised keeps the last good pages.
+            result = build_site(
+                settings,
+                self.notes,
+                self.out,
+                strict=settings.strict,
+                keep_failed=True,
+                writer_class=_LockedWriter,
+            )
         except BuildError as exc:
             return Outcome(None, [str(exc)], seconds=time.perf_counter() - started)
         except Exception as exc:  # a bug in the build: the server and the last pages stay up
@@ -200,7 +180,7 @@ class Builder:
             message = f"internal error: {type(exc).__name__}: {exc}"
             return Outcome(None, [message], seconds=time.perf_counter() - started)
         write_report(self.root / REPORT, result.diagnostics.items)
-        wrote = result.built or _KeepingWriter.commits > commits
+        wrote = result.written
         return Outcome(
             self.out if wrote and self.out.is_dir() else None,
             [_where(item) for item in result.diagnostics.errors],
