@@ -263,11 +263,13 @@ def local_graph_svg(
     placed = _ring_layout(garden, layers)
     members = [v for layer in layers for v in layer]
     local = {v: i for i, v in enumerate(members)}
+    # Only the members' own links: scanning every edge of the garden per page is quadratic.
     edges = sorted(
         {
-            (min(local[s], local[t]), max(local[s], local[t]))
-            for s, t in garden.edges
-            if s in local and t in local
+            (min(local[v], local[w]), max(local[v], local[w]))
+            for v in members
+            for w in garden.neighbours[v]
+            if w in local
         }
     )
     degree = {v: len(garden.neighbours[v]) for v in members}
