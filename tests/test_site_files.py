@@ -95,4 +95,8 @@ def test_explorer_marks_the_right_page_everywhere(build_vault) -> None:
         assert current.endswith(f'href="../{name.lower()}/"'), (url, current[-60:])
         assert nav.count('aria-current="page"') == 1
     assert 'href="../sub/deep/"' in run.page("/start/")
+    home = run.page("/")
+    start = home.index('<nav class="explorer"')
+    explorer = home[start : home.index("</nav>", start)]
+    assert 'href="sub/deep/"' in explorer and 'href="start/"' in explorer
     assert 'href="../../start/"' in run.page("/sub/deep/")

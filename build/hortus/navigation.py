@@ -41,12 +41,12 @@ class FolderTree:
         the current page, so it is built once per folder and the mark is put in after."""
         if not page_url:  # the 404 page: site-absolute links, no current page
             return _list(self.for_page(page_url), "", ())
-        base = posixpath.dirname(page_url.rstrip("/"))
+        base = posixpath.dirname(page_url.rstrip("/")) or "/"
         # Links are made relative to a stand-in page in the same folder, so they are right
-        # for every page there (`../note/`, never a page-specific `./`).
-        stand_in = posixpath.join(base, "\0/")
+        # for every page there (`../note/`, never a page-specific `./`); `/` has no folder.
+        stand_in = "/" if page_url == "/" else posixpath.join(base, "\0/")
         opened = tuple(url for url in self.folders if page_url.startswith(url))
-        key = (base, opened)
+        key = (stand_in, opened)
         if key not in self._html:
             self._html[key] = _list(self.for_page(page_url), stand_in, opened)
         here = f' href="{escape(relative_url(stand_in, page_url))}"'
