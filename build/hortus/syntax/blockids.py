@@ -33,7 +33,9 @@ from markdown_it.token import Token
 # ` ^id` at the end of the text, or `^id` starting its last line.
 # After whitespace, or straight after an embed or link (`![[img.png]]^id`, which Obsidian's
 # own help vault uses).
-_TRAILING_ID = re.compile(r"(?:^|(?<=\n)|[ \t]+|(?<=\]\]))\^([A-Za-z0-9-]+)[ \t]*$")
+# Lookbehinds, not a `[ \t]+` to match: that would be retried from every space of a long run
+# of spaces (quadratic); the text before the id is `rstrip`ped where the id is cut off.
+_TRAILING_ID = re.compile(r"(?:^|(?<=[\n \t])|(?<=\]\]))\^([A-Za-z0-9-]+)[ \t]*$")
 _ALONE_ID = re.compile(r"\^([A-Za-z0-9-]+)")
 _QUOTES = ("blockquote_open", "callout_open")
 _CONTENT_CLOSE = ("blockquote_close", "callout_content_close")

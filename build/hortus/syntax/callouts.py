@@ -36,7 +36,9 @@ from markdown_it.rules_block.blockquote import blockquote
 from markdown_it.token import Token
 
 # `[!type]`, `[!type|metadata]`, then an optional fold sign and an optional title.
-_FIRST_LINE = re.compile(r"\[!([^\]|]*[^\]|\s][^\]|]*)(?:\|([^\]]*))?\]([+-]?)[ \t]*(.*)$")
+# The type must hold more than spaces; that is checked after the match, since saying it in the
+# pattern (`[^\]|]*[^\]|\s][^\]|]*`) backtracks quadratically on a long unclosed `[!...`.
+_FIRST_LINE = re.compile(r"\[!([^\]|]*)(?:\|([^\]]*))?\]([+-]?)[ \t]*(.*)$")
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 
 
@@ -74,7 +76,7 @@ def _callout(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     while text_start < maximum and src[text_start] in " \t":
         text_start += 1
     match = _FIRST_LINE.match(src[text_start:maximum].rstrip())
-    if match is None:
+    if match is None or not match.group(1).strip():
         return False
     if silent:
         return True  # a blockquote either way, so it may interrupt what blockquotes do

@@ -11,6 +11,7 @@ offsets into source lines.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -189,7 +190,22 @@ def shift_lines(state: StateCore, fix: Callable[[Token, int], None]) -> None:
 
 
 def relative_line(src: str, pos: int) -> int:
-    return src.count("\n", 0, pos)
+    """How many newlines come before `pos` in an inline block's source.
+
+    Counting from the start on each call would be quadratic in a paragraph with
+    100,000 links; the newline offsets of the last source seen are kept and
+    bisected instead.
+    """
+    global _newlines
+    seen, offsets = _newlines  # one tuple: read and replaced whole
+    if src is not seen:
+        offsets = [m.start() for m in _NEWLINE.finditer(src)]
+        _newlines = (src, offsets)
+    return bisect_left(offsets, pos)
+
+
+_NEWLINE = re.compile("\n")
+_newlines: tuple[str | None, list[int]] = (None, [])
 
 
 InlineRule = Callable[[StateInline, bool], bool]
