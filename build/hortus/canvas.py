@@ -5,6 +5,7 @@ privacy rules as a note's. The JSON itself is never copied to the site."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
@@ -19,6 +20,10 @@ def canvas_markdown(text: str) -> str:
         data = json.loads(text) if text.strip() else {}
     except json.JSONDecodeError as exc:
         raise CanvasError(f"not valid JSON Canvas ({exc.msg}, line {exc.lineno})") from exc
+    except RecursionError as exc:  # `[[[[...` thousands deep
+        raise CanvasError("not valid JSON Canvas (nested too deep)") from exc
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise CanvasError(f"not valid JSON Canvas ({exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("nodes", []), list):
         raise CanvasError("not valid JSON Canvas (no list of nodes)")
     nodes = [n for n in data.get("nodes", []) if isinstance(n, dict)]
@@ -29,7 +34,13 @@ def canvas_markdown(text: str) -> str:
 
 
 def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
+    """A card's position; NaN or infinity (JSON as Python writes it) would leave the sort
+    order to chance, so they count as 0."""
+    try:
+        number = float(value) if isinstance(value, int | float) else 0.0
+    except OverflowError:  # an integer beyond any float
+        return 0.0
+    return number if math.isfinite(number) else 0.0
 
 
 def _card(node: dict[str, Any]) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -13,7 +15,8 @@ class Severity(Enum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class Diagnostic:
     path: str  # vault-relative POSIX path of the note or file
     line: int | None  # 1-based line in the source file, when there is one
@@ -21,9 +24,28 @@ class Diagnostic:
     message: str
     severity: Severity = field(default=Severity.WARNING, compare=False)
 
+    def _order(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line or 0, self.kind, self.message)
+
+    def __lt__(self, other: object) -> bool:
+        # By file, then line: a problem of the whole file (line None) comes first.
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return self._order() < other._order()
+
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = _printable(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.severity.value}: {self.message}"
+
+
+def _printable(text: str) -> str:
+    """A file name with a newline or tab in it must not break the one-problem-a-line log."""
+    return "".join(repr(c)[1:-1] if _control(c) else c for c in text)
+
+
+def _control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc" or char in "\u2028\u2029"
 
 
 class Diagnostics:

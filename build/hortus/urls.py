@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from hortus.slugs import slugify
+from hortus.slugs import safe_segment, slugify
 
 
 @lru_cache(maxsize=65536)
@@ -35,10 +36,15 @@ def tag_url(tag: str) -> str:
 
 def _tag_segment(part: str) -> str:
     kept = "".join(c for c in part.casefold() if unicodedata.category(c)[0] in "LMNS" or c in "-_")
-    return kept or "-"
+    return safe_segment(kept, part) if kept else "-"
 
 
 def attachment_url(path: PurePosixPath) -> str:
-    """Attachments keep their folders; names are slugged like notes', the suffix kept."""
+    """Attachments keep their folders; names are slugged like notes', the suffix kept (as
+    letters and digits only: `a.p?g` must not put a `?` in a file name)."""
     parts = [slugify(p) for p in path.parent.parts]
-    return "/" + "/".join([*parts, slugify(path.stem) + path.suffix.lower()])
+    suffix = _SUFFIX_JUNK.sub("", path.suffix.lower())[:16]
+    return "/" + "/".join([*parts, slugify(path.stem) + (f".{suffix}" if suffix else "")])
+
+
+_SUFFIX_JUNK = re.compile(r"[^0-9a-z]")
