@@ -5,6 +5,7 @@ to be private; what is private is then rendered as plain text and never followed
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import unicodedata
 from collections import defaultdict
@@ -66,7 +67,10 @@ class VaultIndex:
         self.files_by_name: dict[str, list[PurePosixPath]] = defaultdict(list)
         for note in vault.notes:
             self.note_by_path[_key(_note_key(note))] = note
-            self.notes_by_name[_key(PurePosixPath(_note_key(note)).name)].append(note)
+            name = PurePosixPath(_note_key(note)).name
+            self.notes_by_name[_key(name)].append(note)
+            if name.strip() != name:  # `Draft .md`: a link's target is read stripped
+                self.notes_by_name[_key(name.strip())].append(note)
             for alias in note.aliases:
                 self.notes_by_alias[_key(alias)].append(note)
         for path in vault.attachments:
@@ -160,6 +164,11 @@ class Linker:
         self.diagnostics = diagnostics
         self.graph = LinkGraph()
         self._heading_ids: dict[PurePosixPath, dict[str, str]] = {}
+        # Output files taken by pages, and by attachments so far: two attachments whose names
+        # slug alike (`a b.png`, `a-b.png`) must not be written to one file.
+        self._files: dict[str, PurePosixPath | None] = {
+            _file_of(url): None for n in vault.published if n.page for url in (n.url, *n.extra_urls)
+        }
 
     def heading_ids(self, note: Note) -> dict[str, str]:
         if note.path not in self._heading_ids:
@@ -181,6 +190,26 @@ class Linker:
                 if file is not None:
                     return file
         return None
+
+    def attachment_url(self, file: PurePosixPath, where: str, line: int) -> str:
+        url = self.graph.attachments.get(file)
+        if url is not None:
+            return url
+        url = attachment_url(file)
+        other = self._files.get(_file_of(url), file)
+        if other != file:
+            taken = url
+            stem, dot, suffix = url.rpartition(".")
+            digest = hashlib.sha256(str(file).encode("utf-8")).hexdigest()[:8]
+            url = f"{stem}-{digest}.{suffix}" if dot and "/" not in suffix else f"{url}-{digest}"
+            owner = f"the attachment {other}" if other is not None else "a page"
+            self.diagnostics.warn(
+                where, line, "attachment",
+                f"{file} would be published at {taken}, like {owner}; published at {url}",
+            )  # fmt: skip
+        self._files[_file_of(url)] = file
+        self.graph.attachments[file] = url
+        return url
 
     def block_ids(self, note: Note) -> set[str]:
         parsed = self.parsed.get(note.path)
@@ -222,8 +251,7 @@ class Linker:
                 return Resolution("drawing")
             found = image
         if isinstance(found, PurePosixPath):
-            url = attachment_url(found)
-            self.graph.attachments[found] = url
+            url = self.attachment_url(found, where, line)
             return Resolution("ok", file=found, url=url)
         if not found.published:
             self.diagnostics.warn(
@@ -261,6 +289,13 @@ class Linker:
 
     def link(self, parsed: ParsedNote) -> None:
         tokens = parsed.tokens
+        deep = parsed.env.get("too_deep")
+        if deep:
+            self.diagnostics.warn(
+                str(parsed.note.path), min(deep) + 1, "nesting",
+                "lists, quotes or callouts nested too deep; the deepest lines are shown as "
+                "plain text",
+            )  # fmt: skip
         for token, parent in iter_link_tokens(tokens):
             meta = token.meta
             if token.type in ("wikilink", "embed"):
@@ -314,10 +349,103 @@ class Linker:
                     notes.append(parsed.note)
 
 
+def _file_of(url: str) -> str:
+    """The output file of a site URL, compared as a case-insensitive file system would."""
+    path = url.strip("/")
+    return (path if "." in path.rpartition("/")[2] else f"{path}/index.html").casefold()
+
+
+def _transclusion(token: Token) -> bool:
+    found = token.meta.get("resolved")
+    return token.type == "embed" and found is not None and found.note is not None
+
+
+def _note_embeds(tokens: list[Token]) -> Iterator[tuple[Token, Resolution, int]]:
+    for token, parent in iter_link_tokens(tokens):
+        if _transclusion(token):
+            yield token, token.meta["resolved"], token_line(token, parent)
+
+
+def report_embed_cycles(parsed: dict[PurePosixPath, ParsedNote], diagnostics: Diagnostics) -> None:
+    """A note that embeds itself, directly or through others, is shown once and then as a
+    notice; say so, at the embed that closes the loop."""
+    from hortus.render_links import section_tokens  # the part of a note an embed shows
+
+    Node = tuple[PurePosixPath, str | None, str | None]
+    done: set[Node] = set()
+    reported: set[tuple[str, int, PurePosixPath]] = set()
+
+    def edges(node: Node) -> list[tuple[Node, int]]:
+        tokens = section_tokens(parsed[node[0]].tokens, node[1], node[2])
+        return [
+            ((found.note.path, found.heading_id, found.block_id), line)
+            for _, found, line in _note_embeds(tokens)
+            if found.note is not None and found.note.path in parsed
+        ]
+
+    for start in sorted(parsed):
+        root: Node = (start, None, None)
+        if root in done:
+            continue
+        stack = [(root, iter(edges(root)))]
+        path = [start]
+        while stack:
+            node, pending = stack[-1]
+            step = next(pending, None)
+            if step is None:
+                done.add(node)
+                stack.pop()
+                path.pop()
+                continue
+            target, line = step
+            if target[0] in path:
+                loop = [*path[path.index(target[0]) :], target[0]]
+                key = (str(node[0]), line, target[0])
+                if key not in reported:
+                    reported.add(key)
+                    shown = (
+                        f"{node[0]} embeds itself"
+                        if len(loop) == 2
+                        else " → ".join(str(p) for p in loop)
+                    )
+                    diagnostics.warn(
+                        str(node[0]), line, "embed-cycle",
+                        f"embed cycle: {shown}; the repeat is shown as a notice",
+                    )  # fmt: skip
+            elif target not in done:
+                stack.append((target, iter(edges(target))))
+                path.append(target[0])
+
+
+def unwrap_transclusions(tokens: list[Token]) -> None:
+    """An embedded note is a block (`<div>`), which a `<p>` cannot hold: the paragraph the
+    embed was written in is dropped when it holds only embeds, and is a `<div>` otherwise."""
+    for i, token in enumerate(tokens[:-2]):
+        if token.type != "paragraph_open" or token.hidden:
+            continue
+        inline, close = tokens[i + 1], tokens[i + 2]  # a paragraph is always these three
+        children = inline.children or []
+        if close.type != "paragraph_close" or not any(_transclusion(c) for c in children):
+            continue
+        if all(_blank_or_embed(c) for c in children) and not token.attrs:
+            token.hidden = close.hidden = True
+        else:
+            token.tag = close.tag = "div"
+
+
+def _blank_or_embed(token: Token) -> bool:
+    return token.type in ("embed", "softbreak", "hardbreak") or (
+        token.type == "text" and not token.content.strip()
+    )
+
+
 def link_notes(vault: Vault, parsed: list[ParsedNote], diagnostics: Diagnostics) -> LinkGraph:
     linker = Linker(vault, parsed, diagnostics)
     for p in parsed:
         linker.link(p)
+    report_embed_cycles(linker.parsed, diagnostics)
+    for p in parsed:
+        unwrap_transclusions(p.tokens)
     for notes in (*linker.graph.backlinks.values(), *linker.graph.tags.values()):
         notes.sort(key=lambda n: (n.title.casefold(), str(n.path)))
     linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
