@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import hashlib
 import os
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from hortus.diagnostics import BuildError
@@ -36,6 +41,7 @@ class SiteWriter:
     def __init__(self, out: Path) -> None:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        clear_leftovers(self.out)
         self.staging = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
         if self.staging.exists():
             shutil.rmtree(self.staging)
@@ -68,9 +74,14 @@ class SiteWriter:
         return "/" + rel.as_posix()
 
     def commit(self) -> None:
-        """Replace the previous output with the new one; two renames inside one folder."""
+        """Replace the previous output with the new one. Where the system can swap two folders
+        in one step (Linux), there is no moment without a whole site; elsewhere it is two
+        renames inside one folder, and a build killed between them is undone by the next."""
         previous = self.out.parent / f".{self.out.name}.previous-{os.getpid()}"
-        if self.out.exists():
+        if self.out.is_dir() and not self.out.is_symlink() and _exchange(self.staging, self.out):
+            shutil.rmtree(self.staging, ignore_errors=True)  # now the previous site
+            return
+        if self.out.exists() or self.out.is_symlink():
             os.replace(self.out, previous)
         os.replace(self.staging, self.out)
         if previous.exists():
@@ -78,3 +89,69 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>staging|previous)-(?P<pid>\d+)")
+
+
+def clear_leftovers(out: Path) -> None:
+    """Remove the staging and previous folders of builds that died (SIGKILL, power loss)
+    beside `out`. A build killed between the two renames of `commit` left no `out` but a
+    whole previous site: that is put back first, so the site is never lost."""
+    found = []
+    try:
+        entries = sorted(out.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = _LEFTOVER.fullmatch(entry.name)
+        if match and match["name"] == out.name and not _alive(int(match["pid"])):
+            found.append((match["kind"], entry))
+    for kind, entry in found:
+        if kind == "previous" and not out.exists() and not out.is_symlink():
+            try:
+                os.replace(entry, out)
+                continue
+            except OSError:
+                pass
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own pid from an earlier life (a container restarted): not running
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or a number we cannot ask about: leave it
+    return True
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where the
+    system or file system cannot, and the caller falls back to two renames."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        function = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).renameat2
+    except (OSError, AttributeError, TypeError):
+        return None  # not glibc 2.28+ on Linux
+    function.argtypes = [
+        ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint
+    ]  # fmt: skip
+    function.restype = ctypes.c_int
+    return function
