@@ -152,12 +152,21 @@ def test_crlf_and_lone_cr_line_endings(build_vault, newline: str) -> None:
     good_built(run)
 
 
-def test_nul_bytes(build_vault) -> None:
-    run = build_vault({**GOOD, "Zero.md": P + "before\n\nmid\x00dle [[Good]]\x00\n"})
+def test_nul_bytes_and_control_characters(build_vault) -> None:
+    run = build_vault(
+        {
+            **GOOD,
+            "Zero.md": P + "before\n\nmid\x00dle [[Good]]\x00\n",
+            "Esc.md": P + "terminal \x1b[31mred\x1b[0m and \x7f\x85\ufffe\n",
+        }
+    )
     clean(run)
     assert "Zero.md:6: warning: NUL bytes in the note" in run.stderr
+    assert "Esc.md:4: warning: control characters in the note" in run.stderr
     html = run.page("/zero/")
     assert "\x00" not in html and "mid\ufffddle" in html and 'href="../good/"' in html
+    esc = run.page("/esc/")  # none of them may be in an HTML page
+    assert "terminal \ufffd[31mred" in esc and not re.search("[\x1b\x7f\x85\ufffe]", esc)
     good_built(run)
 
 

@@ -209,8 +209,9 @@ def _read_note(
 
 
 def decode_note(raw: bytes, path: str, diagnostics: Diagnostics) -> str:
-    """The note as text: UTF-8 (a BOM dropped), or UTF-16 where a BOM says so; bad bytes and
-    NUL become U+FFFD with a warning on their line; CRLF and lone CR become LF."""
+    """The note as text: UTF-8 (a BOM dropped), or UTF-16 where a BOM says so; bad bytes, NUL
+    and other control characters become U+FFFD with a warning on their line; CRLF and lone
+    CR become LF."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         diagnostics.warn(path, None, "encoding", "saved as UTF-16; read as such (save as UTF-8)")
         text = raw.decode("utf-16", errors="replace")
@@ -222,12 +223,19 @@ def decode_note(raw: bytes, path: str, diagnostics: Diagnostics) -> str:
             diagnostics.warn(path, line, "encoding", "not valid UTF-8; bad bytes replaced")
             text = raw.decode("utf-8", errors="replace")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    nul = text.find("\0")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        diagnostics.warn(path, line, "encoding", "NUL bytes in the note; shown as \ufffd")
-        text = text.replace("\0", "\ufffd")
+    first = _CONTROL.search(text)
+    if first is not None:
+        line = text.count("\n", 0, first.start()) + 1
+        what = "NUL bytes" if first.group() == "\0" else "control characters"
+        diagnostics.warn(path, line, "encoding", f"{what} in the note; shown as \ufffd")
+        text = _CONTROL.sub("\ufffd", text)
     return text
+
+
+# What HTML does not allow in a page: C0 and C1 controls other than tab, newline and form
+# feed, and the Unicode noncharacters.
+_NONCHARACTERS = "".join(chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0, 0x110000, 0x10000))
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef{_NONCHARACTERS}]")
 
 
 def _line_of(prefix: str) -> int:
