@@ -423,11 +423,18 @@ def unwrap_transclusions(tokens: list[Token]) -> None:
     for i, token in enumerate(tokens[:-2]):
         if token.type != "paragraph_open" or token.hidden:
             continue
-        inline, close = tokens[i + 1], tokens[i + 2]  # a paragraph is always these three
+        inline = tokens[i + 1]
         children = inline.children or []
-        if close.type != "paragraph_close" or not any(_transclusion(c) for c in children):
+        if inline.type != "inline" or not any(_transclusion(c) for c in children):
             continue
-        if all(_blank_or_embed(c) for c in children) and not token.attrs:
+        # Paragraphs do not nest; a footnote's last one has its back-link before the close.
+        end = i + 2
+        while end < len(tokens) and tokens[end].type != "paragraph_close":
+            end += 1
+        if end == len(tokens):
+            continue
+        close = tokens[end]
+        if all(_blank_or_embed(c) for c in children) and not token.attrs and end == i + 2:
             token.hidden = close.hidden = True
         else:
             token.tag = close.tag = "div"
