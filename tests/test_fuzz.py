@@ -16,6 +16,7 @@ to run that many fresh random ones instead (e.g. HORTUS_FUZZ_EXAMPLES=50000).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -510,9 +511,19 @@ def test_hostile_names_through_the_whole_site(build_vault) -> None:
             f'tags: ["{quoted}", "ok{i}"]\ndescription: "{quoted}"\n---\n'
             f"[[n{(i + 1) % len(HOSTILE)}|{payload}]] [[{payload}]] ![[{payload}]] #t{i}\n"
         )
-    files["safe name.md"] = "---\ndg-publish: true\n---\n" + " ".join(
-        f"[[n{i}]]" for i in range(len(HOSTILE))
+    files["safe name.md"] = "---\ndg-publish: true\ndg-home: true\n---\n" + " ".join(
+        [*(f"[[n{i}]]" for i in range(len(HOSTILE))), "[[perma]] ![[board.canvas]]"]
     )
+    # From the home page, the URL of a note at /javascript:alert(1)/ would read as a scheme.
+    files["perma.md"] = '---\ndg-publish: true\npermalink: "javascript:alert(1)"\n---\np\n'
+    nodes = [
+        {"id": str(i), "type": kind, key: payload, "x": 0, "y": i}
+        for i, payload in enumerate(
+            ["x]] <script>alert(1)</script> [[y", 'https://x.org/"><script>alert(1)</script>']
+        )
+        for kind, key in [("file", "file"), ("link", "url"), ("group", "label")]
+    ]
+    files["board.canvas"] = json.dumps({"nodes": nodes})
     run = build_vault(files)
     assert run.code == 0, run.stderr
     assert "Traceback" not in run.stderr

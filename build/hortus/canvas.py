@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
@@ -51,11 +52,15 @@ def _card(node: dict[str, Any]) -> str:
         target = str(node.get("file", "")).strip()
         if not target:
             return ""
-        bang = "!" if target.lower().endswith(IMAGE_SUFFIXES) else ""
-        body = f"{bang}[[{target}]]"
+        if _BREAKS_WIKILINK.search(target):  # `x]] <script>...`: would leave the link
+            body = f"<p>{_escape(target)}</p>"
+        else:
+            bang = "!" if target.lower().endswith(IMAGE_SUFFIXES) else ""
+            body = f"{bang}[[{target}]]"
     elif kind == "link":
         url = str(node.get("url", "")).strip()
-        body = f"<{url}>" if url.startswith(("http://", "https://")) else ""
+        # Only a URL that stays one autolink: `https://x/"><script>` must not become markup.
+        body = f"<{url}>" if _PLAIN_URL.fullmatch(url) else ""
     elif kind == "group":
         label = str(node.get("label", "")).strip()
         return f'<p class="canvas-group">{_escape(label)}</p>' if label else ""
@@ -65,6 +70,10 @@ def _card(node: dict[str, Any]) -> str:
         return ""
     # Blank lines around the Markdown let markdown-it parse it inside the HTML block.
     return f'<div class="canvas-card">\n\n{body}\n\n</div>'
+
+
+_BREAKS_WIKILINK = re.compile(r"[\[\]|<>\x00-\x1f]")
+_PLAIN_URL = re.compile(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+")
 
 
 def _escape(text: str) -> str:
