@@ -483,10 +483,6 @@ def test_raw_html_in_the_body_is_passed_through() -> None:
     assert not own_html and "<script>alert(1)</script>" in pages["/fuzz/"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render.py: a formula KaTeX rejects inside a link or emphasis is a <div> in a <p>",
-)
 def test_rejected_display_math_inside_a_link_stays_inline() -> None:
     class Rejects(dict):
         def get(self, key: Any, default: Any = None) -> MathResult:

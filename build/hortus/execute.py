@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -129,7 +130,8 @@ def execute_notes(
 
 def _timeout(p: ParsedNote, settings: Settings) -> float:
     value = p.note.frontmatter.get("timeout", settings.timeout)
-    return float(value) if isinstance(value, int | float) and value > 0 else settings.timeout
+    usable = isinstance(value, int | float) and math.isfinite(value) and value > 0
+    return float(value) if usable else settings.timeout  # `.inf` would mean no limit at all
 
 
 def _job(vault_root: Path, p: ParsedNote, steps: list[Step], timeout: float) -> Any:

@@ -22,12 +22,12 @@ from hortus.render_links import TRANSCLUSION_DEPTH, install_link_rules, section_
 from hortus.urls import relative_url
 
 
-def _math_html(result: MathResult | None, tex: str, display: bool) -> str:
+def _math_html(result: MathResult | None, tex: str, display: bool, block: bool = True) -> str:
     if result is not None and result.html is not None:
         return result.html
     # Shown as Obsidian shows a formula its renderer rejects: the source, in an error style.
     message = result.error if result is not None else "formula was not rendered"
-    tag = "div" if display else "span"
+    tag = "div" if display and block else "span"  # never a <div> inside a <p> or <a>
     return (
         f'<{tag} class="math-error" title="{escape(message or "")}">'
         f"<code>{escape(tex)}</code></{tag}>"
@@ -41,7 +41,8 @@ def _render_math_inline(self: Any, tokens: Sequence[Token], idx: int, _o: Any, e
 
 def _render_math_block(self: Any, tokens: Sequence[Token], idx: int, _o: Any, env: Any) -> str:
     token = tokens[idx]
-    inner = _math_html(env.get("math", {}).get((token.content, True)), token.content, True)
+    result = env.get("math", {}).get((token.content, True))
+    inner = _math_html(result, token.content, True, token.block)
     if not token.block:  # `$$` nested in a heading, link or table cell: no <div> inside them
         return inner
     return f'<div class="math-display">{inner}</div>\n'

@@ -47,12 +47,12 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
     if "internal" not in token.meta:
         return self.renderToken(tokens, idx, options, env)
     found = _resolution(token)
-    close = next(
-        (t for t in tokens[idx + 1 :] if t.type == "link_close" and t.level == token.level), None
-    )
     if found.url is None:
-        if close is not None:
-            close.meta["broken"] = True
+        # Looked for only when the link is broken, and without copying the token list.
+        for later in range(idx + 1, len(tokens)):
+            if tokens[later].type == "link_close" and tokens[later].level == token.level:
+                tokens[later].meta["broken"] = True
+                break
         return '<span class="broken-link">'
     token.attrSet("href", _href(env, found.url))
     token.attrJoin("class", "internal")
