@@ -2,52 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
 import pytest
-from markdown_it import MarkdownIt
-from markdown_it.utils import read_fixture_file
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
-from hortus.syntax.blockids import blockids_plugin
-from hortus.syntax.callouts import callouts_plugin
-from hortus.syntax.comments import comments_plugin
-from hortus.syntax.highlight import highlight_plugin
 from hortus.syntax.tags import is_tag_char, tag_url, tags_plugin
-
-FIXTURES = read_fixture_file(Path(__file__).parent / "fixtures" / "tags.md")
-ALL = (comments_plugin, callouts_plugin, highlight_plugin, tags_plugin, blockids_plugin)
+from syntax_harness import ALL, fixture_cases, parser
 
 
-def parser(*plugins: Callable[[MarkdownIt], None]) -> MarkdownIt:
-    """The project's base Markdown, with the given Obsidian plugins in that order."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    md.use(front_matter_plugin).use(footnote_plugin)
-    for plugin in plugins:
-        md.use(plugin)
-    return md
-
-
-def cases(mode: str) -> list[Any]:
-    """Fixtures titled `[all] ...` need every plugin; `[alone] ...` only this one."""
-    skip = "[all]" if mode == "alone" else "[alone]"
-    return [
-        pytest.param(text, expected, id=f"{line}-{title}")
-        for line, title, text, expected in FIXTURES
-        if not title.startswith(skip)
-    ]
-
-
-@pytest.mark.parametrize(("text", "expected"), cases("alone"))
+@pytest.mark.parametrize(("text", "expected"), fixture_cases("tags.md", "alone"))
 def test_alone(text: str, expected: str) -> None:
     assert parser(tags_plugin).render(text).rstrip() == expected.rstrip()
 
 
 @pytest.mark.parametrize("order", [ALL, ALL[::-1]], ids=["forward", "reversed"])
-@pytest.mark.parametrize(("text", "expected"), cases("together"))
+@pytest.mark.parametrize(("text", "expected"), fixture_cases("tags.md", "together"))
 def test_together(text: str, expected: str, order: tuple) -> None:
     assert parser(*order).render(text).rstrip() == expected.rstrip()
 
