@@ -20,12 +20,27 @@ def relative_url(from_url: str, to_url: str) -> str:
         return to_url  # no page URL: the 404 page, served at any path, links site-absolute
     path, hash_, fragment = to_url.partition("#")
     base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    target = posixpath.relpath(path, base)
+    target = _relpath(path, base)
     if path.endswith("/") and target != ".":
         target += "/"
     if target == ".":
         target = "./"
     return quote(target, safe="/.-_~%") + hash_ + fragment
+
+
+def _relpath(path: str, base: str) -> str:
+    """posixpath.relpath for site paths, without its os.getcwd() and normpath on every call:
+    it is called for every link of every page."""
+    if not (path.startswith("/") and base.startswith("/")) or "/." in path + base:
+        return posixpath.relpath(path, base)  # relative or dotted paths: the general case
+    to = [part for part in path.split("/") if part]
+    start = [part for part in base.split("/") if part]
+    common = 0
+    for a, b in zip(to, start):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def tag_url(tag: str) -> str:
