@@ -22,6 +22,7 @@ from hortus.syntax.embeds import embeds_plugin
 from hortus.syntax.highlight import highlight_plugin
 from hortus.syntax.math import math_plugin
 from hortus.syntax.mdlinks import mdlinks_plugin
+from hortus.syntax.nesting import nesting_plugin
 from hortus.syntax.tags import tags_plugin
 from hortus.syntax.wikilinks import wikilinks_plugin
 from hortus.vault import Note
@@ -64,6 +65,8 @@ def headings(parsed: ParsedNote) -> list[Heading]:
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
+    # Lists, quotes and callouts nested past markdown-it's limit keep their text.
+    md.use(nesting_plugin)
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
     md.use(tasklists_plugin)

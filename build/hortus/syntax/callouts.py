@@ -35,8 +35,6 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.blockquote import blockquote
 from markdown_it.token import Token
 
-from hortus.syntax.nesting import nesting_plugin
-
 # `[!type]`, `[!type|metadata]`, then an optional fold sign and an optional title.
 # The type must hold more than spaces; that is checked after the match, since saying it in the
 # pattern (`[^\]|]*[^\]|\s][^\]|]*`) backtracks quadratically on a long unclosed `[!...`.
@@ -45,10 +43,7 @@ _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def callouts_plugin(md: MarkdownIt) -> None:
-    """Register callouts: a block rule ahead of `blockquote`, and their renderers. Callouts
-    and quotes are what notes nest deepest, so the guard that keeps the text of blocks
-    nested past markdown-it's limit comes with them."""
-    nesting_plugin(md)
+    """Register callouts: a block rule ahead of `blockquote`, and their renderers."""
     md.block.ruler.before(
         "blockquote",
         "callout",
