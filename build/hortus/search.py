@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,11 @@ EXCLUDE_SELECTORS = (
 _BODY = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s/>=]")
 _CANONICAL = re.compile(rb"<link\s+rel=\"canonical\"\s+href=\"([^\"]*)\"")
 _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+SCRATCH_PREFIX = ".pagefind-"
+_SCRATCH = re.compile(re.escape(SCRATCH_PREFIX) + r"(?P<pid>\d+)-.+")
+# Scratch folders this process is using now: never stale, whatever their pid says.
+_live_scratch: set[Path] = set()
+_scratch_lock = threading.Lock()  # a folder is made and marked live before another thread looks
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ def index_site(site_dir: Path, language: str) -> SearchStats:
     """
     started = time.perf_counter()
     site_dir = site_dir.resolve()
+    _clear_stale_scratch(site_dir.parent)
     language = language.strip().lower()  # Pagefind keys its indexes by the lower-cased `lang`
     pages = _pages_to_index(site_dir)
     if not pages:
@@ -73,7 +80,11 @@ def index_site(site_dir: Path, language: str) -> SearchStats:
     binary = pagefind_binary()
     # Pagefind reads only the files it is shown, and writes its bundle beside them: both live
     # in a scratch folder next to the site, so a failure leaves the site as it was.
-    scratch = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site_dir.parent))
+    # Named with our pid, so that a later build can tell the folder of a killed one.
+    prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"
+    with _scratch_lock:
+        scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent))
+        _live_scratch.add(scratch)
     try:
         view = scratch / "site"
         for rel in pages:
@@ -96,7 +107,42 @@ def index_site(site_dir: Path, language: str) -> SearchStats:
         os.replace(bundle, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        _live_scratch.discard(scratch)
     return SearchStats(indexed, language, version, len(files), size, time.perf_counter() - started)
+
+
+def _clear_stale_scratch(folder: Path) -> None:
+    """Remove the scratch folders that builds killed while indexing (SIGKILL) left in `folder`.
+
+    Only `.pagefind-<pid>-*` folders whose process is gone, or that are our own pid's but not
+    in use here (a container restarted with the same pid), are touched."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    with _scratch_lock:
+        stale = [entry for entry in entries if _is_stale(entry)]
+    for entry in stale:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _is_stale(entry: Path) -> bool:
+    match = _SCRATCH.fullmatch(entry.name)
+    if match is None or entry in _live_scratch:
+        return False
+    pid = int(match["pid"])
+    return pid == os.getpid() or not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # someone else's process, or not a pid: leave its folder
+        return True
+    return True
 
 
 def pagefind_binary() -> Path:
