@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,18 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from hortus.config import Settings
+from hortus.diagnostics import Diagnostics
 from hortus.katex import MathResult
 from hortus.link import Resolution
 from hortus.navigation import FolderTree
 from hortus.parse import ParsedNote
 from hortus.render_cells import install_cell_rules
-from hortus.render_links import TRANSCLUSION_DEPTH, install_link_rules, section_tokens
+from hortus.render_links import (
+    EMBED_LIMIT,
+    TRANSCLUSION_DEPTH,
+    install_link_rules,
+    section_tokens,
+)
 from hortus.urls import relative_url
 
 
@@ -57,7 +64,8 @@ def install_render_rules(md: MarkdownIt) -> None:
 
 class BodyRenderer:
     """Renders a note's body for one page URL (links are relative to the page), and the notes
-    and sections it embeds, with a depth limit and a visible notice on a cycle."""
+    and sections it embeds, with a depth limit, a limit on embeds per page, and a visible
+    notice on a cycle."""
 
     def __init__(
         self,
@@ -69,14 +77,48 @@ class BodyRenderer:
         self.parsed = {p.note.path: p for p in parsed}
         self.math = math
 
-    def render(self, parsed: ParsedNote, page_url: str) -> str:
-        env = self._env(parsed, page_url, (parsed.note.path,))
-        return self.md.renderer.render(parsed.tokens, self.md.options, env)
+    def render(
+        self, parsed: ParsedNote, page_url: str, diagnostics: Diagnostics | None = None
+    ) -> str:
+        """The body's HTML; a page that embeds more than EMBED_LIMIT notes is reported to
+        `diagnostics` (once per note: its other URLs render the same embeds)."""
+        budget = EmbedBudget()
+        env = self._env(parsed, page_url, (parsed.note.path,), budget, None)
+        html = self.md.renderer.render(parsed.tokens, self.md.options, env)
+        skipped = budget.first_skipped
+        if diagnostics is not None and skipped is not None and page_url == parsed.note.url:
+            diagnostics.warn(
+                str(parsed.note.path),
+                skipped.page_line,
+                "embed-limit",
+                f"this page embeds more than {EMBED_LIMIT} notes, counting embeds inside "
+                f"embeds; from {skipped.where} on they are shown as links",
+            )
+        return html
 
-    def _env(self, parsed: ParsedNote, page_url: str, stack: tuple) -> dict[str, Any]:
-        return {**parsed.env, "math": self.math, "page_url": page_url, "body": self, "stack": stack}
+    def _env(
+        self,
+        parsed: ParsedNote,
+        page_url: str,
+        stack: tuple,
+        budget: EmbedBudget,
+        page_line: int | None,
+    ) -> dict[str, Any]:
+        # `budget` is shared by every env of one page render: the limit is per page, and the
+        # count lives in the render's env rather than here, so renders may run in any process.
+        return {
+            **parsed.env,
+            "math": self.math,
+            "page_url": page_url,
+            "body": self,
+            "stack": stack,
+            "embeds": budget,
+            "embed_page_line": page_line,
+        }
 
-    def transclude(self, found: Resolution, env: dict[str, Any]) -> str:
+    def transclude(self, found: Resolution, env: dict[str, Any], line: int | None = None) -> str:
+        """`found`'s note or section, embedded at `line` (1-based) of the note on top of
+        env["stack"]."""
         note = found.note
         assert note is not None
         stack = env["stack"]
@@ -85,18 +127,45 @@ class BodyRenderer:
         source = f'<a href="{href}">{title}</a>' if note.page else title
         if note.path in stack or len(stack) > TRANSCLUSION_DEPTH:
             reason = "embeds itself" if note.path in stack else "is embedded too deeply"
-            return (
-                f'<div class="transclusion-stop" role="note">Not shown here: '
-                f"{source} {reason}.</div>"
-            )
+            return _stop_notice(f"{source} {reason}.")
+        budget: EmbedBudget = env["embeds"]
+        # The line in the page's own note that the outermost embed sits on.
+        page_line = env["embed_page_line"] if len(stack) > 1 else line
+        if budget.used >= EMBED_LIMIT:
+            # Each embed may embed others: without a limit per page, ten embeds of a note that
+            # embeds ten more, four levels deep, are ten thousand copies on one page.
+            if budget.first_skipped is None:
+                holder = stack[-1]
+                where = f"{holder}:{line}" if line else str(holder)
+                budget.first_skipped = SkippedEmbed(page_line, where)
+            return _stop_notice(f"{source}: this page already embeds {EMBED_LIMIT} notes.")
+        budget.used += 1
         target = self.parsed[note.path]
         tokens = section_tokens(target.tokens, found.heading_id, found.block_id)
-        inner_env = self._env(target, env["page_url"], (*stack, note.path))
+        inner_env = self._env(target, env["page_url"], (*stack, note.path), budget, page_line)
         inner = self.md.renderer.render(tokens, self.md.options, inner_env)
         return (
             f'<div class="transclusion"><div class="transclusion-source">'
             f"{source}</div>{inner}</div>"
         )
+
+
+@dataclass(frozen=True)
+class SkippedEmbed:
+    page_line: int | None  # in the page's note: the embed that led to it
+    where: str  # `note.md:LINE` of the embed itself
+
+
+@dataclass
+class EmbedBudget:
+    """Transclusions expanded so far on one page, and the first one that was not."""
+
+    used: int = 0
+    first_skipped: SkippedEmbed | None = None
+
+
+def _stop_notice(text: str) -> str:
+    return f'<div class="transclusion-stop" role="note">Not shown here: {text}</div>'
 
 
 # The few words the theme itself says, in the site's language.

@@ -20,6 +20,8 @@ IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".avif", ".ic
 AUDIO = {".mp3", ".wav", ".m4a", ".ogg", ".3gp", ".flac", ".aac", ".opus"}
 VIDEO = {".mp4", ".webm", ".ogv", ".mov", ".mkv", ".m4v"}
 TRANSCLUSION_DEPTH = 4
+# Notes and sections expanded on one page, counting those inside embedded notes.
+EMBED_LIMIT = 200
 
 
 def _href(env: dict[str, Any], url: str) -> str:
@@ -97,7 +99,8 @@ def _render_embed(self: Any, tokens: Sequence[Token], idx: int, _o: Any, env: An
             "in Excalidraw to show it here.</span>"
         )
     if found.status == "ok" and found.note is not None:
-        return env["body"].transclude(found, env)
+        line = meta.get("line")
+        return env["body"].transclude(found, env, None if line is None else int(line) + 1)
     if found.url is None:
         return f'<span class="embed-missing" title="missing embed">{escape(name)}</span>'
     return embed_file(found.file, found.url, meta, env)
