@@ -3,30 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from hortus.assets import emit_assets
 from hortus.config import Settings
 from hortus.dates import note_dates
-from hortus.diagnostics import BuildError, Diagnostics
-from hortus.emit import SiteWriter
+from hortus.diagnostics import BuildError, Diagnostic, Diagnostics, Severity
+from hortus.emit import SiteWriter, url_to_file
 from hortus.execute import ExecutionReport, execute_notes
-from hortus.graph import GraphNode, build_graph, garden_graph_svg, local_graph_svg
+from hortus.graph import (
+    Garden,
+    GraphNode,
+    build_graph,
+    garden_graph_svg,
+    local_graph_inputs,
+    local_graph_svg,
+)
+from hortus.katex import MathResult
 from hortus.link import LinkGraph, link_notes
 from hortus.navigation import FolderTree, breadcrumbs, build_tree
 from hortus.outputs import emit_claims, emit_figures
-from hortus.parse import headings, make_parser, parse_note
+from hortus.parallel import chunked, default_jobs, fork_map
+from hortus.parse import ParsedNote, _math_refs, headings, make_parser, parse_note
 from hortus.render import BodyRenderer, Theme, install_render_rules
-from hortus.search import index_site
+from hortus.search import BUNDLE_DIR, index_site
+from hortus.sitecache import (
+    BuildRecord,
+    SiteCache,
+    code_fingerprint,
+    digest,
+    inputs_snapshot,
+    parsed_blob,
+    recorded,
+    replay,
+)
 from hortus.sitefiles import emit_feed, emit_sitemap
 from hortus.typeset import math_macros, typeset_math
 from hortus.urls import tag_url
 from hortus.vault import Note, load_vault
+
+PARALLEL_PARSE_MIN = 200  # notes to parse before forked workers pay for themselves
+PARALLEL_RENDER_MIN = 100  # pages to render, likewise
 
 
 @dataclass
@@ -38,11 +62,17 @@ class BuildResult:
     built: bool
     execution: ExecutionReport
     written: bool = False  # the output folder holds this build's pages
+    reused: int = 0  # output files kept from the previous build
+    unchanged: bool = False  # nothing changed since the last build: nothing was redone
 
     def summary(self) -> str:
         warnings = len(self.diagnostics.warnings)
         errors = len(self.diagnostics.errors)
         state = "built" if self.built else "not built"
+        if self.built and self.unchanged:
+            state += ", unchanged since the last build"
+        elif self.built and self.reused:
+            state += f", {self.reused} files kept from the last build"
         cells = f"cells run for {self.execution.ran} notes, {self.execution.cached} from cache"
         return (
             f"hortus: {self.notes} notes, {self.pages} pages, {cells}, "
@@ -64,15 +94,24 @@ def build_site(
     """Build the site into `out_dir`; with `out_dir` None, check everything and write no site.
 
     A build with errors leaves `out_dir` as it was, unless `keep_failed` (the live preview,
-    which shows a failed claim on its page rather than the previous version of the page)."""
+    which shows a failed claim on its page rather than the previous version of the page).
+    With `use_cache`, what is unchanged since the last build is reused (see sitecache)."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
     _check_folders(settings, notes_dir, out_dir)
+    jobs = jobs or default_jobs()
+    cache = SiteCache(settings, out_dir) if use_cache else None
+
+    snapshot = ""
+    if cache is not None and out_dir is not None:
+        snapshot = inputs_snapshot(settings, notes_dir, out_dir, cache.previous.cell_files)
+        if snapshot == cache.previous.inputs and cache.output_intact(out_dir):
+            return _unchanged(cache.previous, diagnostics, strict, started)
 
     vault = load_vault(notes_dir, settings, diagnostics)
     md = make_parser()
     install_render_rules(md)
-    parsed = [parse_note(md, note) for note in vault.published]
+    parsed = parse_notes(md, vault.published, cache, jobs)
     graph = link_notes(vault, parsed, diagnostics)
     execution = execute_notes(
         vault.root, parsed, settings, diagnostics, use_cache=use_cache, jobs=jobs
@@ -90,6 +129,8 @@ def build_site(
             built=not diagnostics.errors,
             execution=execution,
         )
+    if cache is not None:
+        cache.prune()
 
     pages = [p.note for p in parsed if p.note.page]
     garden = build_graph(
@@ -100,32 +141,12 @@ def build_site(
     dates = note_dates(vault.root, pages)
     theme = Theme(settings.theme_dir, settings, tree=tree, has_claims=bool(execution.claims))
     body = BodyRenderer(md, parsed, math)
-    writer = writer_class(out_dir)
+    writer = writer_class(out_dir, previous=cache.previous.files if cache else None)
     try:
         assets = emit_assets(writer, settings.theme_dir)
         emit_figures(writer, parsed)
-        for p in (p for p in parsed if p.note.page):
-            for url in (p.note.url, *p.note.extra_urls):
-                if writer.has_page(url):
-                    continue  # a URL clash, already reported by the vault stage
-                content = Markup(body.render(p, url))
-                page = {
-                    "url": url,
-                    "canonical": settings.base_url + p.note.url,
-                    "title": p.note.title,
-                    "description": _description(content),
-                    "tags": [(tag, tag_url(tag)) for tag in p.env.get("tags", [])],
-                    "headings": headings(p),
-                    "backlinks": graph.backlinks.get(p.note.path, []),
-                    "cssclasses": _cssclasses(p.note.frontmatter),
-                    "breadcrumbs": breadcrumbs(p.note, tree) if url == p.note.url else [],
-                    "updated": dates[p.note].isoformat(),
-                    "graph": Markup(
-                        local_graph_svg(garden, str(p.note.path), url, label=theme.label("graph"))
-                    ),
-                    "content": content,
-                }
-                writer.write_page(url, theme.render("note.html", page=page, assets=assets))
+        site = NotePages(settings, theme, body, graph, garden, tree, dates, assets, math)
+        site.emit(writer, parsed, jobs, diagnostics)
         if not writer.has_page("/"):
             notes = sorted((n for n in vault.published if n.page), key=lambda n: n.title.casefold())
             page = {"url": "/", "title": settings.title}
@@ -151,25 +172,287 @@ def build_site(
         )
         emit_claims(writer, theme, execution.claims, assets)
         for source, url in sorted(graph.attachments.items()):
-            writer.write(url.lstrip("/"), (vault.root / source).read_bytes())
+            _emit_attachment(writer, vault.root / source, url)
         built = not diagnostics.errors
+        search = ""
         if built or keep_failed:
-            index_site(writer.staging, settings.language)
+            search = _search_key(writer)
+            reused = (
+                cache is not None
+                and search == cache.previous.search
+                and writer.reuse_folder(BUNDLE_DIR)
+            )
+            if not reused:
+                index_site(writer.staging, settings.language)
+            if cache is not None:
+                cache.forget()  # until the record of this build is saved
             writer.commit()
         else:
             writer.abort()
     except BaseException:
         writer.abort()
         raise
+    notes_built = sum(1 for p in parsed if p.note.page)
+    page_count = len([p for p in writer.written if p.name == "index.html"])
+    if cache is not None and built:
+        cache.save(
+            BuildRecord(
+                inputs=snapshot,
+                notes=notes_built,
+                pages=page_count,
+                cells=execution.ran + execution.cached,
+                cell_files=_cell_files(parsed),
+                search=search,
+                files=writer.record,
+                diagnostics=recorded(_unstrict(diagnostics, strict)),
+            )
+        )
     return BuildResult(
-        notes=sum(1 for p in parsed if p.note.page),
-        pages=len([p for p in writer.written if p.name == "index.html"]),
+        notes=notes_built,
+        pages=page_count,
         seconds=time.perf_counter() - started,
         diagnostics=diagnostics,
         built=built,
         execution=execution,
         written=built or keep_failed,
+        reused=writer.reused,
     )
+
+
+def _unchanged(
+    record: BuildRecord, diagnostics: Diagnostics, strict: bool, started: float
+) -> BuildResult:
+    """Nothing the last build read has changed and its output is as it left it."""
+    replay(record.diagnostics, diagnostics)
+    if strict:
+        for warning in diagnostics.warnings:
+            diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
+    built = not diagnostics.errors
+    return BuildResult(
+        notes=record.notes,
+        pages=record.pages,
+        seconds=time.perf_counter() - started,
+        diagnostics=diagnostics,
+        built=built,
+        execution=ExecutionReport(ran=0, cached=record.cells),
+        written=built,
+        reused=len(record.files),
+        unchanged=True,
+    )
+
+
+def _unstrict(diagnostics: Diagnostics, strict: bool) -> list[Diagnostic]:
+    """The build's own findings, before --strict turned its warnings into errors."""
+    if not strict:
+        return diagnostics.items
+    warned = {(d.path, d.line, d.kind, d.message) for d in diagnostics.warnings}
+    return [
+        d
+        for d in diagnostics.items
+        if d.severity is Severity.WARNING or (d.path, d.line, d.kind, d.message) not in warned
+    ]
+
+
+def _cell_files(parsed: list[ParsedNote]) -> list[str]:
+    """Files the cells read, outside what the snapshot already covers."""
+    files: set[str] = set()
+    for p in parsed:
+        files.update((p.env.get("execution") or {}).get("files", []))
+    return sorted(files)
+
+
+def _emit_attachment(writer: SiteWriter, source: Path, url: str) -> None:
+    rel = url.lstrip("/")
+    try:
+        stat = source.stat()
+    except OSError:
+        stat = None
+    # An attachment is keyed on its name, size and time: reading every image of a large
+    # vault to find it unchanged would cost as much as copying it.
+    key = f"file:{source}:{stat.st_size}:{stat.st_mtime_ns}" if stat else ""
+    if key and writer.reuse(rel, key):
+        return
+    writer.write(rel, source.read_bytes(), key)
+
+
+def _search_key(writer: SiteWriter) -> str:
+    """The search index is made from the pages: unchanged pages, unchanged index."""
+    pages = sorted(
+        (rel, entry[0])
+        for rel, entry in writer.record.items()
+        if rel.endswith(".html") and not rel.startswith(BUNDLE_DIR + "/")
+    )
+    return digest("search", code_fingerprint(), pages)
+
+
+def parse_notes(
+    md: MarkdownIt, notes: list[Note], cache: SiteCache | None, jobs: int
+) -> list[ParsedNote]:
+    """Every published note's tokens: from the cache when the note is unchanged, else parsed,
+    in forked workers when there are many."""
+    found: dict[int, ParsedNote] = {}
+    missing: list[int] = []
+    for i, note in enumerate(notes):
+        loaded = cache.load_parsed(note) if cache is not None else None
+        if loaded is None:
+            missing.append(i)
+        else:
+            found[i] = loaded
+    if len(missing) < PARALLEL_PARSE_MIN:
+        for i in missing:
+            found[i] = parse_note(md, notes[i])
+            if cache is not None:
+                cache.store_parsed(notes[i], parsed_blob(found[i]))
+    else:
+
+        def parse_chunk(chunk: list[int]) -> list[bytes]:
+            return [parsed_blob(parse_note(md, notes[i])) for i in chunk]
+
+        chunks = chunked(missing, jobs)
+        for chunk, blobs in zip(chunks, fork_map(parse_chunk, chunks, jobs), strict=True):
+            for i, blob in zip(chunk, blobs, strict=True):
+                tokens, env = pickle.loads(blob)
+                env["note"] = notes[i]
+                found[i] = ParsedNote(notes[i], tokens, env, list(_math_refs(tokens)))
+                if cache is not None:
+                    cache.store_parsed(notes[i], blob)
+    return [found[i] for i in range(len(notes))]
+
+
+class NotePages:
+    """Each note's page: keyed on everything it is made from, rendered only when that key
+    changed since the last build, and rendered in forked workers when there are many."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        theme: Theme,
+        body: BodyRenderer,
+        graph: LinkGraph,
+        garden: Garden,
+        tree: FolderTree,
+        dates: dict[Note, dt.date],
+        assets: dict[str, str],
+        math: dict[tuple[str, bool], MathResult],
+    ) -> None:
+        self.settings = settings
+        self.theme = theme
+        self.body = body
+        self.graph = graph
+        self.garden = garden
+        self.tree = tree
+        self.dates = dates
+        self.assets = assets
+        self.math = math
+        self._own: dict[PurePosixPath, str] = {}
+        explorer = sorted((str(n.path), n.title, n.url) for n in dates)
+        self.site_key = digest(
+            code_fingerprint(),
+            repr(settings),
+            _theme_digest(settings.theme_dir),
+            assets,
+            explorer,
+            theme.has_claims,
+        )
+
+    def emit(
+        self, writer: SiteWriter, parsed: list[ParsedNote], jobs: int, diagnostics: Diagnostics
+    ) -> None:
+        todo: list[tuple[ParsedNote, str, str, PurePosixPath]] = []
+        for p in (p for p in parsed if p.note.page):
+            for url in (p.note.url, *p.note.extra_urls):
+                if writer.has_page(url):
+                    continue  # a URL clash, already reported by the vault stage
+                key = self.key(p, url)
+                if not writer.reuse(url_to_file(url), key):
+                    todo.append((p, url, key, writer.reserve(url_to_file(url))))
+        staging = writer.staging
+
+        def render_chunk(chunk: list[int]) -> list[Diagnostic]:
+            found = Diagnostics()
+            for i in chunk:
+                p, url, _key, rel = todo[i]
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(self.render(p, url, found), encoding="utf-8")
+            return found.items
+
+        indices = list(range(len(todo)))
+        workers = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
+        chunks = chunked(indices, workers)
+        for found in fork_map(render_chunk, chunks, workers):
+            diagnostics.items.extend(found)
+        for _p, _url, key, rel in todo:
+            writer.registered(rel, key)
+
+    def render(self, p: ParsedNote, url: str, diagnostics: Diagnostics) -> str:
+        content = Markup(self.body.render(p, url))
+        page = {
+            "url": url,
+            "canonical": self.settings.base_url + p.note.url,
+            "title": p.note.title,
+            "description": _description(content),
+            "tags": [(tag, tag_url(tag)) for tag in p.env.get("tags", [])],
+            "headings": headings(p),
+            "backlinks": self.graph.backlinks.get(p.note.path, []),
+            "cssclasses": _cssclasses(p.note.frontmatter),
+            "breadcrumbs": breadcrumbs(p.note, self.tree) if url == p.note.url else [],
+            "updated": self.dates[p.note].isoformat(),
+            "graph": Markup(
+                local_graph_svg(self.garden, str(p.note.path), url, label=self.theme.label("graph"))
+            ),
+            "content": content,
+        }
+        return self.theme.render("note.html", page=page, assets=self.assets)
+
+    def key(self, p: ParsedNote, url: str) -> str:
+        """Everything the page at `url` is made from, as one key."""
+        note = p.note
+        return digest(
+            self.site_key,
+            url,
+            self._body_key(note.path),
+            [tag for tag in p.env.get("tags", [])],
+            [(str(n.path), n.title, n.url) for n in self.graph.backlinks.get(note.path, [])],
+            self.dates[note].isoformat(),
+            local_graph_inputs(self.garden, str(note.path)),
+        )
+
+    def _body_key(self, start: PurePosixPath) -> list[str]:
+        """The note's own inputs and those of every note it embeds, however deep."""
+        keys, seen, stack = [], {start}, [start]
+        while stack:
+            path = stack.pop()
+            keys.append(self._own_key(path))
+            for entry in self.graph.resolved.get(path, []):
+                embed, target = entry[0], entry[6]
+                if embed and target is not None and PurePosixPath(target[0]) not in seen:
+                    seen.add(PurePosixPath(target[0]))
+                    stack.append(PurePosixPath(target[0]))
+        return sorted(keys)
+
+    def _own_key(self, path: PurePosixPath) -> str:
+        if path not in self._own:
+            p = self.body.parsed.get(path)
+            if p is None:
+                self._own[path] = digest("absent", str(path))
+            else:
+                math = [self.math.get((ref.tex, ref.display)) for ref in p.math]
+                self._own[path] = digest(
+                    str(path),
+                    p.note.url,
+                    p.note.title,
+                    p.note.source,
+                    self.graph.resolved.get(path, []),
+                    p.env.get("execution"),
+                    [(m.html, m.error) if m is not None else None for m in math],
+                )
+        return self._own[path]
+
+
+def _theme_digest(theme_dir: Path) -> str:
+    files = sorted(p for p in theme_dir.rglob("*") if p.is_file())
+    return digest([(p.relative_to(theme_dir).as_posix(), p.read_bytes().hex()) for p in files])
 
 
 def _check_folders(settings: Settings, notes_dir: Path, out_dir: Path | None) -> None:

@@ -35,10 +35,19 @@ def hashed_name(name: str, data: bytes) -> str:
     return f"{stem}.{content_hash(data)}.{suffix}" if dot else f"{name}.{content_hash(data)}"
 
 
-class SiteWriter:
-    """Collects the output in a sibling temporary folder; `commit` swaps it into place."""
+# What the previous build wrote: relative path -> [key of its inputs or bytes, size, mtime_ns].
+FileRecord = list
 
-    def __init__(self, out: Path) -> None:
+
+class SiteWriter:
+    """Collects the output in a sibling temporary folder; `commit` swaps it into place.
+
+    Given the record of the previous build (`previous`), a file whose key is unchanged is
+    hard-linked from the previous output instead of written again: only what changed is
+    rewritten, and the swap stays atomic. A previous file that was touched since (its size or
+    time differ from the record) is never reused."""
+
+    def __init__(self, out: Path, previous: dict[str, FileRecord] | None = None) -> None:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clear_leftovers(self.out)
@@ -47,23 +56,95 @@ class SiteWriter:
             shutil.rmtree(self.staging)
         self.staging.mkdir()
         self.written: set[PurePosixPath] = set()
+        self.previous = previous or {}
+        self.record: dict[str, FileRecord] = {}  # what this build wrote, for the next one
+        self.reused = 0
 
-    def write(self, relpath: PurePosixPath | str, data: bytes | str) -> None:
+    def _claim(self, relpath: PurePosixPath | str) -> PurePosixPath:
         rel = PurePosixPath(relpath)
         if rel.is_absolute() or ".." in rel.parts:
             raise BuildError(f"refusing to write outside the output folder: {rel}")
         if rel in self.written:
             raise BuildError(f"two outputs would be written to {rel}")
         self.written.add(rel)
+        return rel
+
+    def write(self, relpath: PurePosixPath | str, data: bytes | str, key: str = "") -> None:
+        rel = self._claim(relpath)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        key = key or hashlib.sha256(raw).hexdigest()
+        if self._link_previous(rel, key):
+            return
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        target.write_bytes(raw)
+        self.registered(rel, key)
+
+    def reuse(self, relpath: PurePosixPath | str, key: str) -> bool:
+        """Take the previous build's file when it was made from the same inputs (`key`)."""
+        rel = PurePosixPath(relpath)
+        if rel in self.written or not self._link_previous(rel, key):
+            return False
+        self.written.add(rel)
+        return True
+
+    def reserve(self, relpath: PurePosixPath | str) -> PurePosixPath:
+        """Claim a path that another process writes into the staging folder."""
+        return self._claim(relpath)
+
+    def registered(self, rel: PurePosixPath, key: str) -> None:
+        """Record a file written into the staging folder (by this process or a worker)."""
+        stat = (self.staging / rel).stat()
+        self.record[rel.as_posix()] = [key, stat.st_size, stat.st_mtime_ns]
+
+    def _link_previous(self, rel: PurePosixPath, key: str) -> bool:
+        entry = self.previous.get(rel.as_posix())
+        if entry is None or entry[0] != key:
+            return False
+        old = self.out / rel
+        try:
+            stat = old.lstat()
+        except OSError:
+            return False
+        if not old.is_file() or [stat.st_size, stat.st_mtime_ns] != entry[1:]:
+            return False
+        target = self.staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, target)
+        except OSError:
+            return False  # a file system without hard links: written afresh
+        self.record[rel.as_posix()] = entry
+        self.reused += 1
+        return True
+
+    def reuse_folder(self, relpath: str) -> bool:
+        """Hard-link a whole folder of the previous output (the search index), all or nothing."""
+        source = self.out / relpath
+        if not source.is_dir() or source.is_symlink():
+            return False
+        linked: list[PurePosixPath] = []
+        try:
+            for path in sorted(source.rglob("*")):
+                if path.is_symlink() or not path.is_file():
+                    continue
+                rel = PurePosixPath(relpath) / path.relative_to(source).as_posix()
+                target = self.staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, target)
+                linked.append(self._claim(rel))
+        except (OSError, BuildError):
+            for rel in linked:
+                self.written.discard(rel)
+            shutil.rmtree(self.staging / relpath, ignore_errors=True)
+            return False
+        return True
 
     def has_page(self, url: str) -> bool:
         return url_to_file(url) in self.written
 
-    def write_page(self, url: str, html: str) -> None:
-        self.write(url_to_file(url), html)
+    def write_page(self, url: str, html: str, key: str = "") -> None:
+        self.write(url_to_file(url), html, key)
 
     def write_asset(self, name: str, data: bytes | str) -> str:
         """Write a content-hashed asset and return its site URL (`/assets/name.HASH.ext`)."""

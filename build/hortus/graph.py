@@ -290,6 +290,26 @@ def local_graph_svg(
     )
 
 
+def local_graph_inputs(garden: Garden, key: str, depth: int = 1) -> list:
+    """Everything local_graph_svg draws for a note, cheaper than drawing it: a page whose
+    inputs are unchanged keeps its drawing."""
+    centre = garden.index.get(key)
+    if centre is None or not garden.neighbours[centre]:
+        return []
+    members = [v for layer in _local_layers(garden, centre, depth) for v in layer]
+    inside = set(members)
+    return [
+        (
+            garden.nodes[v].key,
+            garden.nodes[v].title,
+            garden.nodes[v].url,
+            len(garden.neighbours[v]),
+            [garden.nodes[w].key for w in garden.neighbours[v] if w in inside],
+        )
+        for v in members
+    ]
+
+
 def _local_layers(garden: Garden, centre: int, depth: int) -> list[list[int]]:
     """Breadth-first rings; when there are too many, the best-linked notes are kept."""
     layers, seen, budget = [[centre]], {centre}, LOCAL_MAX_NODES - 1

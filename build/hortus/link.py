@@ -41,6 +41,8 @@ class LinkGraph:
     backlinks: dict[PurePosixPath, list[Note]] = field(default_factory=dict)
     attachments: dict[PurePosixPath, str] = field(default_factory=dict)  # vault path -> site URL
     tags: dict[str, list[Note]] = field(default_factory=dict)
+    # Per note, where each of its links went, in order: what its page's links are made from.
+    resolved: dict[PurePosixPath, list[tuple]] = field(default_factory=dict)
 
 
 def _key(text: str) -> str:
@@ -288,6 +290,19 @@ class Linker:
         )
 
     def link(self, parsed: ParsedNote) -> None:
+        resolved = self.graph.resolved.setdefault(parsed.note.path, [])
+        for token, _ in self._link(parsed):
+            found = token.meta["resolved"]
+            target = found.note
+            resolved.append((
+                token.type == "embed", found.status, found.url, str(found.file) if found.file else None,
+                found.heading_id, found.block_id,
+                (str(target.path), target.title, target.page) if target else None,
+            ))  # fmt: skip
+        self._tags(parsed)
+
+    def _link(self, parsed: ParsedNote) -> Iterator[tuple[Token, Token | None]]:
+        """Resolve every link of the note, yielding each link token once it is resolved."""
         tokens = parsed.tokens
         deep = parsed.env.get("too_deep")
         if deep:
@@ -306,6 +321,7 @@ class Linker:
                     meta.get("block"),
                     token_line(token, parent),
                 )
+                yield token, parent
             elif token.type == "link_open" and "internal" in meta:
                 info = meta["internal"]
                 meta["resolved"] = self.resolve(
@@ -315,6 +331,7 @@ class Linker:
                     info.get("block"),
                     int(info.get("line", 0)) + 1 if "line" in info else token_line(token, parent),
                 )
+                yield token, parent
             elif token.type == "image" and not (token.attrGet("src") or "").strip():
                 self.diagnostics.warn(
                     str(parsed.note.path),
@@ -323,13 +340,14 @@ class Linker:
                     "image with an empty URL",
                 )
                 meta["local"], meta["resolved"] = True, Resolution("missing")
+                yield token, parent
             elif token.type == "image" and meta.get("local"):
                 meta["resolved"] = self.resolve(
                     parsed, meta.get("path", ""), None, None, token_line(token, parent)
                 )
+                yield token, parent
             elif token.type == "tag":
                 self.graph.tags.setdefault(meta["tag"], [])
-        self._tags(parsed)
 
     def _tags(self, parsed: ParsedNote) -> None:
         if not parsed.note.page:

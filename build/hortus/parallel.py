@@ -1,0 +1,66 @@
+"""Work spread over forked processes, for the stages that are pure computation (parse, render).
+
+Forked workers start with the whole build's state in memory, so a task is only a list of
+indices and a result only what the parent must record; each task is a chunk of many notes,
+so the cost of a process is paid a few times per build, not once per note.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_WORK: Callable[[Any], Any] | None = None
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool and leaves the old site in place.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run(chunk: Any) -> Any:
+    assert _WORK is not None
+    return _WORK(chunk)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def chunked(items: Sequence[T], jobs: int, per_job: int = 4) -> list[list[T]]:
+    """Contiguous chunks, a few per worker so that one slow chunk does not hold up the end."""
+    if not items:
+        return []
+    count = max(1, min(len(items), jobs * per_job))
+    size = -(-len(items) // count)
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def fork_map(work: Callable[[T], R], chunks: list[T], jobs: int) -> list[R]:
+    """`[work(c) for c in chunks]`, in forked processes when there is more than one job."""
+    global _WORK
+    if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [work(chunk) for chunk in chunks]
+    _WORK = work
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(chunks)), mp_context=context, initializer=_ignore_interrupt
+        ) as pool:
+            try:
+                return list(pool.map(_run, chunks))
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        _WORK = None
