@@ -16,6 +16,7 @@ import json
 import os
 import queue
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -83,6 +84,9 @@ class CellPool:
     def run(self, job: NoteJob) -> dict:
         if self._closed:
             raise RuntimeError("CellPool is closed")
+        # The note's temporary folder (its tempfile.gettempdir()) is made and removed here:
+        # the note's child may be killed, and so may the worker running it.
+        tempdir = tempfile.mkdtemp(prefix="hortus-note-")
         payload = {
             "note_path": job.note_path,
             "workdir": os.path.abspath(job.workdir),
@@ -90,6 +94,7 @@ class CellPool:
             "timeout": float(job.timeout),
             "memory_mb": self.memory_mb,
             "nproc": self._nproc,
+            "tempdir": tempdir,
         }
         data = (json.dumps(payload, default=str) + "\n").encode()
         worker = self._idle.get()
@@ -109,6 +114,7 @@ class CellPool:
             return _fault("crash", f"the worker running the note died: {detail}")
         finally:
             self._idle.put(worker)
+            shutil.rmtree(tempdir, ignore_errors=True)
 
     def map(self, jobs: list[NoteJob]) -> list[dict]:
         if not jobs:
@@ -475,6 +481,9 @@ def _run_job(job: dict, jobs_fd: int, results_fd: int) -> dict:
     progress = _Progress(steps)
     read_fd, write_fd = os.pipe()
     worker_pid = os.getpid()
+    own_tempdir = not job.get("tempdir")  # the pool makes one; a bare job gets its own here
+    if own_tempdir:
+        job["tempdir"] = tempfile.mkdtemp(prefix="hortus-note-")
     pid = os.fork()
     child = _Child(pid)
     if pid == 0:  # the note's child
@@ -560,6 +569,8 @@ def _run_job(job: dict, jobs_fd: int, results_fd: int) -> dict:
     _kill_group(pid)  # the child's leftovers (a Popen'd sleep); the child may still be a zombie
     status, usage = child.reap()
     _reap_orphans()
+    if own_tempdir:
+        shutil.rmtree(job["tempdir"], ignore_errors=True)
     os.close(read_fd)
     if pidfd is not None:
         os.close(pidfd)
@@ -745,7 +756,14 @@ def _child(job: dict, steps: list[Step], fd: int, worker_pid: int) -> None:
         memory_mb = job.get("memory_mb")
         if memory_mb:
             listener.memory_limit = _limit_memory(int(memory_mb))
-        run = NoteRun(steps, job["workdir"], job["note_path"], capture_fds=True, listener=listener)
+        run = NoteRun(
+            steps,
+            job["workdir"],
+            job["note_path"],
+            capture_fds=True,
+            listener=listener,
+            tempdir=job.get("tempdir"),
+        )
         result = run.run()
         memory = listener.memory_limit is not None and isinstance(run.failure, MemoryError)
         listener.send(
