@@ -150,6 +150,8 @@ def test_serve_rebuilds_on_save_and_shows_errors_without_stopping(serve) -> None
     note.write_text(P + "# Note\n\nThe second version.\n", encoding="utf-8")
     server.page_when("/note/", lambda page: "The second version." in page, 5)
     assert time.monotonic() - started < 5
+    done = re.compile(r"rebuilt in [\d.]+ s \(note\.md\)")
+    server._wait(lambda: bool(done.search(server.log())), 10, "the rebuild after the preview")
     # Counted by the file named on the line: the default theme is watched too, and may change.
     rebuilds = len(re.findall(r"rebuilt in [\d.]+ s \(note\.md\)", server.log()))
     assert rebuilds == 1, server.log()
@@ -180,6 +182,31 @@ def test_serve_rebuilds_on_save_and_shows_errors_without_stopping(serve) -> None
     log = server.log()
     assert "Traceback" not in log and "hortus: stopped" in log
     assert not (server.project / ".hortus" / "serve").exists()
+
+
+def test_edited_page_is_shown_first_then_the_rest_of_the_site(serve) -> None:
+    """A save that changes a note's text is answered by rendering that page alone; the full
+    (incremental) build follows and brings the pages that embed it up to date."""
+    server = serve(
+        {
+            "note.md": P + "# Note\n\nThe first version, $x^2$.\n",
+            "host.md": P + "# Host\n\n![[note]]\n\nSee [[note]].\n",
+        }
+    )
+    note = server.project / "notes" / "note.md"
+    note.write_text(P + "# Note\n\nThe second version, $y^3$.\n", encoding="utf-8")
+    page = server.page_when("/note/", lambda page: "The second version" in page, 5)
+    assert 'class="katex"' in page and "math-error" not in page  # its new formula typeset
+    server.page_when("/host/", lambda page: "The second version" in page, 10)
+    server._wait(lambda: "rebuilt in" in server.log().split("edited page(s) shown")[-1], 10, "")
+    log = server.log()
+    assert re.search(r"hortus: 1 edited page\(s\) shown in [\d.]+ s \(note\.md\)", log), log
+    # A new note is more than an edit of one page's text: only the full build shows it.
+    (server.project / "notes" / "new.md").write_text(P + "# New\n\nHello.\n", "utf-8")
+    server.page_when("/new/", lambda page: "Hello." in page, 10)
+    assert len(re.findall("edited page", server.log())) == 1
+    assert server.interrupt() == 0
+    assert "Traceback" not in server.log()
 
 
 def test_exception_inside_build_keeps_last_good_pages(serve) -> None:

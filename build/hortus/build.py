@@ -47,7 +47,7 @@ from hortus.sitecache import (
 from hortus.sitefiles import emit_feed, emit_sitemap
 from hortus.typeset import math_macros, typeset_math
 from hortus.urls import tag_url
-from hortus.vault import Note, load_vault
+from hortus.vault import Note, Vault, load_vault
 
 PARALLEL_PARSE_MIN = 200  # notes to parse before forked workers pay for themselves
 PARALLEL_RENDER_MIN = 100  # pages to render, likewise
@@ -64,6 +64,19 @@ class BuildResult:
     written: bool = False  # the output folder holds this build's pages
     reused: int = 0  # output files kept from the previous build
     unchanged: bool = False  # nothing changed since the last build: nothing was redone
+    live: LiveSite | None = None  # with keep_state: what the live preview renders edits with
+
+
+@dataclass
+class LiveSite:
+    """What a build computed, kept by `hortus serve` between saves (see hortus.preview)."""
+
+    settings: Settings
+    vault: Vault
+    md: MarkdownIt
+    pages: NotePages
+    graph: LinkGraph
+    macros: dict[str, str]
 
     def summary(self) -> str:
         warnings = len(self.diagnostics.warnings)
@@ -90,6 +103,7 @@ def build_site(
     jobs: int | None = None,
     keep_failed: bool = False,
     writer_class: type[SiteWriter] = SiteWriter,
+    keep_state: bool = False,
 ) -> BuildResult:
     """Build the site into `out_dir`; with `out_dir` None, check everything and write no site.
 
@@ -116,7 +130,8 @@ def build_site(
     execution = execute_notes(
         vault.root, parsed, settings, diagnostics, use_cache=use_cache, jobs=jobs
     )
-    math = typeset_math(parsed, math_macros(vault, settings), diagnostics)
+    macros = math_macros(vault, settings)
+    math = typeset_math(parsed, macros, diagnostics)
     if strict:
         for warning in diagnostics.warnings:
             diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
@@ -147,6 +162,7 @@ def build_site(
         emit_figures(writer, parsed)
         site = NotePages(settings, theme, body, graph, garden, tree, dates, assets, math)
         site.emit(writer, parsed, jobs, diagnostics)
+        live = LiveSite(settings, vault, md, site, graph, macros) if keep_state else None
         if not writer.has_page("/"):
             notes = sorted((n for n in vault.published if n.page), key=lambda n: n.title.casefold())
             page = {"url": "/", "title": settings.title}
@@ -216,6 +232,7 @@ def build_site(
         execution=execution,
         written=built or keep_failed,
         reused=writer.reused,
+        live=live,
     )
 
 

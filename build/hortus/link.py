@@ -43,6 +43,7 @@ class LinkGraph:
     tags: dict[str, list[Note]] = field(default_factory=dict)
     # Per note, where each of its links went, in order: what its page's links are made from.
     resolved: dict[PurePosixPath, list[tuple]] = field(default_factory=dict)
+    linker: Linker | None = field(default=None, repr=False, compare=False)  # for the preview
 
 
 def _key(text: str) -> str:
@@ -295,8 +296,8 @@ class Linker:
             found = token.meta["resolved"]
             target = found.note
             resolved.append((
-                token.type == "embed", found.status, found.url, str(found.file) if found.file else None,
-                found.heading_id, found.block_id,
+                token.type == "embed", found.status, found.url,
+                str(found.file) if found.file else None, found.heading_id, found.block_id,
                 (str(target.path), target.title, target.page) if target else None,
             ))  # fmt: skip
         self._tags(parsed)
@@ -474,4 +475,5 @@ def link_notes(vault: Vault, parsed: list[ParsedNote], diagnostics: Diagnostics)
     for notes in (*linker.graph.backlinks.values(), *linker.graph.tags.values()):
         notes.sort(key=lambda n: (n.title.casefold(), str(n.path)))
     linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
+    linker.graph.linker = linker
     return linker.graph

@@ -7,6 +7,9 @@ so the cost of a process is paid a few times per build, not once per note.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -20,9 +23,18 @@ R = TypeVar("R")
 _WORK: Callable[[Any], Any] | None = None
 
 
-def _ignore_interrupt() -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool and leaves the old site in place.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL) cannot stop its workers: the kernel does, on Linux.
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 def _run(chunk: Any) -> Any:
@@ -55,7 +67,10 @@ def fork_map(work: Callable[[T], R], chunks: list[T], jobs: int) -> list[R]:
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(chunks)), mp_context=context, initializer=_ignore_interrupt
+            max_workers=min(jobs, len(chunks)),
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
         ) as pool:
             try:
                 return list(pool.map(_run, chunks))

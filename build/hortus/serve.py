@@ -33,10 +33,11 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from hortus.build import build_site
+from hortus.build import LiveSite, build_site
 from hortus.config import find_root, load_settings
 from hortus.diagnostics import BuildError, Diagnostic, write_report
-from hortus.emit import ASSET_DIR, SiteWriter
+from hortus.emit import ASSET_DIR, SiteWriter, url_to_file
+from hortus.preview import edited_pages
 
 HOST = "127.0.0.1"
 EVENTS = "/__hortus/events"
@@ -157,6 +158,29 @@ class Builder:
         self.root = root
         self.notes = notes
         self.out = work / "site"
+        self.live: LiveSite | None = None  # the last build's state, for previews
+
+    def preview(self, changed: list[str]) -> int:
+        """Render the edited notes' pages alone, into the served folder, before the full
+        build; the number of pages written (0 when the change needs the full build)."""
+        live, self.live = self.live, None  # a preview changes it: one preview per build
+        if live is None or not self.out.is_dir():
+            return 0
+        try:
+            pages = edited_pages(live, [Path(path) for path in changed])
+        except Exception:  # the full build that follows reports it properly
+            if os.environ.get("HORTUS_DEBUG"):
+                traceback.print_exc()
+            return 0
+        if not pages:
+            return 0
+        with _SWAP:
+            for url, html in pages:
+                target = self.out / url_to_file(url)
+                temporary = target.with_name(f".{target.name}.preview")
+                temporary.write_text(html, encoding="utf-8")
+                os.replace(temporary, target)
+        return len(pages)
 
     def build(self) -> Outcome:
         started = time.perf_counter()
@@ -171,6 +195,7 @@ class Builder:
                 strict=settings.strict,
                 keep_failed=True,
                 writer_class=_LockedWriter,
+                keep_state=True,
             )
         except BuildError as exc:
             return Outcome(None, [str(exc)], seconds=time.perf_counter() - started)
@@ -180,6 +205,7 @@ class Builder:
             message = f"internal error: {type(exc).__name__}: {exc}"
             return Outcome(None, [message], seconds=time.perf_counter() - started)
         write_report(self.root / REPORT, result.diagnostics.items)
+        self.live = result.live
         wrote = result.written
         return Outcome(
             self.out if wrote and self.out.is_dir() else None,
@@ -577,6 +603,13 @@ def serve(notes: Path | None, port: int) -> int:
             changed = memory.changed(watcher.take())
             if changed:
                 because = _names(changed, watched)
+                started = time.perf_counter()
+                shown = builder.preview(changed) if state.snapshot.root is not None else 0
+                if shown:  # the edited page first, reloaded now; the rest of the site next
+                    now = state.snapshot
+                    state.publish(now.root, list(now.errors), now.stale)
+                    took = time.perf_counter() - started
+                    _say(f"hortus: {shown} edited page(s) shown in {took:.2f} s{because}")
                 _publish(state, builder.build(), first=False, seen=seen, because=because)
     except (KeyboardInterrupt, _Stop):
         pass

@@ -1,22 +1,28 @@
-"""Benchmark: cold `hortus build` on synthetic vaults, against a pure markdown-it-py floor.
+"""Benchmark: `hortus build` on synthetic vaults, against a pure markdown-it-py floor.
 
-    python tests/bench/bench_build.py [--notes 1000 5000] [--make-vault PATH]
+    python tests/bench/bench_build.py [--notes 1000 10000] [--cells 0.05] [--serve]
+                                      [--jobs N] [--make-vault PATH]
 
-Prints, per vault size: cold build seconds, notes per second, peak memory (MB) of the
-build process, output size, and the floor (read, parse, render to a file, nothing else).
-This is a script that prints figures, not a timed test.
+For each vault size (and, with --cells, a second vault where that fraction of notes carries a
+Python cell) it prints: cold build seconds, notes per second, no-change rebuild seconds,
+one-note-edit rebuild seconds, peak memory (the build's whole process tree, and its largest
+process), output size, and the floor: the same vault read, parsed and rendered to files by
+markdown-it-py with nothing else. With --serve it also measures how long after a save the
+edited page is served changed by `hortus serve`. A script that prints figures, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,53 +43,170 @@ print(time.perf_counter() - start)
 """
 
 
-def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Wall seconds and peak RSS (MB) of the child process tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, encoding="utf-8")
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024, proc
+def _tree_rss(session: int) -> tuple[int, int]:
+    """(total, largest) resident memory in KiB of the processes of one session."""
+    total = largest = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) != session:  # fields[3] is the session id
+                continue
+            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as f:
+                rss = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+        except (OSError, ValueError, IndexError):
+            continue
+        total += rss
+        largest = max(largest, rss)
+    return total, largest
+
+
+class Measured:
+    """Runs a command in its own session, sampling the memory of all its processes."""
+
+    def __init__(self, cmd: list[str], cwd: Path) -> None:
+        self.peak_total = self.peak_largest = 0
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            encoding="utf-8", start_new_session=True,
+        )  # fmt: skip
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                total, largest = _tree_rss(proc.pid)
+                self.peak_total = max(self.peak_total, total)
+                self.peak_largest = max(self.peak_largest, largest)
+                done.wait(0.05)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        self.stdout, self.stderr = proc.communicate()
+        self.seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        self.code = proc.returncode
+        if self.code != 0:
+            print(self.stderr[-3000:], file=sys.stderr)
+            raise SystemExit(f"{' '.join(cmd)} failed with exit {self.code}")
+
+    @property
+    def summary(self) -> str:
+        return self.stderr.strip().splitlines()[-1]
 
 
 def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def bench(size: int, make_vault: Path, work: Path) -> None:
-    project = work / f"site-{size}"
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _edit(note: Path, marker: str) -> None:
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text + f"\n{marker}\n", encoding="utf-8")
+
+
+def serve_latency(project: Path, note: Path, url: str, jobs: list[str], edits: int = 3) -> str:
+    """Seconds from a save to the edited page being served changed, by `hortus serve`."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hortus", "serve", "--port", str(port), *jobs],
+        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    page = f"http://127.0.0.1:{port}{url}"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(page, timeout=5) as response:
+                return response.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 1800
+        while "<html" not in fetch():
+            if server.poll() is not None or time.monotonic() > deadline:
+                return "server did not start"
+            time.sleep(0.2)
+        time.sleep(2.0)  # let the watcher settle after the first build
+        times = []
+        for i in range(edits):
+            marker = f"serve-edit-{i}-{time.time_ns()}"
+            saved = time.perf_counter()
+            _edit(note, marker)
+            while marker not in fetch():
+                if time.perf_counter() - saved > 600:
+                    return "edit never appeared"
+                time.sleep(0.01)
+            times.append(time.perf_counter() - saved)
+            time.sleep(3.0)  # the rest of the site is rebuilt after the edited page
+        return " / ".join(f"{t:.2f}" for t in times) + " s"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None:
+    project = work / f"site-{size}-{cells}"
     notes = project / "notes"
     subprocess.run(
-        [sys.executable, str(make_vault), str(notes), "--notes", str(size)],
-        check=True,
-        capture_output=True,
-    )
+        [sys.executable, str(args.make_vault), str(notes), "--notes", str(size),
+         "--cells", str(cells)],
+        check=True, capture_output=True,
+    )  # fmt: skip
     (project / "pyproject.toml").write_text("[tool.hortus]\n", encoding="utf-8")
-    cmd = [sys.executable, "-m", "hortus", "build"]
-    seconds, peak_mb, proc = run_measured(cmd, project)
-    if proc.returncode != 0:
-        print(proc.stderr[-2000:], file=sys.stderr)
-        raise SystemExit(f"build of {size} notes failed")
-    floor_out = work / f"floor-{size}"
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    build = [sys.executable, "-m", "hortus", "build", *jobs]
+    cold = Measured(build, project)
+    unchanged = Measured(build, project)
+    edited_note = sorted(notes.rglob("*.md"))[len(list(notes.rglob("*.md"))) // 2]
+    _edit(edited_note, "An edit for the benchmark.")
+    edit = Measured(build, project)
+    floor_out = work / f"floor-{size}-{cells}"
     floor = subprocess.run(
         [sys.executable, "-c", FLOOR, str(notes), str(floor_out)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
     floor_s = float(floor.stdout.strip())
+    label = f"{size} notes" + (f", {cells:.0%} with cells" if cells else "")
+    print(f"{label}")
     print(
-        f"{size:>6} notes | cold build {seconds:6.2f} s | {size / seconds:7.0f} notes/s | "
-        f"peak RSS {peak_mb:6.0f} MB | output {folder_mb(project / 'public'):6.1f} MB | "
-        f"floor {floor_s:5.2f} s | ratio {seconds / floor_s:4.1f}x"
+        f"  cold build     {cold.seconds:7.2f} s  ({size / cold.seconds:5.0f} notes/s)  "
+        f"peak RSS {cold.peak_total / 1024:6.0f} MB (largest process "
+        f"{cold.peak_largest / 1024:.0f} MB)"
     )
-    print(f"       {proc.stderr.strip().splitlines()[-1]}")
+    print(f"                 {cold.summary}")
+    print(f"  no change      {unchanged.seconds:7.2f} s   {unchanged.summary}")
+    print(f"  one-note edit  {edit.seconds:7.2f} s   {edit.summary}")
+    print(
+        f"  output {folder_mb(project / 'public'):.1f} MB | floor {floor_s:.2f} s | "
+        f"cold / floor {cold.seconds / floor_s:.1f}x"
+    )
+    if args.serve:
+        rel = edited_note.relative_to(notes).with_suffix("")
+        url = "/" + "/".join(part.lower().replace(" ", "-") for part in rel.parts) + "/"
+        print(f"  serve: edit visible after {serve_latency(project, edited_note, url, jobs)}")
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.rmtree(floor_out, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--notes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--cells", type=float, default=None, help="also a vault with cells")
+    parser.add_argument("--serve", action="store_true", help="measure hortus serve too")
+    parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--make-vault", type=Path, default=DEFAULT_MAKE_VAULT)
     args = parser.parse_args()
     if not args.make_vault.is_file():
@@ -92,7 +215,9 @@ def main() -> None:
     print(f"hortus benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     try:
         for size in args.notes:
-            bench(size, args.make_vault, work)
+            bench(size, 0.0, args, work)
+            if args.cells:
+                bench(size, args.cells, args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
