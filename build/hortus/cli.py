@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
         command.add_argument("--no-cache", action="store_true", help="run every cell again")
         command.add_argument(
-            "--jobs", type=_positive, default=None, help="notes run at once (default: cores)"
+            "--jobs", type=_positive, default=None, help="processes for parsing, rendering and cells (default: cores)"
         )
     build.add_argument("--out", type=Path, default=None, help="output folder (default: public/)")
     serve = commands.add_parser("serve", help="live preview on localhost, rebuilt on save")
