@@ -27,9 +27,16 @@ def _parser() -> argparse.ArgumentParser:
     for command in (build, check):
         command.add_argument("--notes", type=Path, default=None, help="the vault (default: notes/)")
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        command.add_argument("--no-cache", action="store_true", help="use no cache: parse, render and run every cell again")
         command.add_argument(
-            "--jobs", type=_positive, default=None, help="processes for parsing, rendering and cells (default: cores)"
+            "--no-cache",
+            action="store_true",
+            help="use no cache: parse, render and run every cell again",
+        )
+        command.add_argument(
+            "--jobs",
+            type=_positive,
+            default=None,
+            help="processes for parsing, rendering and cells (default: cores)",
         )
     build.add_argument("--out", type=Path, default=None, help="output folder (default: public/)")
     serve = commands.add_parser("serve", help="live preview on localhost, rebuilt on save")
