@@ -9,16 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_hortus
 from hortus.build import build_site
 from hortus.config import load_settings
-from tests.conftest import run_hortus
 
 NOTES = {
     "a.md": "# A\n\nSee [[b#Method]] and [[b]].\n\n#topic\n",
     "b.md": "---\ntitle: Bee\n---\n# B\n\n## Method\n\nSome $x^2$ math.\n",
     "c.md": "# C\n\nEmbedded below:\n\n![[d]]\n\n![[pic.png]]\n",
     "d.md": "# D\n\nOriginal words of d.\n",
-    "folder/e.md": "# E\n\nThe answer is `{python} 6 * 7`.\n\n```{python}\nclaim('six sevens', 6 * 7, 42)\n```\n",
+    "folder/e.md": (
+        "# E\n\nThe answer is `{python} 6 * 7`.\n\n"
+        "```{python}\nclaim('six sevens', 6 * 7, 42)\n```\n"
+    ),
     "lonely.md": "# Lonely\n\nNo links here at all.\n",
 }
 PNG = bytes.fromhex(
