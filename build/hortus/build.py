@@ -66,18 +66,6 @@ class BuildResult:
     unchanged: bool = False  # nothing changed since the last build: nothing was redone
     live: LiveSite | None = None  # with keep_state: what the live preview renders edits with
 
-
-@dataclass
-class LiveSite:
-    """What a build computed, kept by `hortus serve` between saves (see hortus.preview)."""
-
-    settings: Settings
-    vault: Vault
-    md: MarkdownIt
-    pages: NotePages
-    graph: LinkGraph
-    macros: dict[str, str]
-
     def summary(self) -> str:
         warnings = len(self.diagnostics.warnings)
         errors = len(self.diagnostics.errors)
@@ -91,6 +79,18 @@ class LiveSite:
             f"hortus: {self.notes} notes, {self.pages} pages, {cells}, "
             f"{warnings} warnings, {errors} errors in {self.seconds:.2f} s ({state})"
         )
+
+
+@dataclass
+class LiveSite:
+    """What a build computed, kept by `hortus serve` between saves (see hortus.preview)."""
+
+    settings: Settings
+    vault: Vault
+    md: MarkdownIt
+    pages: NotePages
+    graph: LinkGraph
+    macros: dict[str, str]
 
 
 def build_site(
@@ -131,7 +131,7 @@ def build_site(
         vault.root, parsed, settings, diagnostics, use_cache=use_cache, jobs=jobs
     )
     macros = math_macros(vault, settings)
-    math = typeset_math(parsed, macros, diagnostics)
+    math = typeset_math(parsed, macros, diagnostics, cache.folder if cache is not None else None)
     if strict:
         for warning in diagnostics.warnings:
             diagnostics.error(warning.path, warning.line, warning.kind, warning.message)

@@ -55,7 +55,7 @@ def code_fingerprint() -> str:
 def digest(*parts: Any) -> str:
     """A stable key for plain data (str, numbers, lists, dicts, None)."""
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # odd file names
 
 
 # --- the inputs snapshot ---------------------------------------------------------------------
