@@ -4,21 +4,34 @@ many ways of writing a file."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import subprocess
+import sys
 import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import Run, run_hortus
-from hortus.kernel import Step, run_note
+from conftest import Run
+from hortus.kernel import PROCESS_LIMIT, Step, run_note
 
 P = "---\ndg-publish: true\n---\n"
 GOOD = P + "```{python}\nclaim('two', 1 + 1, 2)\n```\n\ngood note text\n"
 
 
-def build(tmp_path: Path, files: dict[str, str], *args: str, env: dict | None = None) -> Run:
+def build(
+    tmp_path: Path,
+    files: dict[str, str],
+    *args: str,
+    env: dict[str, str] | None = None,
+    preexec: Callable[[], None] | None = None,
+) -> Run:
     project = tmp_path / "site"
     notes = project / "notes"
     notes.mkdir(parents=True, exist_ok=True)
@@ -26,7 +39,16 @@ def build(tmp_path: Path, files: dict[str, str], *args: str, env: dict | None = 
     for name, text in files.items():
         (notes / name).parent.mkdir(parents=True, exist_ok=True)
         (notes / name).write_text(text, encoding="utf-8")
-    proc = run_hortus("build", *args, cwd=project, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hortus", "build", *args],
+        cwd=project,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        preexec_fn=preexec,  # safe: pytest runs no other threads here
+    )
     return Run(proc.returncode, proc.stdout, proc.stderr, project / "public")
 
 
@@ -213,3 +235,109 @@ def test_temp_folder_removed_even_when_the_note_kills_its_worker(tmp_path: Path)
     used = (tmp_path / "where.txt").read_text(encoding="utf-8")
     assert os.path.basename(used).startswith("hortus-note-")
     assert not os.path.exists(used)
+
+
+# -- processes without end ------------------------------------------------------------------------
+
+
+def processes_with(marker: str) -> list[int]:
+    """Live processes whose environment holds `marker` (everything a build started has it)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/environ", "rb") as f:
+                environ = f.read()
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker.encode() in environ and state != b"Z":
+            found.append(int(entry.name))
+    return found
+
+
+BOMB = "---\ndg-publish: true\ntimeout: 60\n---\n"
+
+
+@contextlib.contextmanager
+def safety_net(limit: int = 1000) -> Iterator[Callable[[], None] | None]:
+    """Should the note's own limit ever fail, a fork bomb in a test must not take the machine
+    down: for others RLIMIT_NPROC stops it, for root a pids cgroup the build is put in. Yields
+    what puts the build there (None when not needed), or skips where root has no cgroup."""
+    if os.geteuid() != 0:
+        yield None
+        return
+    group = None
+    for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+        if (base / "cgroup.procs").is_file():
+            try:
+                group = base / f"hortus-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+                group.mkdir()
+                (group / "pids.max").write_text(str(limit), encoding="ascii")
+                break
+            except OSError:
+                if group is not None and group.is_dir():
+                    group.rmdir()
+                group = None
+    if group is None:
+        pytest.skip("as root without a pids cgroup, a regression would be a real fork bomb")
+    procs = group / "cgroup.procs"
+    try:
+        yield lambda: procs.write_text(str(os.getpid()), encoding="ascii")
+    finally:
+        deadline = time.monotonic() + 10
+        while procs.read_text(encoding="ascii").split() and time.monotonic() < deadline:
+            for pid in procs.read_text(encoding="ascii").split():
+                with contextlib.suppress(OSError):
+                    os.kill(int(pid), signal.SIGKILL)
+            time.sleep(0.05)
+        group.rmdir()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="counts processes through /proc")
+def test_fork_bombs_end_at_the_process_limit_and_leave_nothing(tmp_path: Path) -> None:
+    marker = f"hortus-test-{uuid.uuid4().hex}"
+    files = {
+        # As root, RLIMIT_NPROC does not apply: only the note's own limit stops these.
+        "bomb.md": BOMB + "```{python}\nimport os\n\nwhile True:\n    os.fork()\n```\n",
+        "spawner.md": BOMB
+        + "```{python}\nimport subprocess\n\nwhile True:\n"
+        + "    subprocess.Popen(['sleep', '300'])\n```\n",
+        "good.md": GOOD,
+    }
+    started = time.monotonic()
+    with safety_net() as preexec:
+        run = build(tmp_path, files, env={"HORTUS_TEST_MARK": marker}, preexec=preexec)
+    assert time.monotonic() - started < 30
+    assert run.code == 1
+    errors = cell_errors(run)
+    assert sorted(errors) == ["bomb.md:9", "spawner.md:9"], run.stderr
+    for message in errors.values():
+        assert (
+            "BlockingIOError" in message and f"a note may run {PROCESS_LIMIT} at a time" in message
+        )
+    assert "cells run for 3 notes" in run.stderr and "Traceback" not in run.stderr
+    deadline = time.monotonic() + 5
+    while processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_with(marker) == []
+
+
+def test_processes_one_after_another_and_a_few_at_once_are_fine(tmp_path: Path) -> None:
+    many = PROCESS_LIMIT * 2  # more than the limit, but never more than one at a time
+    source = (
+        "```{python}\nimport multiprocessing, os, subprocess, sys\n"
+        f"outs = [subprocess.run(['echo', str(i)], capture_output=True, text=True).stdout"
+        f" for i in range({many})]\n"
+        f"claim('every command ran', len(outs), {many})\n"
+        "claim('shell', os.system('true'), 0)\n"
+        "procs = [subprocess.Popen([sys.executable, '-c', 'pass']) for _ in range(8)]\n"
+        "claim('eight at once', [p.wait() for p in procs], [0] * 8)\n"
+        "with multiprocessing.Pool(4) as pool:\n"
+        "    squares = pool.map(abs, range(-20, 0))\n"
+        "claim('pool', sum(squares), 210)\n```\n"
+    )
+    run = build(tmp_path, {"uses.md": P + source, "good.md": GOOD})
+    assert run.code == 0, run.stderr

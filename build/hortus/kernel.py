@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import errno
 import functools
 import io
 import linecache
+import mmap
 import os
 import random
 import re
@@ -34,6 +36,8 @@ from hortus import claims as _claims
 
 # Per stream and cell: a cell that prints megabytes must not bloat the page or the cache.
 OUTPUT_LIMIT = 100_000
+# Processes a note may run at once (RLIMIT_NPROC aside, which root does not obey).
+PROCESS_LIMIT = 64
 # Fixed so that SVG ids (hashes of salt + content) are the same in every run and process.
 SVG_HASHSALT = "hortus"
 
@@ -111,6 +115,7 @@ class NoteRun:
         capture_fds: bool = False,
         listener: RunListener | None = None,
         tempdir: str | None = None,
+        process_limit: int | None = PROCESS_LIMIT,
     ) -> None:
         self.steps = steps
         self.workdir = os.path.abspath(workdir)
@@ -129,6 +134,7 @@ class NoteRun:
         self.pid = os.getpid()
         # The note's own temporary folder (made here when the caller does not give one).
         self.tempdir = tempdir
+        self.process_limit = process_limit
 
     # -- mapping cell lines to the .md file ------------------------------------------------
 
@@ -146,7 +152,7 @@ class NoteRun:
     # -- the run -----------------------------------------------------------------------------
 
     def run(self) -> dict:
-        global _reading, _guard
+        global _reading, _guard, _processes
         result: dict[str, Any] = {
             "cells": [],
             "inline": [],
@@ -169,6 +175,7 @@ class NoteRun:
         previous_collector = _claims.set_collector(collector)
         previous_reading = _reading
         previous_guard = _guard
+        previous_processes = _processes
         fds = _FdCapture() if self.capture_fds else None
         own_tempdir = self.tempdir is None
         tempdir = self.tempdir or tempfile.mkdtemp(prefix="hortus-note-")
@@ -192,6 +199,8 @@ class NoteRun:
                 tempfile.tempdir = tempdir
                 os.environ["TMPDIR"] = tempdir
                 _guard = _WriteGuard([self.workdir, tempdir, *_cache_dirs()])
+                if self.process_limit is not None:
+                    _processes = _ProcessBudget(self.process_limit)
                 _reading = self.opened
                 for step in self.steps:
                     if self.progress is not None:
@@ -224,6 +233,9 @@ class NoteRun:
         finally:
             _reading = previous_reading
             _guard = previous_guard
+            budget, _processes = _processes, previous_processes
+            if budget is not previous_processes and budget is not None:
+                budget.close()
             tempfile.tempdir = saved_tempdir
             if saved_tmpenv is None:
                 os.environ.pop("TMPDIR", None)
@@ -694,6 +706,10 @@ def _audit(event: str, args: tuple) -> None:
         targets = _WRITE_EVENTS.get(event)
         if targets is not None:
             guard.check(targets, args)
+    if event in _PROCESS_EVENTS:
+        budget = _processes
+        if budget is not None:
+            budget.take()
 
 
 def _record_read(args: tuple) -> None:
@@ -711,7 +727,7 @@ def _record_read(args: tuple) -> None:
 def _install_audit_hook() -> None:
     global _hook_installed
     if not _hook_installed:
-        sys.addaudithook(_audit)  # cannot be removed; inert while _reading and _guard are None
+        sys.addaudithook(_audit)  # cannot be removed; inert while no note runs
         _hook_installed = True
 
 
@@ -842,6 +858,92 @@ def _fd_path(fd: int) -> str | None:
 
 # The guard of the note being run; None otherwise.
 _guard: _WriteGuard | None = None
+
+
+# -- processes the cells start -------------------------------------------------------------------
+
+# Events of a new process. Not `os.exec`: it replaces a process that was counted when forked.
+_PROCESS_EVENTS = frozenset(
+    {"os.fork", "os.forkpty", "subprocess.Popen", "os.posix_spawn", "os.system"}
+)
+
+
+class _ProcessBudget:
+    """At most `limit` processes of one note at a time, the note's own included.
+
+    RLIMIT_NPROC does this for other users but not for root, for whom `while True: os.fork()`
+    would go on until the note's timeout. The count lives in anonymous shared memory that every
+    process the note forks inherits, so a fork of a fork is counted too; it is not atomic, so
+    processes racing for the last places may pass it by a few, which bounds a fork bomb all the
+    same. When it reaches the limit, the note's live processes are counted again, so a note
+    that runs a command a hundred times, one after the other, is not stopped."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.root = os.getpid()
+        self.group = os.getpgrp()
+        self.shared = mmap.mmap(-1, 8)  # MAP_SHARED | MAP_ANONYMOUS: one count for all forks
+        self.add(1)
+
+    def count(self) -> int:
+        return int.from_bytes(self.shared[:8], "little")
+
+    def add(self, n: int) -> None:
+        self.shared[:8] = (self.count() + n).to_bytes(8, "little")
+
+    def take(self) -> None:
+        if self.count() >= self.limit:
+            live = _live_processes(self.root, self.group)
+            if live is None or live >= self.limit:
+                raise BlockingIOError(
+                    errno.EAGAIN,
+                    f"too many processes: a note may run {self.limit} at a time",
+                )
+            self.shared[:8] = live.to_bytes(8, "little")
+        self.add(1)
+
+    def close(self) -> None:
+        with contextlib.suppress(BufferError, ValueError):
+            self.shared.close()
+
+
+def _live_processes(root: int, group: int) -> int | None:
+    """Processes in the note's process group or descended from its first process, now; None
+    without /proc."""
+    children: dict[int, list[int]] = {}
+    found: set[int] = set()
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+            # Fields after the command name, which is in parentheses and may hold anything.
+            state, ppid, pgrp = stat[stat.rfind(b")") + 2 :].split()[:3]
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+        if state in (b"Z", b"X"):
+            continue  # ended, not yet waited for
+        pid = int(entry.name)
+        children.setdefault(int(ppid), []).append(pid)
+        if int(pgrp) == group:
+            found.add(pid)
+    seen = {root}
+    stack = [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return len(found | seen)
+
+
+# The process budget of the note being run; None otherwise.
+_processes: _ProcessBudget | None = None
 
 
 def _cache_dirs() -> list[str]:
