@@ -341,3 +341,13 @@ def test_processes_one_after_another_and_a_few_at_once_are_fine(tmp_path: Path) 
     )
     run = build(tmp_path, {"uses.md": P + source, "good.md": GOOD})
     assert run.code == 0, run.stderr
+
+
+def test_files_in_the_notes_temp_folder_are_not_inputs(tmp_path: Path) -> None:
+    (tmp_path / "data.txt").write_text("1", encoding="utf-8")
+    source = (
+        "import tempfile\nopen('data.txt').read()\n"
+        "with tempfile.NamedTemporaryFile('w+', delete=False) as f:\n"
+        "    f.write('x')\nopen(f.name).read()\n"
+    )
+    assert run_cell(tmp_path, source)["files"] == [str(tmp_path / "data.txt")]

@@ -135,6 +135,7 @@ class NoteRun:
         # The note's own temporary folder (made here when the caller does not give one).
         self.tempdir = tempdir
         self.process_limit = process_limit
+        self.scratch: tuple[str, ...] = ()  # prefixes of the temp folder, once it is known
 
     # -- mapping cell lines to the .md file ------------------------------------------------
 
@@ -179,6 +180,9 @@ class NoteRun:
         fds = _FdCapture() if self.capture_fds else None
         own_tempdir = self.tempdir is None
         tempdir = self.tempdir or tempfile.mkdtemp(prefix="hortus-note-")
+        self.scratch = tuple(
+            {os.path.abspath(tempdir) + os.sep, os.path.realpath(tempdir) + os.sep}
+        )
         saved_tempdir = tempfile.tempdir
         saved_tmpenv = os.environ.get("TMPDIR")
         _install_audit_hook()
@@ -259,6 +263,8 @@ class NoteRun:
     def new_files(self) -> list[str]:
         fresh = self.opened - self.reported
         self.reported |= fresh
+        if self.scratch:  # the note's temp folder is emptied after every run: no input there
+            fresh = {path for path in fresh if not path.startswith(self.scratch)}
         found = sorted(_dependency_files(fresh))
         self.files.update(found)
         return found
