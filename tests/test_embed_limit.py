@@ -3,6 +3,7 @@ another 20 times, which embeds another 20 times, ...) stays a page of bounded si
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -43,6 +44,12 @@ def test_fan_out_of_embeds_builds_fast_and_small(build_vault) -> None:
     assert body.count('<div class="transclusion">') == EMBED_LIMIT
     assert f"this page already embeds {EMBED_LIMIT} notes" in body
     assert body.count('class="transclusion-stop"') < 100  # one notice per embed left out
+    # One warning a page, at the line of the page's own embed that led past the limit.
+    assert re.findall(r"^(L\d\.md:\d+): warning: this page embeds more", run.stderr, re.M) == [
+        "L0.md:6",
+        "L1.md:6",
+        "L2.md:24",
+    ]
     # The limit is per page: L3's page embeds L4 twenty times, all of them shown.
     l3 = article(run.page("/l3/"))
     assert l3.count('<div class="transclusion">') == FAN_OUT
