@@ -161,7 +161,7 @@ def build_site(
         assets = emit_assets(writer, settings.theme_dir)
         emit_figures(writer, parsed)
         site = NotePages(settings, theme, body, graph, garden, tree, dates, assets, math)
-        site.emit(writer, parsed, jobs, diagnostics)
+        site.emit(writer, parsed, jobs, diagnostics, cache.previous.page_warnings if cache else {})
         live = LiveSite(settings, vault, md, site, graph, macros) if keep_state else None
         if not writer.has_page("/"):
             notes = sorted((n for n in vault.published if n.page), key=lambda n: n.title.casefold())
@@ -220,6 +220,7 @@ def build_site(
                 cell_files=_cell_files(parsed),
                 search=search,
                 files=writer.record,
+                page_warnings=site.warnings,
                 diagnostics=recorded(_unstrict(diagnostics, strict)),
             )
         )
@@ -362,6 +363,7 @@ class NotePages:
         self.assets = assets
         self.math = math
         self._own: dict[PurePosixPath, str] = {}
+        self.warnings: dict[str, list[list]] = {}  # page file -> what rendering it said
         explorer = sorted((str(n.path), n.title, n.url) for n in dates)
         self.site_key = digest(
             code_fingerprint(),
@@ -373,7 +375,12 @@ class NotePages:
         )
 
     def emit(
-        self, writer: SiteWriter, parsed: list[ParsedNote], jobs: int, diagnostics: Diagnostics
+        self,
+        writer: SiteWriter,
+        parsed: list[ParsedNote],
+        jobs: int,
+        diagnostics: Diagnostics,
+        previous_warnings: dict[str, list[list]],
     ) -> None:
         todo: list[tuple[ParsedNote, str, str, PurePosixPath]] = []
         for p in (p for p in parsed if p.note.page):
@@ -381,29 +388,41 @@ class NotePages:
                 if writer.has_page(url):
                     continue  # a URL clash, already reported by the vault stage
                 key = self.key(p, url)
-                if not writer.reuse(url_to_file(url), key):
-                    todo.append((p, url, key, writer.reserve(url_to_file(url))))
+                rel = url_to_file(url)
+                if writer.reuse(rel, key):
+                    # What rendering the page said, said again: kept pages warn alike.
+                    warned = previous_warnings.get(rel.as_posix(), [])
+                    replay(warned, diagnostics)
+                    if warned:
+                        self.warnings[rel.as_posix()] = warned
+                else:
+                    todo.append((p, url, key, writer.reserve(rel)))
         staging = writer.staging
 
-        def render_chunk(chunk: list[int]) -> list[Diagnostic]:
-            found = Diagnostics()
+        def render_chunk(chunk: list[int]) -> list[list[Diagnostic]]:
+            said = []
             for i in chunk:
                 p, url, _key, rel = todo[i]
+                found = Diagnostics()
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(self.render(p, url, found), encoding="utf-8")
-            return found.items
+                said.append(found.items)
+            return said
 
         indices = list(range(len(todo)))
         workers = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
         chunks = chunked(indices, workers)
-        for found in fork_map(render_chunk, chunks, workers):
-            diagnostics.items.extend(found)
+        for chunk, said in zip(chunks, fork_map(render_chunk, chunks, workers), strict=True):
+            for i, items in zip(chunk, said, strict=True):
+                diagnostics.items.extend(items)
+                if items:
+                    self.warnings[todo[i][3].as_posix()] = recorded(items)
         for _p, _url, key, rel in todo:
             writer.registered(rel, key)
 
     def render(self, p: ParsedNote, url: str, diagnostics: Diagnostics) -> str:
-        content = Markup(self.body.render(p, url))
+        content = Markup(self.body.render(p, url, diagnostics))
         page = {
             "url": url,
             "canonical": self.settings.base_url + p.note.url,

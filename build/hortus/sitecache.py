@@ -130,6 +130,7 @@ class BuildRecord:
     search: str = ""  # key of the pages the search index was made from
     files: dict[str, list] = field(default_factory=dict)  # see emit.FileRecord
     diagnostics: list[list] = field(default_factory=list)
+    page_warnings: dict[str, list[list]] = field(default_factory=dict)  # said while rendering
 
 
 class SiteCache:
