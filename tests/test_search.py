@@ -108,6 +108,25 @@ def test_index_is_deterministic(site, tmp_path: Path) -> None:
     assert bundles[0] == bundles[1]
 
 
+def test_index_made_from_search_views_equals_one_made_from_whole_pages(site, tmp_path) -> None:
+    """Pagefind is shown only the marked part of a page; what it finds must not change."""
+    from hortus.search import VIEW_END, VIEW_START, search_view
+
+    page = (site.out / "mle" / "index.html").read_bytes()
+    view = search_view(page)
+    assert view is not None and len(view) < len(page) / 2
+    assert "极大似然估计".encode() in view and b'<html lang="zh-CN">' in view
+    assert b"<title>" in view and b"data-pagefind-body" in view
+    assert search_view(b"<html><body>no markers</body></html>") is None
+    whole = tmp_path / "whole"
+    shutil.copytree(site.out, whole, ignore=shutil.ignore_patterns("pagefind"))
+    for html in whole.rglob("*.html"):  # a theme without the markers: whole pages are read
+        data = html.read_bytes()
+        html.write_bytes(data.replace(VIEW_START, b"").replace(VIEW_END, b""))
+    index_site(whole, "zh-CN")
+    assert bundle_bytes(whole) == bundle_bytes(site.out)
+
+
 def test_missing_or_failing_pagefind_is_a_build_error(tmp_path: Path, monkeypatch) -> None:
     site = tmp_path / "site"
     (site / "a").mkdir(parents=True)

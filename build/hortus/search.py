@@ -88,7 +88,7 @@ def index_site(site_dir: Path, language: str) -> SearchStats:
     try:
         view = scratch / "site"
         for rel in pages:
-            _link(site_dir / rel, view / rel)
+            _view(site_dir / rel, view / rel)
         bundle = scratch / "bundle"
         _run(binary, view, bundle, language)
         version = _check_bundle(bundle)
@@ -194,6 +194,46 @@ def _page_url(rel: Path) -> str:
     """`a/b/index.html` -> `/a/b/`, as the site serves it."""
     posix = "/" + rel.as_posix()
     return posix[: -len("index.html")] if rel.name == "index.html" else posix
+
+
+# A theme marks the part of a note page that search needs (the `data-pagefind-body` element);
+# Pagefind is shown only that part and the page's title, not the explorer, graph and other
+# furniture around it: that is most of a page's bytes, and Pagefind holds what it reads in
+# memory (1.75 GB against 1.05 GB for 10,000 pages here) and takes longer over it.
+VIEW_START = b"<!--search-view-->"
+VIEW_END = b"<!--/search-view-->"
+_HTML_OPEN = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_TITLE = re.compile(rb"<title\b[^>]*>.*?</title>", re.IGNORECASE | re.DOTALL)
+
+
+def search_view(html: bytes) -> bytes | None:
+    """What Pagefind reads of a page, or None when the theme marks no part (all is read)."""
+    start = html.find(VIEW_START)
+    end = html.rfind(VIEW_END)  # the template's own marker comes after the note's text
+    if start < 0 or end < start:
+        return None
+    opening = _HTML_OPEN.search(html, 0, start)
+    title = _TITLE.search(html, 0, start)
+    return b"".join(
+        [
+            b"<!DOCTYPE html>\n",
+            opening.group(0) if opening else b"<html>",
+            b'<head><meta charset="utf-8">',
+            title.group(0) if title else b"",
+            b"</head><body>",
+            html[start + len(VIEW_START) : end],
+            b"</body></html>\n",
+        ]
+    )
+
+
+def _view(source: Path, target: Path) -> None:
+    view = search_view(source.read_bytes())
+    if view is None:
+        _link(source, target)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(view)
 
 
 def _link(source: Path, target: Path) -> None:
