@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import pickle
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from markdown_it import MarkdownIt
@@ -65,6 +66,7 @@ class BuildResult:
     reused: int = 0  # output files kept from the previous build
     unchanged: bool = False  # nothing changed since the last build: nothing was redone
     live: LiveSite | None = None  # with keep_state: what the live preview renders edits with
+    stages: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
 
     def summary(self) -> str:
         warnings = len(self.diagnostics.warnings)
@@ -115,23 +117,36 @@ def build_site(
     _check_folders(settings, notes_dir, out_dir)
     jobs = jobs or default_jobs()
     cache = SiteCache(settings, out_dir) if use_cache else None
+    stages: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def stage(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - clock[0]
+        clock[0] = now
 
     snapshot = ""
     if cache is not None and out_dir is not None:
         snapshot = inputs_snapshot(settings, notes_dir, out_dir, cache.previous.cell_files)
         if snapshot == cache.previous.inputs and cache.output_intact(out_dir):
             return _unchanged(cache.previous, diagnostics, strict, started)
+        stage("snapshot")
 
     vault = load_vault(notes_dir, settings, diagnostics)
+    stage("vault")
     md = make_parser()
     install_render_rules(md)
     parsed = parse_notes(md, vault.published, cache, jobs)
+    stage("parse")
     graph = link_notes(vault, parsed, diagnostics)
+    stage("link")
     execution = execute_notes(
         vault.root, parsed, settings, diagnostics, use_cache=use_cache, jobs=jobs
     )
+    stage("cells")
     macros = math_macros(vault, settings)
     math = typeset_math(parsed, macros, diagnostics, cache.folder if cache is not None else None)
+    stage("math")
     if strict:
         for warning in diagnostics.warnings:
             diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
@@ -156,12 +171,15 @@ def build_site(
     dates = note_dates(vault.root, pages)
     theme = Theme(settings.theme_dir, settings, tree=tree, has_claims=bool(execution.claims))
     body = BodyRenderer(md, parsed, math)
+    stage("graph, explorer, dates")
     writer = writer_class(out_dir, previous=cache.previous.files if cache else None)
     try:
         assets = emit_assets(writer, settings.theme_dir)
         emit_figures(writer, parsed)
         site = NotePages(settings, theme, body, graph, garden, tree, dates, assets, math)
+        stage("assets")
         site.emit(writer, parsed, jobs, diagnostics, cache.previous.page_warnings if cache else {})
+        stage("note pages")
         live = LiveSite(settings, vault, md, site, graph, macros) if keep_state else None
         if not writer.has_page("/"):
             notes = sorted((n for n in vault.published if n.page), key=lambda n: n.title.casefold())
@@ -189,6 +207,13 @@ def build_site(
         emit_claims(writer, theme, execution.claims, assets)
         for source, url in sorted(graph.attachments.items()):
             _emit_attachment(writer, vault.root / source, url)
+        if not keep_state:
+            # Every page is written: the tokens (most of the build's memory) are not needed
+            # again, and Pagefind, which runs next, needs the memory more.
+            for p in parsed:
+                p.tokens = []
+            gc.collect()
+        stage("other pages")
         built = not diagnostics.errors
         search = ""
         if built or keep_failed:
@@ -200,9 +225,11 @@ def build_site(
             )
             if not reused:
                 index_site(writer.staging, settings.language)
+            stage("search")
             if cache is not None:
                 cache.forget()  # until the record of this build is saved
             writer.commit()
+            stage("swap")
         else:
             writer.abort()
     except BaseException:
@@ -234,6 +261,7 @@ def build_site(
         written=built or keep_failed,
         reused=writer.reused,
         live=live,
+        stages=stages,
     )
 
 

@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     report = write_report(root / REPORT, result.diagnostics.items)
     _print_diagnostics(result.diagnostics.items, report)
+    if os.environ.get("HORTUS_TIMINGS") and result.stages:  # for the benchmark
+        spent = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result.stages.items())
+        print(f"hortus: seconds by stage: {spent}", file=sys.stderr)
     print(result.summary(), file=sys.stderr)
     return 0 if result.built else 1
 

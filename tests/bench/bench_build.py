@@ -71,7 +71,7 @@ class Measured:
         start = time.perf_counter()
         proc = subprocess.Popen(
             cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", start_new_session=True,
+            encoding="utf-8", start_new_session=True, env={**os.environ, "HORTUS_TIMINGS": "1"},
         )  # fmt: skip
         done = threading.Event()
 
@@ -96,6 +96,11 @@ class Measured:
     @property
     def summary(self) -> str:
         return self.stderr.strip().splitlines()[-1]
+
+    @property
+    def stages(self) -> str:
+        lines = [line for line in self.stderr.splitlines() if "seconds by stage" in line]
+        return lines[-1].removeprefix("hortus: ") if lines else ""
 
 
 def folder_mb(path: Path) -> float:
@@ -187,8 +192,10 @@ def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None
         f"{cold.peak_largest / 1024:.0f} MB)"
     )
     print(f"                 {cold.summary}")
+    print(f"                 {cold.stages}")
     print(f"  no change      {unchanged.seconds:7.2f} s   {unchanged.summary}")
     print(f"  one-note edit  {edit.seconds:7.2f} s   {edit.summary}")
+    print(f"                 {edit.stages}")
     print(
         f"  output {folder_mb(project / 'public'):.1f} MB | floor {floor_s:.2f} s | "
         f"cold / floor {cold.seconds / floor_s:.1f}x"
