@@ -100,3 +100,29 @@ def test_explorer_marks_the_right_page_everywhere(build_vault) -> None:
     explorer = home[start : home.index("</nav>", start)]
     assert 'href="sub/deep/"' in explorer and 'href="start/"' in explorer
     assert 'href="../../start/"' in run.page("/sub/deep/")
+
+
+def test_a_garden_larger_than_one_sitemap_gets_an_index(tmp_path) -> None:
+    import datetime as dt
+
+    from hortus.emit import SiteWriter
+    from hortus.sitefiles import emit_sitemap
+
+    writer = SiteWriter(tmp_path / "out")
+    pages = [(f"/n{i}/", dt.date(2024, 1, 1 + i)) for i in range(5)]
+    emit_sitemap(writer, "https://g.example", pages, per_file=2)
+    writer.commit()
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.parse(tmp_path / "out" / "sitemap.xml").getroot()
+    assert index.tag == f"{ns}sitemapindex"
+    locs = [e.findtext(f"{ns}loc") for e in index]
+    assert locs == [f"https://g.example/sitemap-{n}.xml" for n in (1, 2, 3)]
+    listed = [
+        u.findtext(f"{ns}loc")
+        for n in (1, 2, 3)
+        for u in ET.parse(tmp_path / "out" / f"sitemap-{n}.xml").getroot()
+    ]
+    assert listed == [f"https://g.example/n{i}/" for i in range(5)]
+    assert index[2].findtext(f"{ns}lastmod") == "2024-01-05"
+    robots = (tmp_path / "out" / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://g.example/sitemap.xml" in robots

@@ -35,20 +35,46 @@ def emit_feed(
     writer.write("feed.xml", feed)
 
 
-def emit_sitemap(writer: SiteWriter, base_url: str, pages: list[tuple[str, dt.date]]) -> None:
-    """sitemap.xml needs absolute URLs, so it is written only when `base-url` is set."""
+SITEMAP_MAX_URLS = 50_000  # the sitemap protocol's limit per file
+_XML = '<?xml version="1.0" encoding="utf-8"?>\n'
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def emit_sitemap(
+    writer: SiteWriter,
+    base_url: str,
+    pages: list[tuple[str, dt.date]],
+    per_file: int = SITEMAP_MAX_URLS,
+) -> None:
+    """sitemap.xml needs absolute URLs, so it is written only when `base-url` is set. A garden
+    of more pages than one sitemap may list gets numbered sitemaps and an index of them."""
     if base_url:
-        urls = "".join(
-            f"<url><loc>{escape(base_url + u)}</loc><lastmod>{d.isoformat()}</lastmod></url>\n"
-            for u, d in sorted(pages)
-        )
-        writer.write(
-            "sitemap.xml",
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n',
-        )
+        listed = sorted(pages)
+        parts = [listed[i : i + per_file] for i in range(0, len(listed), per_file)] or [[]]
+        if len(parts) == 1:
+            writer.write("sitemap.xml", _urlset(base_url, parts[0]))
+        else:
+            entries = []
+            for number, part in enumerate(parts, start=1):
+                name = f"sitemap-{number}.xml"
+                writer.write(name, _urlset(base_url, part))
+                newest = max(d for _, d in part).isoformat()
+                loc = escape(f"{base_url}/{name}")
+                entries.append(f"<sitemap><loc>{loc}</loc><lastmod>{newest}</lastmod></sitemap>\n")
+            index = (
+                f'{_XML}<sitemapindex xmlns="{_SITEMAP_NS}">\n{"".join(entries)}</sitemapindex>\n'
+            )
+            writer.write("sitemap.xml", index)
     sitemap = f"Sitemap: {base_url}/sitemap.xml\n" if base_url else ""
     writer.write("robots.txt", f"User-agent: *\nAllow: /\n{sitemap}")
+
+
+def _urlset(base_url: str, pages: list[tuple[str, dt.date]]) -> str:
+    urls = "".join(
+        f"<url><loc>{escape(base_url + u)}</loc><lastmod>{d.isoformat()}</lastmod></url>\n"
+        for u, d in pages
+    )
+    return f'{_XML}<urlset xmlns="{_SITEMAP_NS}">\n{urls}</urlset>\n'
 
 
 def _attr(value: str) -> str:
