@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -351,3 +352,29 @@ def test_files_in_the_notes_temp_folder_are_not_inputs(tmp_path: Path) -> None:
         "    f.write('x')\nopen(f.name).read()\n"
     )
     assert run_cell(tmp_path, source)["files"] == [str(tmp_path / "data.txt")]
+
+
+def test_a_new_pool_clears_temp_folders_of_killed_builds(tmp_path: Path) -> None:
+    from hortus.workers import CellPool
+
+    dead_pid = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    sleeper = subprocess.Popen(["sleep", "60"])
+    root = Path(tempfile.gettempdir())
+    stale = root / f"hortus-note-{dead_pid}-{uuid.uuid4().hex[:8]}"
+    live = root / f"hortus-note-{sleeper.pid}-{uuid.uuid4().hex[:8]}"
+    try:
+        for folder in (stale, live):
+            folder.mkdir()
+            (folder / "big.bin").write_bytes(b"x" * 1000)
+        with CellPool(jobs=1):
+            pass
+        assert not stale.exists()
+        assert (live / "big.bin").is_file()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        shutil.rmtree(live, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)

@@ -179,7 +179,7 @@ class NoteRun:
         previous_processes = _processes
         fds = _FdCapture() if self.capture_fds else None
         own_tempdir = self.tempdir is None
-        tempdir = self.tempdir or tempfile.mkdtemp(prefix="hortus-note-")
+        tempdir = self.tempdir or make_note_tempdir()
         self.scratch = tuple(
             {os.path.abspath(tempdir) + os.sep, os.path.realpath(tempdir) + os.sep}
         )
@@ -950,6 +950,33 @@ def _live_processes(root: int, group: int) -> int | None:
 
 # The process budget of the note being run; None otherwise.
 _processes: _ProcessBudget | None = None
+
+
+_NOTE_TEMPDIR = re.compile(r"hortus-note-(\d+)-")
+
+
+def make_note_tempdir() -> str:
+    """A fresh temp folder for one note, named with our pid so that the folders of a build
+    that was killed (SIGKILL, which leaves no chance to remove them) can be told apart."""
+    return tempfile.mkdtemp(prefix=f"hortus-note-{os.getpid()}-")
+
+
+def clear_stale_note_tempdirs() -> None:
+    """Remove the note temp folders of processes that are gone."""
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return
+    for entry in entries:
+        match = _NOTE_TEMPDIR.match(entry.name)
+        if match is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except (OSError, OverflowError):
+            pass  # someone else's process, or not a pid: not ours to judge
 
 
 def _cache_dirs() -> list[str]:

@@ -27,7 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from hortus.kernel import NoteRun, RunListener, Step
+from hortus.kernel import (
+    NoteRun,
+    RunListener,
+    Step,
+    clear_stale_note_tempdirs,
+    make_note_tempdir,
+)
 
 # How long a new worker may take to import numpy/matplotlib (the first run builds a font cache).
 STARTUP_TIMEOUT = 300.0
@@ -74,6 +80,7 @@ class CellPool:
         self._closed = False
         self._env = _worker_env()
         self._nproc = _nproc_limit()
+        clear_stale_note_tempdirs()  # left by a build that was killed
 
     def __enter__(self) -> CellPool:
         return self
@@ -86,7 +93,7 @@ class CellPool:
             raise RuntimeError("CellPool is closed")
         # The note's temporary folder (its tempfile.gettempdir()) is made and removed here:
         # the note's child may be killed, and so may the worker running it.
-        tempdir = tempfile.mkdtemp(prefix="hortus-note-")
+        tempdir = make_note_tempdir()
         payload = {
             "note_path": job.note_path,
             "workdir": os.path.abspath(job.workdir),
@@ -483,7 +490,7 @@ def _run_job(job: dict, jobs_fd: int, results_fd: int) -> dict:
     worker_pid = os.getpid()
     own_tempdir = not job.get("tempdir")  # the pool makes one; a bare job gets its own here
     if own_tempdir:
-        job["tempdir"] = tempfile.mkdtemp(prefix="hortus-note-")
+        job["tempdir"] = make_note_tempdir()
     pid = os.fork()
     child = _Child(pid)
     if pid == 0:  # the note's child
