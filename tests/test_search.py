@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_hortus
 from hortus.diagnostics import BuildError
 from hortus.search import index_site
 
@@ -226,3 +227,80 @@ def test_search_box_finds_chinese_and_english_not_private(site, page, serve_dir,
         tab.screenshot(path=str(SCREENSHOTS / "search-phone-dark.png"))
     finally:
         phone.close()
+
+
+SHARDED = {
+    "mle.md": MLE,
+    "bootstrap.md": BOOTSTRAP,
+    "secret.md": SECRET,
+    "kernel.md": "---\ndg-publish: true\n---\n# Kernels\n\nA marsupilami kernel smooths.\n",
+    "prior.md": "---\ndg-publish: true\n---\n# Priors\n\n共轭先验让后验分布保持同一族。\n",
+}
+
+
+def _shard_files(out: Path) -> dict[str, int]:
+    """Every file of the search index, with its inode: a kept shard keeps its files."""
+    root = out / "pagefind"
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+def test_large_garden_gets_shards_and_an_edit_reindexes_one(build_vault) -> None:
+    settings = 'language = "zh-CN"\nsearch-shard-pages = 2'
+    run = build_vault(SHARDED, settings=settings)
+    assert run.code == 0, run.stderr
+    listed = json.loads((run.out / "pagefind" / "hortus-shards.json").read_text("utf-8"))
+    shards = ["", *listed["shards"]]
+    assert len(shards) == 2  # 4 published pages, 2 per shard
+    counts = []
+    for shard in shards:
+        entry = json.loads((run.out / "pagefind" / shard / "pagefind-entry.json").read_text())
+        counts.append(sum(lang["page_count"] for lang in entry["languages"].values()))
+    assert sum(counts) == 4
+    everything = b"".join(decoded(p) for p in (run.out / "pagefind").rglob("*") if p.is_file())
+    assert not any(secret.encode() in everything for secret in CANARIES)
+
+    before = _shard_files(run.out)
+    project = run.out.parent
+    (project / "notes" / "kernel.md").write_text(SHARDED["kernel.md"] + "\nMore.\n", "utf-8")
+    again = run_hortus("build", cwd=project)
+    assert again.returncode == 0, again.stderr
+    after = _shard_files(run.out)
+
+    def files_of(shard: str) -> list[str]:
+        own = [n for n in before if n != "hortus-shards.json"]
+        return (
+            [n for n in own if n.startswith(shard)]
+            if shard
+            else [n for n in own if not n.startswith("shard-")]
+        )
+
+    def holds_kernel(shard: str) -> bool:
+        fragments = (run.out / "pagefind" / shard / "fragment").iterdir()
+        return b"marsupilami" in b"".join(decoded(p) for p in fragments)
+
+    edited = [s for s in shards if holds_kernel(s)]
+    assert len(edited) == 1
+    (other,) = [s for s in shards if s != edited[0]]
+    # The other shard's files are the same files; the edited page's shard was indexed again.
+    assert files_of(other) and all(after.get(n) == before[n] for n in files_of(other))
+    assert any(after.get(n) != before[n] for n in files_of(edited[0]))
+
+
+def test_search_box_searches_every_shard(build_vault, page, serve_dir) -> None:
+    run = build_vault(SHARDED, settings='language = "zh-CN"\nsearch-shard-pages = 1')
+    assert run.code == 0, run.stderr
+    shards = json.loads((run.out / "pagefind" / "hortus-shards.json").read_text())["shards"]
+    assert len(shards) >= 2  # four pages, one per shard but where two names hash alike
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(serve_dir(run.out) + "/bootstrap/")
+    page.keyboard.press("/")
+    for query, url in (
+        ("极大似然", "/mle/"),
+        ("quokkaphant", "/bootstrap/"),
+        ("marsupilami", "/kernel/"),
+        ("共轭先验", "/prior/"),
+    ):
+        _search(page, query)
+        _first_result(page, url)
+    assert not errors

@@ -34,7 +34,14 @@ from hortus.outputs import emit_claims, emit_figures
 from hortus.parallel import chunked, default_jobs, fork_map
 from hortus.parse import ParsedNote, _math_refs, headings, make_parser, parse_note
 from hortus.render import BodyRenderer, Theme, install_render_rules
-from hortus.search import BUNDLE_DIR, index_site
+from hortus.search import (
+    BUNDLE_DIR,
+    SHARD_PREFIX,
+    SHARDS_FILE,
+    index_shard,
+    plan_shards,
+    shard_list,
+)
 from hortus.sitecache import (
     BuildRecord,
     SiteCache,
@@ -215,16 +222,9 @@ def build_site(
             gc.collect()
         stage("other pages")
         built = not diagnostics.errors
-        search = ""
+        search: dict[str, str] = {}
         if built or keep_failed:
-            search = _search_key(writer)
-            reused = (
-                cache is not None
-                and search == cache.previous.search
-                and writer.reuse_folder(BUNDLE_DIR)
-            )
-            if not reused:
-                index_site(writer.staging, settings.language)
+            search = _index_search(writer, settings, cache.previous.search if cache else {})
             stage("search")
             if cache is not None:
                 cache.forget()  # until the record of this build is saved
@@ -321,14 +321,34 @@ def _emit_attachment(writer: SiteWriter, source: Path, url: str) -> None:
     writer.write(rel, source.read_bytes(), key)
 
 
-def _search_key(writer: SiteWriter) -> str:
-    """The search index is made from the pages: unchanged pages, unchanged index."""
-    pages = sorted(
-        (rel, entry[0])
-        for rel, entry in writer.record.items()
-        if rel.endswith(".html") and not rel.startswith(BUNDLE_DIR + "/")
-    )
-    return digest("search", code_fingerprint(), pages)
+def _index_search(
+    writer: SiteWriter, settings: Settings, previous: dict[str, str]
+) -> dict[str, str]:
+    """Pagefind's index of the pages, shard by shard; a shard whose pages are all unchanged
+    is kept from the last build. Returns each shard's key, for the next build."""
+    keys: dict[str, str] = {}
+    shards = plan_shards(writer.staging, settings.search_shard_pages)
+    for shard in shards:
+        pages = [(rel.as_posix(), writer.record[rel.as_posix()][0]) for rel in shard.pages]
+        key = digest("search", code_fingerprint(), settings.language, shard.folder, pages)
+        keys[shard.folder] = key
+        top = shard.folder == BUNDLE_DIR  # the first index holds the others' folders
+        skip = _other_shards if top else _nothing
+        if previous.get(shard.folder) == key and writer.reuse_folder(shard.folder, skip):
+            continue
+        index_shard(writer.staging, shard, settings.language)
+        writer.adopt(shard.folder, skip)
+    if shards:
+        writer.write(f"{BUNDLE_DIR}/{SHARDS_FILE}", shard_list(shards))
+    return keys
+
+
+def _other_shards(name: str) -> bool:
+    return name.startswith(SHARD_PREFIX) or name == SHARDS_FILE
+
+
+def _nothing(name: str) -> bool:
+    return False
 
 
 def parse_notes(

@@ -23,6 +23,7 @@ class Settings:
     timeout: float = 120.0
     cell_memory_mb: int = 2048
     math_macros: dict[str, str] = field(default_factory=dict)
+    search_shard_pages: int = 3000  # pages per search index; a larger garden gets several
 
     @property
     def theme_dir(self) -> Path:
@@ -62,6 +63,7 @@ def load_settings(root: Path) -> Settings:
         "timeout": (int, float),
         "cell-memory-mb": int,
         "math-macros": dict,
+        "search-shard-pages": int,
     }
     values: dict[str, object] = {}
     for key, value in table.items():
@@ -72,6 +74,8 @@ def load_settings(root: Path) -> Settings:
         values[key.replace("-", "_")] = value
     if values.get("publish", "opt-in") not in PUBLISH_MODES:
         raise BuildError(f"{path}: [tool.hortus] publish must be one of {', '.join(PUBLISH_MODES)}")
+    if int(values.get("search_shard_pages", 1)) < 1:  # type: ignore[call-overload]
+        raise BuildError(f"{path}: [tool.hortus] search-shard-pages must be at least 1")
     if "theme" in values:
         values["theme"] = Path(str(values["theme"]))
     if "base_url" in values:

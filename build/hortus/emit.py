@@ -118,27 +118,39 @@ class SiteWriter:
         self.reused += 1
         return True
 
-    def reuse_folder(self, relpath: str) -> bool:
-        """Hard-link a whole folder of the previous output (the search index), all or nothing."""
+    def reuse_folder(self, relpath: str, skip: Callable[[str], bool] = lambda name: False) -> bool:
+        """Hard-link a whole folder of the previous output (a search index), all or nothing;
+        `skip` names entries of its top level that are not part of it."""
         source = self.out / relpath
         if not source.is_dir() or source.is_symlink():
             return False
         linked: list[PurePosixPath] = []
         try:
             for path in sorted(source.rglob("*")):
-                if path.is_symlink() or not path.is_file():
+                inside = path.relative_to(source)
+                if path.is_symlink() or not path.is_file() or skip(inside.parts[0]):
                     continue
-                rel = PurePosixPath(relpath) / path.relative_to(source).as_posix()
+                rel = PurePosixPath(relpath) / inside.as_posix()
                 target = self.staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(path, target)
                 linked.append(self._claim(rel))
+                self.registered(rel, "reused")
         except (OSError, BuildError):
             for rel in linked:
                 self.written.discard(rel)
             shutil.rmtree(self.staging / relpath, ignore_errors=True)
             return False
         return True
+
+    def adopt(self, relpath: str, skip: Callable[[str], bool] = lambda name: False) -> None:
+        """Claim and record the files another program wrote into the staging folder."""
+        folder = self.staging / relpath
+        for path in sorted(folder.rglob("*")):
+            inside = path.relative_to(folder)
+            if path.is_file() and not path.is_symlink() and not skip(inside.parts[0]):
+                rel = self._claim(PurePosixPath(relpath) / inside.as_posix())
+                self.registered(rel, "made")
 
     def has_page(self, url: str) -> bool:
         return url_to_file(url) in self.written

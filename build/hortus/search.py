@@ -7,6 +7,7 @@ into words while indexing; Pagefind 1.5+ segments the query in the browser with
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -63,8 +64,64 @@ class SearchStats:
         )
 
 
-def index_site(site_dir: Path, language: str) -> SearchStats:
-    """Index the note pages of the built site in `site_dir` into `site_dir/pagefind/`.
+SHARD_PREFIX = "shard-"  # pagefind/shard-N/: the further indexes of a large garden
+SHARDS_FILE = "hortus-shards.json"  # pagefind/hortus-shards.json lists them for search.js
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind index and the pages it holds. A garden of more pages than one index
+    should hold gets several (search.js merges them in the browser): Pagefind keeps all it
+    indexes in memory, and an edit re-indexes only the shard of the edited page."""
+
+    folder: str  # site-relative: `pagefind` (the first), `pagefind/shard-N`
+    pages: tuple[Path, ...]
+
+
+def plan_shards(site_dir: Path, shard_pages: int) -> list[Shard]:
+    """The note pages of the built site, split into shards by a hash of their file name, so
+    that a page stays in its shard from build to build."""
+    pages = _pages_to_index(site_dir.resolve())
+    if not pages:
+        return []
+    count = -(-len(pages) // max(1, shard_pages))
+    groups: list[list[Path]] = [[] for _ in range(count)]
+    for rel in pages:
+        number = int(hashlib.sha256(rel.as_posix().encode()).hexdigest()[:8], 16) % count
+        groups[number].append(rel)
+    shards = [(number, group) for number, group in enumerate(groups) if group]
+    return [
+        Shard(BUNDLE_DIR if i == 0 else f"{BUNDLE_DIR}/{SHARD_PREFIX}{number}", tuple(group))
+        for i, (number, group) in enumerate(shards)
+    ]
+
+
+def shard_list(shards: list[Shard]) -> bytes:
+    """The further shards, for search.js to merge (always written: an empty list saves the
+    browser a request that would fail)."""
+    names = [shard.folder.removeprefix(BUNDLE_DIR + "/") + "/" for shard in shards[1:]]
+    return (json.dumps({"shards": names}) + "\n").encode()
+
+
+def index_site(site_dir: Path, language: str, shard_pages: int = 3000) -> SearchStats:
+    """Index the note pages of the built site in `site_dir` into `site_dir/pagefind/`."""
+    started = time.perf_counter()
+    shards = plan_shards(site_dir, shard_pages)
+    stats = [index_shard(site_dir, shard, language) for shard in shards]
+    if shards:
+        (site_dir / BUNDLE_DIR / SHARDS_FILE).write_bytes(shard_list(shards))
+    return SearchStats(
+        sum(s.pages for s in stats),
+        language.strip().lower(),
+        stats[0].version if stats else "",
+        sum(s.files for s in stats),
+        sum(s.size for s in stats),
+        time.perf_counter() - started,
+    )
+
+
+def index_shard(site_dir: Path, shard: Shard, language: str) -> SearchStats:
+    """Index one shard's pages into `site_dir/<shard.folder>`.
 
     Nothing in `site_dir` changes unless indexing succeeds. Raises BuildError when Pagefind
     is missing, too old, or fails.
@@ -73,10 +130,6 @@ def index_site(site_dir: Path, language: str) -> SearchStats:
     site_dir = site_dir.resolve()
     _clear_stale_scratch(site_dir.parent)
     language = language.strip().lower()  # Pagefind keys its indexes by the lower-cased `lang`
-    pages = _pages_to_index(site_dir)
-    if not pages:
-        # Nothing published: Pagefind refuses to build an empty index, and none is needed.
-        return SearchStats(0, language, "", 0, 0, time.perf_counter() - started)
     binary = pagefind_binary()
     # Pagefind reads only the files it is shown, and writes its bundle beside them: both live
     # in a scratch folder next to the site, so a failure leaves the site as it was.
@@ -87,7 +140,7 @@ def index_site(site_dir: Path, language: str) -> SearchStats:
         _live_scratch.add(scratch)
     try:
         view = scratch / "site"
-        for rel in pages:
+        for rel in shard.pages:
             _view(site_dir / rel, view / rel)
         bundle = scratch / "bundle"
         _run(binary, view, bundle, language)
@@ -96,7 +149,7 @@ def index_site(site_dir: Path, language: str) -> SearchStats:
         indexed = sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
         files = [p for p in bundle.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
-        target = site_dir / BUNDLE_DIR
+        target = site_dir / shard.folder
         if target.exists():
             if not (target / "pagefind-entry.json").is_file():
                 raise BuildError(
@@ -104,6 +157,7 @@ def index_site(site_dir: Path, language: str) -> SearchStats:
                     "(a published folder named `pagefind`?); rename it"
                 )
             shutil.rmtree(target)  # an index from an earlier run over the same folder
+        target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(bundle, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -35,7 +35,7 @@ from hortus.parse import ParsedNote, _math_refs
 from hortus.vault import Note
 
 CACHE_DIR = Path(".hortus") / "site"
-FORMAT = 1
+FORMAT = 2
 PARSED = "parsed"
 
 
@@ -127,7 +127,7 @@ class BuildRecord:
     pages: int = 0
     cells: int = 0  # notes whose cell results were valid at the time
     cell_files: list[str] = field(default_factory=list)
-    search: str = ""  # key of the pages the search index was made from
+    search: dict[str, str] = field(default_factory=dict)  # search shard -> key of its pages
     files: dict[str, list] = field(default_factory=dict)  # see emit.FileRecord
     diagnostics: list[list] = field(default_factory=list)
     page_warnings: dict[str, list[list]] = field(default_factory=dict)  # said while rendering

@@ -25,9 +25,20 @@
     if (!pagefind) {
       pagefind = import(bundle.href).then(function (pf) {
         // Result URLs relative to where the site lives, so a site under a sub-path works.
-        return pf.options({ baseUrl: new URL("../", bundle).pathname }).then(function () {
+        var baseUrl = new URL("../", bundle).pathname;
+        return pf.options({ baseUrl: baseUrl }).then(function () {
           pf.init();
-          return pf;
+          // A large garden's index comes in shards, listed beside the first: merged here,
+          // they are searched as one.
+          return fetch(new URL("hortus-shards.json", bundle).href)
+            .then(function (response) { return response.ok ? response.json() : { shards: [] }; })
+            .catch(function () { return { shards: [] }; })
+            .then(function (list) {
+              return Promise.all((list.shards || []).map(function (shard) {
+                return pf.mergeIndex(new URL(shard, bundle).pathname, { baseUrl: baseUrl });
+              }));
+            })
+            .then(function () { return pf; });
         });
       });
       pagefind.catch(function () {}); // reported when a search needs it
