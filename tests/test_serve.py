@@ -209,6 +209,26 @@ def test_edited_page_is_shown_first_then_the_rest_of_the_site(serve) -> None:
     assert "Traceback" not in server.log()
 
 
+def test_an_edit_is_shown_while_a_long_build_runs(serve) -> None:
+    """A save made while the site is rebuilding (here, a slow cell) is shown at once, and
+    the end of that build does not take it back."""
+    slow = P + "# Slow\n\n```{python}\nimport time\ntime.sleep(4)  # v1\n```\n"
+    server = serve({"slow.md": slow, "note.md": P + "# Note\n\nVersion one.\n"})
+    notes = server.project / "notes"
+    (notes / "slow.md").write_text(slow.replace("v1", "v2"), encoding="utf-8")
+    time.sleep(1.0)  # the rebuild for slow.md is now running its cell
+    saved = time.monotonic()
+    (notes / "note.md").write_text(P + "# Note\n\nVersion two.\n", encoding="utf-8")
+    server.page_when("/note/", lambda page: "Version two." in page, 10)
+    assert time.monotonic() - saved < 2.5, server.log()
+    assert "(slow.md)" not in server.log()  # the slow rebuild has not finished
+    server._wait(lambda: "(slow.md)" in server.log(), 20, "the slow rebuild")
+    assert "Version two." in server.fetch("/note/")[1]  # not taken back by that build
+    server._wait(lambda: "rebuilt in" in server.log().split("(slow.md)")[-1], 20, "")
+    assert "Version two." in server.fetch("/note/")[1]
+    assert server.interrupt() == 0
+
+
 def test_exception_inside_build_keeps_last_good_pages(serve) -> None:
     """A broken template makes the build raise: the last good pages stay up, with the box."""
     server = serve({"note.md": P + "# Note\n\nSome text.\n"}, own_theme=True)

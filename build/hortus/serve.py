@@ -159,11 +159,14 @@ class Builder:
         self.notes = notes
         self.out = work / "site"
         self.live: LiveSite | None = None  # the last build's state, for previews
+        self._previews_lock = threading.Lock()
+        self._previews: dict[str, str] = {}  # URL -> page previewed since the build started
 
     def preview(self, changed: list[str]) -> int:
-        """Render the edited notes' pages alone, into the served folder, before the full
-        build; the number of pages written (0 when the change needs the full build)."""
-        live, self.live = self.live, None  # a preview changes it: one preview per build
+        """Render the edited notes' pages alone, into the served folder, while (or before) the
+        full build runs; the number of pages written (0 when the change needs the full build).
+        Runs in its own thread, against the state of the last build that finished."""
+        live = self.live
         if live is None or not self.out.is_dir():
             return 0
         try:
@@ -174,16 +177,25 @@ class Builder:
             return 0
         if not pages:
             return 0
+        with self._previews_lock:
+            self._previews.update(pages)
+            self._write_pages(pages)
+        return len(pages)
+
+    def _write_pages(self, pages: list[tuple[str, str]]) -> None:
         with _SWAP:
             for url, html in pages:
                 target = self.out / url_to_file(url)
+                if not target.parent.is_dir():
+                    continue
                 temporary = target.with_name(f".{target.name}.preview")
                 temporary.write_text(html, encoding="utf-8")
                 os.replace(temporary, target)
-        return len(pages)
 
     def build(self) -> Outcome:
         started = time.perf_counter()
+        with self._previews_lock:
+            self._previews = {}  # this build sees those edits: only later ones are newer
         try:
             settings = load_settings(self.root)  # a changed [tool.hortus] applies on next save
             # A failed claim is shown on its page (and in the error box), so pages of a build
@@ -205,7 +217,13 @@ class Builder:
             message = f"internal error: {type(exc).__name__}: {exc}"
             return Outcome(None, [message], seconds=time.perf_counter() - started)
         write_report(self.root / REPORT, result.diagnostics.items)
-        self.live = result.live
+        if result.live is not None:
+            self.live = result.live
+        with self._previews_lock:
+            # A page previewed while this build ran shows an edit the build may not have
+            # read: it stays until the build that the edit started replaces it.
+            self._write_pages(list(self._previews.items()))
+            self._previews = {}
         wrote = result.written
         return Outcome(
             self.out if wrote and self.out.is_dir() else None,
@@ -249,8 +267,10 @@ class Watcher(threading.Thread):
         self.filter = _VaultFilter(paths, ignore)
         self.stop_event = threading.Event()
         self.dirty = threading.Event()
+        self.preview_dirty = threading.Event()
         self._lock = threading.Lock()
         self._pending: set[str] = set()
+        self._preview: set[str] = set()  # the same changes, for the Previewer
 
     def run(self) -> None:
         failed = False
@@ -268,7 +288,9 @@ class Watcher(threading.Thread):
                     failed = False
                     with self._lock:
                         self._pending.update(path for _, path in changes)
+                        self._preview.update(path for _, path in changes)
                         self.dirty.set()
+                        self.preview_dirty.set()
             except Exception as exc:  # e.g. the vault folder was moved away: try again soon
                 if not failed:
                     _say(f"hortus: not watching for changes: {exc}; retrying")
@@ -278,11 +300,45 @@ class Watcher(threading.Thread):
                     self._pending.add(str(self.paths[0]))
                     self.dirty.set()
 
+    def take_preview(self) -> set[str]:
+        with self._lock:
+            pending, self._preview = self._preview, set()
+            self.preview_dirty.clear()
+        return pending
+
     def take(self) -> set[str]:
         with self._lock:  # cleared with the set it stands for, so no change is left unseen
             pending, self._pending = self._pending, set()
             self.dirty.clear()
         return pending
+
+
+class Previewer(threading.Thread):
+    """Shows an edited page as soon as it is saved, even while a full build is running."""
+
+    def __init__(self, watcher: Watcher, builder: Builder, state: LiveState, roots: list[Path]):
+        super().__init__(name="hortus-preview", daemon=True)
+        self.watcher = watcher
+        self.builder = builder
+        self.state = state
+        self.roots = roots
+        self.memory = ContentMemory()
+
+    def run(self) -> None:
+        while not self.watcher.stop_event.is_set():
+            if not self.watcher.preview_dirty.wait(timeout=0.5):
+                continue
+            changed = self.memory.changed(self.watcher.take_preview())
+            if not changed or self.state.snapshot.root is None:
+                continue
+            started = time.perf_counter()
+            shown = self.builder.preview(changed)
+            if shown:  # reloaded now; the full build brings the rest of the site
+                now = self.state.snapshot
+                self.state.publish(now.root, list(now.errors), now.stale)
+                took = time.perf_counter() - started
+                because = _names(changed, self.roots)
+                _say(f"hortus: {shown} edited page(s) shown in {took:.2f} s{because}")
 
 
 class ContentMemory:
@@ -595,6 +651,7 @@ def serve(notes: Path | None, port: int) -> int:
         serving = threading.Thread(target=server.serve_forever, name="hortus-http")
         serving.start()
         watcher.start()
+        Previewer(watcher, builder, state, watched).start()
         _say(f"hortus: serving http://{HOST}:{port}/ (Ctrl-C to stop)")
         memory = ContentMemory()
         while True:
@@ -603,13 +660,6 @@ def serve(notes: Path | None, port: int) -> int:
             changed = memory.changed(watcher.take())
             if changed:
                 because = _names(changed, watched)
-                started = time.perf_counter()
-                shown = builder.preview(changed) if state.snapshot.root is not None else 0
-                if shown:  # the edited page first, reloaded now; the rest of the site next
-                    now = state.snapshot
-                    state.publish(now.root, list(now.errors), now.stale)
-                    took = time.perf_counter() - started
-                    _say(f"hortus: {shown} edited page(s) shown in {took:.2f} s{because}")
                 _publish(state, builder.build(), first=False, seen=seen, because=because)
     except (KeyboardInterrupt, _Stop):
         pass
