@@ -152,7 +152,8 @@ def _leftovers(out: Path) -> list[str]:
 
 def _start(project: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "hortus", "build"],
+        # Without the cache: an unchanged vault would be done before it could be interrupted.
+        [sys.executable, "-m", "hortus", "build", "--no-cache"],
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -17,7 +17,7 @@ from hortus.assets import emit_assets
 from hortus.config import Settings
 from hortus.dates import note_dates
 from hortus.diagnostics import BuildError, Diagnostic, Diagnostics, Severity
-from hortus.emit import SiteWriter, url_to_file
+from hortus.emit import SiteWriter, clear_leftovers, url_to_file
 from hortus.execute import ExecutionReport, execute_notes
 from hortus.graph import (
     Garden,
@@ -136,6 +136,7 @@ def build_site(
     if cache is not None and out_dir is not None:
         snapshot = inputs_snapshot(settings, notes_dir, out_dir, cache.previous.cell_files)
         if snapshot == cache.previous.inputs and cache.output_intact(out_dir):
+            clear_leftovers(out_dir.resolve())  # what a killed build left beside the site
             return _unchanged(cache.previous, diagnostics, strict, started)
         stage("snapshot")
 
@@ -194,11 +195,14 @@ def build_site(
             writer.write_page(
                 "/", theme.render("index.html", page=page, notes=notes, assets=assets)
             )
-        if not writer.has_page("/graph/"):
+        # The whole garden's layout is the slowest page of a large garden: kept while no note,
+        # title or link changed.
+        graph_key = digest(site.site_key, "graph", garden.nodes, garden.edges)
+        if not writer.has_page("/graph/") and not writer.reuse(url_to_file("/graph/"), graph_key):
             page = {"url": "/graph/", "title": theme.label("garden_graph")}
             svg = Markup(garden_graph_svg(garden, "/graph/", label=theme.label("garden_graph")))
             html = theme.render("graph.html", page=page, garden_svg=svg, assets=assets)
-            writer.write_page("/graph/", html)
+            writer.write_page("/graph/", html, graph_key)
         _emit_tags(writer, theme, graph, assets)
         _emit_folders(writer, theme, tree, assets)
         emit_feed(
