@@ -228,7 +228,9 @@ def build_site(
         built = not diagnostics.errors
         search: dict[str, str] = {}
         if built or keep_failed:
-            search = _index_search(writer, settings, cache.previous.search if cache else {})
+            indexed = [Path(url_to_file(n.url)) for n in pages if writer.has_page(n.url)]
+            previous = cache.previous.search if cache else {}
+            search = _index_search(writer, settings, previous, indexed)
             stage("search")
             if cache is not None:
                 cache.forget()  # until the record of this build is saved
@@ -326,12 +328,12 @@ def _emit_attachment(writer: SiteWriter, source: Path, url: str) -> None:
 
 
 def _index_search(
-    writer: SiteWriter, settings: Settings, previous: dict[str, str]
+    writer: SiteWriter, settings: Settings, previous: dict[str, str], pages: list[Path]
 ) -> dict[str, str]:
-    """Pagefind's index of the pages, shard by shard; a shard whose pages are all unchanged
-    is kept from the last build. Returns each shard's key, for the next build."""
+    """Pagefind's index of the note pages, shard by shard; a shard whose pages are all
+    unchanged is kept from the last build. Returns each shard's key, for the next build."""
     keys: dict[str, str] = {}
-    shards = plan_shards(writer.staging, settings.search_shard_pages)
+    shards = plan_shards(writer.staging, settings.search_shard_pages, pages)
     for shard in shards:
         pages = [(rel.as_posix(), writer.record[rel.as_posix()][0]) for rel in shard.pages]
         key = digest("search", code_fingerprint(), settings.language, shard.folder, pages)

@@ -67,6 +67,7 @@ class VaultIndex:
         self.notes_by_name: dict[str, list[Note]] = defaultdict(list)
         self.notes_by_alias: dict[str, list[Note]] = defaultdict(list)
         self.file_by_path: dict[str, PurePosixPath] = {}
+        self._found: dict[tuple[str, str], tuple[Note | PurePosixPath | None, int, bool]] = {}
         self.files_by_name: dict[str, list[PurePosixPath]] = defaultdict(list)
         for note in vault.notes:
             self.note_by_path[_key(_note_key(note))] = note
@@ -83,7 +84,18 @@ class VaultIndex:
     def find(
         self, target: str, source: PurePosixPath
     ) -> tuple[Note | PurePosixPath | None, int, bool]:
-        """(the note or file, how many candidates matched, whether the path left the vault)."""
+        """(the note or file, how many candidates matched, whether the path left the vault).
+        The answer depends only on the target and the linking note's folder: a garden links
+        to the same notes from the same folders many times, so answers are remembered."""
+        key = (target, posixpath.dirname(str(source)))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._find(target, source)
+        return found
+
+    def _find(
+        self, target: str, source: PurePosixPath
+    ) -> tuple[Note | PurePosixPath | None, int, bool]:
         target = unicodedata.normalize("NFC", target.strip().replace("\\", "/"))
         if not target:
             return None, 0, False

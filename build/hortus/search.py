@@ -78,10 +78,11 @@ class Shard:
     pages: tuple[Path, ...]
 
 
-def plan_shards(site_dir: Path, shard_pages: int) -> list[Shard]:
+def plan_shards(site_dir: Path, shard_pages: int, pages: list[Path] | None = None) -> list[Shard]:
     """The note pages of the built site, split into shards by a hash of their file name, so
-    that a page stays in its shard from build to build."""
-    pages = _pages_to_index(site_dir.resolve())
+    that a page stays in its shard from build to build. The build names its note pages
+    (`pages`); otherwise every page of the site is read to find them."""
+    pages = sorted(set(pages)) if pages is not None else _pages_to_index(site_dir.resolve())
     if not pages:
         return []
     count = -(-len(pages) // max(1, shard_pages))
