@@ -107,3 +107,12 @@ def test_a_page_at_the_limit_shows_everything(tmp_path: Path) -> None:
     pages, found = render_vault(tmp_path / "more", {"Many.md": one_more, "Leaf.md": P + "x\n"})
     assert pages["/many/"].count("transclusion-stop") == 1
     assert [(d.path, d.line) for d in found.warnings] == [("Many.md", 4 + 2 * EMBED_LIMIT)]
+
+
+def test_strict_build_fails_on_the_embed_limit(build_vault) -> None:
+    run = build_vault(fan_out_vault(), "--strict")
+    assert run.code == 1, run.stderr
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert errors and all("embeds more than" in line for line in errors), run.stderr
+    assert len(errors) == len(set(errors))  # each said once
+    assert not run.out.exists()  # a failed build publishes nothing

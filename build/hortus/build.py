@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import pickle
 import re
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -38,6 +42,7 @@ from hortus.search import (
     BUNDLE_DIR,
     SHARD_PREFIX,
     SHARDS_FILE,
+    Shard,
     index_shard,
     plan_shards,
     shard_list,
@@ -102,6 +107,25 @@ class LiveSite:
     macros: dict[str, str]
 
 
+def _without_cycle_collection(build: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
+    """A build makes millions of small objects (tokens) that live to its end and form no
+    cycles; Python's cycle collector would scan them all again and again (seconds for a
+    large garden), so it is paused while a build runs."""
+
+    @functools.wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> BuildResult:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
+
+@_without_cycle_collection
 def build_site(
     settings: Settings,
     notes_dir: Path,
@@ -181,12 +205,22 @@ def build_site(
     body = BodyRenderer(md, parsed, math)
     stage("graph, explorer, dates")
     writer = writer_class(out_dir, previous=cache.previous.files if cache else None)
+    indexing: SearchIndexing | None = None
     try:
         assets = emit_assets(writer, settings.theme_dir)
         emit_figures(writer, parsed)
         site = NotePages(settings, theme, body, graph, garden, tree, dates, assets, math)
         stage("assets")
+        said_before = len(diagnostics.items)
         site.emit(writer, parsed, jobs, diagnostics, cache.previous.page_warnings if cache else {})
+        if strict:  # what rendering warned of (an embed limit) fails a strict build too
+            for item in diagnostics.items[said_before:]:
+                if item.severity is Severity.WARNING:
+                    diagnostics.error(item.path, item.line, item.kind, item.message)
+        if not diagnostics.errors or keep_failed:
+            indexed = [Path(url_to_file(n.url)) for n in pages if writer.has_page(n.url)]
+            previous = cache.previous.search if cache else {}
+            indexing = SearchIndexing(writer, settings, previous, indexed)
         stage("note pages")
         live = LiveSite(settings, vault, md, site, graph, macros) if keep_state else None
         if not writer.has_page("/"):
@@ -222,15 +256,12 @@ def build_site(
             # Every page is written: the tokens (most of the build's memory) are not needed
             # again, and Pagefind, which runs next, needs the memory more.
             for p in parsed:
-                p.tokens = []
-            gc.collect()
+                p.tokens = []  # freed at once: tokens hold no cycles
         stage("other pages")
         built = not diagnostics.errors
         search: dict[str, str] = {}
-        if built or keep_failed:
-            indexed = [Path(url_to_file(n.url)) for n in pages if writer.has_page(n.url)]
-            previous = cache.previous.search if cache else {}
-            search = _index_search(writer, settings, previous, indexed)
+        if indexing is not None and (built or keep_failed):
+            search = indexing.finish()
             stage("search")
             if cache is not None:
                 cache.forget()  # until the record of this build is saved
@@ -239,6 +270,8 @@ def build_site(
         else:
             writer.abort()
     except BaseException:
+        if indexing is not None:
+            indexing.abandon()
         writer.abort()
         raise
     notes_built = sum(1 for p in parsed if p.note.page)
@@ -327,26 +360,60 @@ def _emit_attachment(writer: SiteWriter, source: Path, url: str) -> None:
     writer.write(rel, source.read_bytes(), key)
 
 
-def _index_search(
-    writer: SiteWriter, settings: Settings, previous: dict[str, str], pages: list[Path]
-) -> dict[str, str]:
-    """Pagefind's index of the note pages, shard by shard; a shard whose pages are all
-    unchanged is kept from the last build. Returns each shard's key, for the next build."""
-    keys: dict[str, str] = {}
-    shards = plan_shards(writer.staging, settings.search_shard_pages, pages)
-    for shard in shards:
-        pages = [(rel.as_posix(), writer.record[rel.as_posix()][0]) for rel in shard.pages]
-        key = digest("search", code_fingerprint(), settings.language, shard.folder, pages)
-        keys[shard.folder] = key
-        top = shard.folder == BUNDLE_DIR  # the first index holds the others' folders
-        skip = _other_shards if top else _nothing
-        if previous.get(shard.folder) == key and writer.reuse_folder(shard.folder, skip):
-            continue
-        index_shard(writer.staging, shard, settings.language)
-        writer.adopt(shard.folder, skip)
-    if shards:
-        writer.write(f"{BUNDLE_DIR}/{SHARDS_FILE}", shard_list(shards))
-    return keys
+class SearchIndexing:
+    """Pagefind's index of the note pages, shard by shard, made in a thread while the other
+    pages are written (Pagefind is a process of its own); a shard whose pages are all
+    unchanged is kept from the last build."""
+
+    def __init__(
+        self, writer: SiteWriter, settings: Settings, previous: dict[str, str], pages: list[Path]
+    ) -> None:
+        self.writer = writer
+        self.language = settings.language
+        self.shards = plan_shards(writer.staging, settings.search_shard_pages, pages)
+        self.keys: dict[str, str] = {}  # shard folder -> key of its pages, for the next build
+        self.kept: list[Shard] = []
+        self.made: list[Shard] = []
+        for shard in self.shards:
+            listed = [(rel.as_posix(), writer.record[rel.as_posix()][0]) for rel in shard.pages]
+            key = digest("search", code_fingerprint(), self.language, shard.folder, listed)
+            self.keys[shard.folder] = key
+            entry = writer.out / shard.folder / "pagefind-entry.json"
+            unchanged = previous.get(shard.folder) == key and entry.is_file()
+            (self.kept if unchanged else self.made).append(shard)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._index, name="hortus-search", daemon=True)
+        self._thread.start()
+
+    def _index(self) -> None:
+        try:
+            for shard in self.made:
+                index_shard(self.writer.staging, shard, self.language)
+        except BaseException as exc:  # raised in the build's thread by finish()
+            self._error = exc
+
+    def abandon(self) -> None:
+        """The build failed: wait for Pagefind, whose output goes with the staging folder."""
+        self._thread.join()
+
+    def finish(self) -> dict[str, str]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        for shard in self.kept:
+            if not self.writer.reuse_folder(shard.folder, _skip(shard)):
+                index_shard(self.writer.staging, shard, self.language)
+                self.writer.adopt(shard.folder, _skip(shard))
+        for shard in self.made:
+            self.writer.adopt(shard.folder, _skip(shard))
+        if self.shards:
+            self.writer.write(f"{BUNDLE_DIR}/{SHARDS_FILE}", shard_list(self.shards))
+        return self.keys
+
+
+def _skip(shard: Shard) -> Callable[[str], bool]:
+    """The first shard's folder holds the others: they are not part of it."""
+    return _other_shards if shard.folder == BUNDLE_DIR else _nothing
 
 
 def _other_shards(name: str) -> bool:

@@ -150,20 +150,31 @@ def index_shard(site_dir: Path, shard: Shard, language: str) -> SearchStats:
         indexed = sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
         files = [p for p in bundle.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
-        target = site_dir / shard.folder
-        if target.exists():
-            if not (target / "pagefind-entry.json").is_file():
-                raise BuildError(
-                    f"{target} already exists and is not a search index "
-                    "(a published folder named `pagefind`?); rename it"
-                )
-            shutil.rmtree(target)  # an index from an earlier run over the same folder
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(bundle, target)
+        _move_into(bundle, site_dir / shard.folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         _live_scratch.discard(scratch)
     return SearchStats(indexed, language, version, len(files), size, time.perf_counter() - started)
+
+
+def _move_into(bundle: Path, target: Path) -> None:
+    """Put an index in its folder. The folder may already hold the other shards (inside the
+    first one's folder), or an index of an earlier run over the same site, replaced here."""
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(bundle, target)
+        return
+    ours = [e for e in target.iterdir() if e.name.startswith(SHARD_PREFIX) or e.name == SHARDS_FILE]
+    if not (target / "pagefind-entry.json").is_file() and len(ours) != len(list(target.iterdir())):
+        raise BuildError(
+            f"{target} already exists and is not a search index "
+            "(a published folder named `pagefind`?); rename it"
+        )
+    for entry in list(target.iterdir()):
+        if entry not in ours:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    for entry in bundle.iterdir():
+        os.replace(entry, target / entry.name)
 
 
 def _clear_stale_scratch(folder: Path) -> None:

@@ -44,7 +44,8 @@ print(time.perf_counter() - start)
 
 
 def _tree_rss(session: int) -> tuple[int, int]:
-    """(total, largest) resident memory in KiB of the processes of one session."""
+    """(total, largest) memory in KiB of the processes of one session: the total counts a
+    page shared by forked workers once (PSS), the largest is one process's resident size."""
     total = largest = 0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -56,9 +57,11 @@ def _tree_rss(session: int) -> tuple[int, int]:
                 continue
             with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as f:
                 rss = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{entry.name}/smaps_rollup", encoding="ascii", errors="replace") as f:
+                pss = next((int(line.split()[1]) for line in f if line.startswith("Pss:")), rss)
         except (OSError, ValueError, IndexError):
             continue
-        total += rss
+        total += pss
         largest = max(largest, rss)
     return total, largest
 
@@ -80,7 +83,7 @@ class Measured:
                 total, largest = _tree_rss(proc.pid)
                 self.peak_total = max(self.peak_total, total)
                 self.peak_largest = max(self.peak_largest, largest)
-                done.wait(0.05)
+                done.wait(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -188,7 +191,7 @@ def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None
     print(f"{label}")
     print(
         f"  cold build     {cold.seconds:7.2f} s  ({size / cold.seconds:5.0f} notes/s)  "
-        f"peak RSS {cold.peak_total / 1024:6.0f} MB (largest process "
+        f"peak memory {cold.peak_total / 1024:6.0f} MB (PSS; largest process "
         f"{cold.peak_largest / 1024:.0f} MB)"
     )
     print(f"                 {cold.summary}")
