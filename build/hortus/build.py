@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -213,6 +214,11 @@ def build_site(
         stage("assets")
         said_before = len(diagnostics.items)
         site.emit(writer, parsed, jobs, diagnostics, cache.previous.page_warnings if cache else {})
+        if not keep_state:
+            # Every note page is written: the tokens (most of the build's memory) are not
+            # needed again, and Pagefind, which starts now, needs the memory more.
+            for p in parsed:
+                p.tokens = []  # freed at once: tokens hold no cycles
         if strict:  # what rendering warned of (an embed limit) fails a strict build too
             for item in diagnostics.items[said_before:]:
                 if item.severity is Severity.WARNING:
@@ -220,7 +226,7 @@ def build_site(
         if not diagnostics.errors or keep_failed:
             indexed = [Path(url_to_file(n.url)) for n in pages if writer.has_page(n.url)]
             previous = cache.previous.search if cache else {}
-            indexing = SearchIndexing(writer, settings, previous, indexed)
+            indexing = SearchIndexing(writer, settings, previous, indexed, jobs)
         stage("note pages")
         live = LiveSite(settings, vault, md, site, graph, macros) if keep_state else None
         if not writer.has_page("/"):
@@ -252,11 +258,6 @@ def build_site(
         emit_claims(writer, theme, execution.claims, assets)
         for source, url in sorted(graph.attachments.items()):
             _emit_attachment(writer, vault.root / source, url)
-        if not keep_state:
-            # Every page is written: the tokens (most of the build's memory) are not needed
-            # again, and Pagefind, which runs next, needs the memory more.
-            for p in parsed:
-                p.tokens = []  # freed at once: tokens hold no cycles
         stage("other pages")
         built = not diagnostics.errors
         search: dict[str, str] = {}
@@ -366,9 +367,15 @@ class SearchIndexing:
     unchanged is kept from the last build."""
 
     def __init__(
-        self, writer: SiteWriter, settings: Settings, previous: dict[str, str], pages: list[Path]
+        self,
+        writer: SiteWriter,
+        settings: Settings,
+        previous: dict[str, str],
+        pages: list[Path],
+        jobs: int,
     ) -> None:
         self.writer = writer
+        self.jobs = jobs
         self.language = settings.language
         self.shards = plan_shards(writer.staging, settings.search_shard_pages, pages)
         self.keys: dict[str, str] = {}  # shard folder -> key of its pages, for the next build
@@ -387,10 +394,16 @@ class SearchIndexing:
 
     def _index(self) -> None:
         try:
-            for shard in self.made:
-                index_shard(self.writer.staging, shard, self.language)
+            # Pagefind leaves a core idle much of the time: two shards at once use both.
+            workers = max(1, min(self.jobs, len(self.made)))
+            with ThreadPoolExecutor(workers, thread_name_prefix="hortus-pagefind") as pool:
+                for _ in pool.map(self._index_one, self.made):
+                    pass
         except BaseException as exc:  # raised in the build's thread by finish()
             self._error = exc
+
+    def _index_one(self, shard: Shard) -> None:
+        index_shard(self.writer.staging, shard, self.language)
 
     def abandon(self) -> None:
         """The build failed: wait for Pagefind, whose output goes with the staging folder."""

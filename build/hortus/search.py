@@ -150,11 +150,15 @@ def index_shard(site_dir: Path, shard: Shard, language: str) -> SearchStats:
         indexed = sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
         files = [p for p in bundle.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
-        _move_into(bundle, site_dir / shard.folder)
+        with _move_lock:  # shards are indexed at once; the first one's folder holds the rest
+            _move_into(bundle, site_dir / shard.folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         _live_scratch.discard(scratch)
     return SearchStats(indexed, language, version, len(files), size, time.perf_counter() - started)
+
+
+_move_lock = threading.Lock()
 
 
 def _move_into(bundle: Path, target: Path) -> None:
