@@ -36,7 +36,7 @@ from hortus.katex import MathResult
 from hortus.link import LinkGraph, link_notes
 from hortus.navigation import FolderTree, breadcrumbs, build_tree
 from hortus.outputs import emit_claims, emit_figures
-from hortus.parallel import chunked, default_jobs, fork_map
+from hortus.parallel import chunked, default_jobs, fork_imap, fork_map
 from hortus.parse import ParsedNote, _math_refs, headings, make_parser, parse_note
 from hortus.render import BodyRenderer, Theme, install_render_rules
 from hortus.search import (
@@ -461,7 +461,7 @@ def parse_notes(
             return [parsed_blob(parse_note(md, notes[i])) for i in chunk]
 
         chunks = chunked(missing, jobs)
-        for chunk, blobs in zip(chunks, fork_map(parse_chunk, chunks, jobs), strict=True):
+        for chunk, blobs in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
             for i, blob in zip(chunk, blobs, strict=True):
                 tokens, env = pickle.loads(blob)
                 env["note"] = notes[i]

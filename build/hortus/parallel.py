@@ -13,7 +13,7 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -60,9 +60,17 @@ def chunked(items: Sequence[T], jobs: int, per_job: int = 4) -> list[list[T]]:
 
 def fork_map(work: Callable[[T], R], chunks: list[T], jobs: int) -> list[R]:
     """`[work(c) for c in chunks]`, in forked processes when there is more than one job."""
+    return list(fork_imap(work, chunks, jobs))
+
+
+def fork_imap(work: Callable[[T], R], chunks: list[T], jobs: int) -> Iterator[R]:
+    """`work(c)` for each chunk, in order, each yielded as soon as it is done: the parent
+    takes in one chunk's results while the workers are still on the next."""
     global _WORK
     if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [work(chunk) for chunk in chunks]
+        for chunk in chunks:
+            yield work(chunk)
+        return
     _WORK = work
     try:
         context = multiprocessing.get_context("fork")
@@ -73,7 +81,7 @@ def fork_map(work: Callable[[T], R], chunks: list[T], jobs: int) -> list[R]:
             initargs=(os.getpid(),),
         ) as pool:
             try:
-                return list(pool.map(_run, chunks))
+                yield from pool.map(_run, chunks)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
