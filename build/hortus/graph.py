@@ -18,6 +18,7 @@ from hortus.urls import relative_url
 
 LOCAL_MAX_NODES = 40
 ITERATIONS = 300
+LARGE_GARDEN = 3000  # notes; above this the layout takes fewer steps (see _iterations)
 LINK_DISTANCE = 30.0
 CHARGE = 30.0  # d3-force's default many-body strength
 GRAVITY = 0.04  # a weak pull to the centre, so separate clusters stay in one picture
@@ -48,8 +49,15 @@ class Garden:
     def positions(self) -> np.ndarray:
         """The whole-garden layout, computed once per build and only when asked for."""
         if self._positions is None:
-            self._positions = force_layout(len(self.nodes), self.neighbours)
+            n = len(self.nodes)
+            self._positions = force_layout(n, self.neighbours, _iterations(n))
         return self._positions
+
+
+def _iterations(n: int) -> int:
+    """Fewer steps for a large garden: its drawing is a cloud whose shape settles early, and
+    each step costs time in proportion to the notes."""
+    return ITERATIONS if n <= LARGE_GARDEN else max(100, ITERATIONS * LARGE_GARDEN // n)
 
 
 def build_graph(nodes: list[GraphNode], edges: list[tuple[str, str]]) -> Garden:
@@ -134,8 +142,11 @@ def _simulate(neighbours: list[list[int]], iterations: int) -> np.ndarray:
             length = np.sqrt((delta**2).sum(axis=1))
             length[length == 0] = 1e-6
             k = ((length - LINK_DISTANCE) / length * alpha * strength)[:, None] * delta
-            np.add.at(vel, dst, -k * bias[:, None])
-            np.add.at(vel, src, k * (1.0 - bias)[:, None])
+            # Summed per node with bincount: np.add.at is ten times slower at this size.
+            pull_dst, pull_src = -k * bias[:, None], k * (1.0 - bias)[:, None]
+            for axis in (0, 1):
+                vel[:, axis] += np.bincount(dst, weights=pull_dst[:, axis], minlength=n)
+                vel[:, axis] += np.bincount(src, weights=pull_src[:, axis], minlength=n)
         push = grid.repulsion(pos) if grid is not None else _exact_repulsion(pos)
         vel += CHARGE * alpha * push
         vel -= GRAVITY * alpha * pos
