@@ -36,7 +36,7 @@ from hortus.katex import MathResult
 from hortus.link import LinkGraph, link_notes
 from hortus.navigation import FolderTree, breadcrumbs, build_tree
 from hortus.outputs import emit_claims, emit_figures
-from hortus.parallel import chunked, default_jobs, fork_imap, fork_map
+from hortus.parallel import chunked, default_jobs, fork_imap, fork_map, in_child_process
 from hortus.parse import ParsedNote, _math_refs, headings, make_parser, parse_note
 from hortus.render import BodyRenderer, Theme, install_render_rules
 from hortus.search import (
@@ -143,19 +143,16 @@ def build_site(
 
     A build with errors leaves `out_dir` as it was, unless `keep_failed` (the live preview,
     which shows a failed claim on its page rather than the previous version of the page).
-    With `use_cache`, what is unchanged since the last build is reused (see sitecache)."""
+    With `use_cache`, what is unchanged since the last build is reused (see sitecache).
+    Unless its state is kept (`keep_state`, for the live preview), the pages are made in a
+    child process: what it held (every note's tokens) is given back to the system when it
+    ends, before Pagefind, which needs the memory, indexes them."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
     _check_folders(settings, notes_dir, out_dir)
     jobs = jobs or default_jobs()
     cache = SiteCache(settings, out_dir) if use_cache else None
-    stages: dict[str, float] = {}
-    clock = [time.perf_counter()]
-
-    def stage(name: str) -> None:
-        now = time.perf_counter()
-        stages[name] = stages.get(name, 0.0) + now - clock[0]
-        clock[0] = now
+    clock = Clock()
 
     snapshot = ""
     if cache is not None and out_dir is not None:
@@ -163,38 +160,174 @@ def build_site(
         if snapshot == cache.previous.inputs and cache.output_intact(out_dir):
             clear_leftovers(out_dir.resolve())  # what a killed build left beside the site
             return _unchanged(cache.previous, diagnostics, strict, started)
-        stage("snapshot")
+        clock.stage("snapshot")
 
-    vault = load_vault(notes_dir, settings, diagnostics)
-    stage("vault")
-    md = make_parser()
-    install_render_rules(md)
-    parsed = parse_notes(md, vault.published, cache, jobs)
-    stage("parse")
-    graph = link_notes(vault, parsed, diagnostics)
-    stage("link")
-    execution = execute_notes(
-        vault.root, parsed, settings, diagnostics, use_cache=use_cache, jobs=jobs
-    )
-    stage("cells")
-    macros = math_macros(vault, settings)
-    math = typeset_math(parsed, macros, diagnostics, cache.folder if cache is not None else None)
-    stage("math")
-    if strict:
-        for warning in diagnostics.warnings:
-            diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
     if out_dir is None:
+        state = _prepare(settings, notes_dir, cache, jobs, use_cache, strict, diagnostics, clock)
         return BuildResult(
-            notes=sum(1 for p in parsed if p.note.page),
+            notes=sum(1 for p in state.parsed if p.note.page),
             pages=0,
             seconds=time.perf_counter() - started,
             diagnostics=diagnostics,
             built=not diagnostics.errors,
-            execution=execution,
+            execution=state.execution,
+            stages=clock.stages,
         )
+
+    writer = writer_class(out_dir, previous=cache.previous.files if cache else None)
+    try:
+
+        def make() -> Made:
+            return _make_pages(
+                settings, notes_dir, writer, cache, jobs, use_cache, strict, keep_state, clock
+            )
+
+        made = make() if keep_state else in_child_process(make)
+        diagnostics.items.extend(made.diagnostics)
+        writer.record, writer.written, writer.reused = made.record, made.written, made.reused
+        clock.stages.update(made.stages)
+        clock.restart()
+        built = not diagnostics.errors
+        search: dict[str, str] = {}
+        if built or keep_failed:
+            previous = cache.previous.search if cache else {}
+            search = SearchIndexing(writer, settings, previous, made.indexed, jobs).finish()
+            clock.stage("search")
+            if cache is not None:
+                cache.forget()  # until the record of this build is saved
+            writer.commit()
+            clock.stage("swap")
+        else:
+            writer.abort()
+    except BaseException:
+        writer.abort()
+        raise
+    page_count = len([p for p in writer.written if p.name == "index.html"])
+    if cache is not None and built:
+        cache.save(
+            BuildRecord(
+                inputs=snapshot,
+                notes=made.notes,
+                pages=page_count,
+                cells=made.execution.ran + made.execution.cached,
+                cell_files=made.cell_files,
+                search=search,
+                files=writer.record,
+                page_warnings=made.page_warnings,
+                diagnostics=recorded(_unstrict(diagnostics, strict)),
+            )
+        )
+    return BuildResult(
+        notes=made.notes,
+        pages=page_count,
+        seconds=time.perf_counter() - started,
+        diagnostics=diagnostics,
+        built=built,
+        execution=made.execution,
+        written=built or keep_failed,
+        reused=writer.reused,
+        live=made.live,
+        stages=clock.stages,
+    )
+
+
+class Clock:
+    """Seconds spent in each stage, for HORTUS_TIMINGS and the benchmark."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def restart(self) -> None:
+        self._last = time.perf_counter()
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = self.stages.get(name, 0.0) + now - self._last
+        self._last = now
+
+
+@dataclass
+class Prepared:
+    """The notes, parsed, linked, run and typeset: what every page is made from."""
+
+    vault: Vault
+    md: MarkdownIt
+    parsed: list[ParsedNote]
+    graph: LinkGraph
+    execution: ExecutionReport
+    macros: dict[str, str]
+    math: dict[tuple[str, bool], MathResult]
+
+
+def _prepare(
+    settings: Settings,
+    notes_dir: Path,
+    cache: SiteCache | None,
+    jobs: int,
+    use_cache: bool,
+    strict: bool,
+    diagnostics: Diagnostics,
+    clock: Clock,
+) -> Prepared:
+    vault = load_vault(notes_dir, settings, diagnostics)
+    clock.stage("vault")
+    md = make_parser()
+    install_render_rules(md)
+    parsed = parse_notes(md, vault.published, cache, jobs)
+    clock.stage("parse")
+    graph = link_notes(vault, parsed, diagnostics)
+    clock.stage("link")
+    execution = execute_notes(
+        vault.root, parsed, settings, diagnostics, use_cache=use_cache, jobs=jobs
+    )
+    clock.stage("cells")
+    macros = math_macros(vault, settings)
+    math = typeset_math(parsed, macros, diagnostics, cache.folder if cache is not None else None)
+    clock.stage("math")
+    if strict:
+        for warning in diagnostics.warnings:
+            diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
+    return Prepared(vault, md, parsed, graph, execution, macros, math)
+
+
+@dataclass
+class Made:
+    """What making the pages gives back to the build (from a child process: all of it is
+    small, and pickled)."""
+
+    diagnostics: list[Diagnostic]
+    execution: ExecutionReport
+    notes: int
+    indexed: list[Path]  # the note pages search indexes
+    record: dict[str, list]
+    written: set[PurePosixPath]
+    reused: int
+    page_warnings: dict[str, list[list]]
+    cell_files: list[str]
+    stages: dict[str, float]
+    live: LiveSite | None = None
+
+
+def _make_pages(
+    settings: Settings,
+    notes_dir: Path,
+    writer: SiteWriter,
+    cache: SiteCache | None,
+    jobs: int,
+    use_cache: bool,
+    strict: bool,
+    keep_state: bool,
+    clock: Clock,
+) -> Made:
+    """Every page of the site, written into the writer's staging folder."""
+    diagnostics = Diagnostics()
+    state = _prepare(settings, notes_dir, cache, jobs, use_cache, strict, diagnostics, clock)
+    vault, md, parsed, graph, execution = (
+        state.vault, state.md, state.parsed, state.graph, state.execution
+    )  # fmt: skip
     if cache is not None:
         cache.prune()
-
     pages = [p.note for p in parsed if p.note.page]
     garden = build_graph(
         [GraphNode(str(n.path), n.title, n.url) for n in pages],
@@ -203,105 +336,63 @@ def build_site(
     tree = build_tree(pages)
     dates = note_dates(vault.root, pages)
     theme = Theme(settings.theme_dir, settings, tree=tree, has_claims=bool(execution.claims))
-    body = BodyRenderer(md, parsed, math)
-    stage("graph, explorer, dates")
-    writer = writer_class(out_dir, previous=cache.previous.files if cache else None)
-    indexing: SearchIndexing | None = None
-    try:
-        assets = emit_assets(writer, settings.theme_dir)
-        emit_figures(writer, parsed)
-        site = NotePages(settings, theme, body, graph, garden, tree, dates, assets, math)
-        stage("assets")
-        said_before = len(diagnostics.items)
-        site.emit(writer, parsed, jobs, diagnostics, cache.previous.page_warnings if cache else {})
-        if not keep_state:
-            # Every note page is written: the tokens (most of the build's memory) are not
-            # needed again, and Pagefind, which starts now, needs the memory more.
-            for p in parsed:
-                p.tokens = []  # freed at once: tokens hold no cycles
-        if strict:  # what rendering warned of (an embed limit) fails a strict build too
-            for item in diagnostics.items[said_before:]:
-                if item.severity is Severity.WARNING:
-                    diagnostics.error(item.path, item.line, item.kind, item.message)
-        if not diagnostics.errors or keep_failed:
-            indexed = [Path(url_to_file(n.url)) for n in pages if writer.has_page(n.url)]
-            previous = cache.previous.search if cache else {}
-            indexing = SearchIndexing(writer, settings, previous, indexed, jobs)
-        stage("note pages")
-        live = LiveSite(settings, vault, md, site, graph, macros) if keep_state else None
-        if not writer.has_page("/"):
-            notes = sorted((n for n in vault.published if n.page), key=lambda n: n.title.casefold())
-            page = {"url": "/", "title": settings.title}
-            writer.write_page(
-                "/", theme.render("index.html", page=page, notes=notes, assets=assets)
-            )
-        # The whole garden's layout is the slowest page of a large garden: kept while no note,
-        # title or link changed.
-        graph_key = digest(site.site_key, "graph", garden.nodes, garden.edges)
-        if not writer.has_page("/graph/") and not writer.reuse(url_to_file("/graph/"), graph_key):
-            page = {"url": "/graph/", "title": theme.label("garden_graph")}
-            svg = Markup(garden_graph_svg(garden, "/graph/", label=theme.label("garden_graph")))
-            html = theme.render("graph.html", page=page, garden_svg=svg, assets=assets)
-            writer.write_page("/graph/", html, graph_key)
-        _emit_tags(writer, theme, graph, assets)
-        _emit_folders(writer, theme, tree, assets)
-        emit_feed(
-            writer, settings.title, settings.base_url,
-            [(n.title, n.url, dates[n], n.frontmatter.get("description") or "") for n in pages],
-        )  # fmt: skip
-        emit_sitemap(writer, settings.base_url, _sitemap_pages(writer, pages, dates))
-        writer.write(
-            "404.html",
-            # Served at any missing URL, so its links are site-absolute (an empty page URL).
-            theme.render("404.html", page={"url": "", "title": "404"}, assets=assets),
-        )
-        emit_claims(writer, theme, execution.claims, assets)
-        for source, url in sorted(graph.attachments.items()):
-            _emit_attachment(writer, vault.root / source, url)
-        stage("other pages")
-        built = not diagnostics.errors
-        search: dict[str, str] = {}
-        if indexing is not None and (built or keep_failed):
-            search = indexing.finish()
-            stage("search")
-            if cache is not None:
-                cache.forget()  # until the record of this build is saved
-            writer.commit()
-            stage("swap")
-        else:
-            writer.abort()
-    except BaseException:
-        if indexing is not None:
-            indexing.abandon()
-        writer.abort()
-        raise
-    notes_built = sum(1 for p in parsed if p.note.page)
-    page_count = len([p for p in writer.written if p.name == "index.html"])
-    if cache is not None and built:
-        cache.save(
-            BuildRecord(
-                inputs=snapshot,
-                notes=notes_built,
-                pages=page_count,
-                cells=execution.ran + execution.cached,
-                cell_files=_cell_files(parsed),
-                search=search,
-                files=writer.record,
-                page_warnings=site.warnings,
-                diagnostics=recorded(_unstrict(diagnostics, strict)),
-            )
-        )
-    return BuildResult(
-        notes=notes_built,
-        pages=page_count,
-        seconds=time.perf_counter() - started,
-        diagnostics=diagnostics,
-        built=built,
+    body = BodyRenderer(md, parsed, state.math)
+    clock.stage("graph, explorer, dates")
+    assets = emit_assets(writer, settings.theme_dir)
+    emit_figures(writer, parsed)
+    site = NotePages(settings, theme, body, graph, garden, tree, dates, assets, state.math)
+    clock.stage("assets")
+    said_before = len(diagnostics.items)
+    site.emit(writer, parsed, jobs, diagnostics, cache.previous.page_warnings if cache else {})
+    if not keep_state:
+        for p in parsed:
+            p.tokens = []  # not needed again; freed at once: tokens hold no cycles
+    if strict:  # what rendering warned of (an embed limit) fails a strict build too
+        for item in diagnostics.items[said_before:]:
+            if item.severity is Severity.WARNING:
+                diagnostics.error(item.path, item.line, item.kind, item.message)
+    clock.stage("note pages")
+    if not writer.has_page("/"):
+        notes = sorted((n for n in vault.published if n.page), key=lambda n: n.title.casefold())
+        page = {"url": "/", "title": settings.title}
+        writer.write_page("/", theme.render("index.html", page=page, notes=notes, assets=assets))
+    # The whole garden's layout is the slowest page of a large garden: kept while no note,
+    # title or link changed.
+    graph_key = digest(site.site_key, "graph", garden.nodes, garden.edges)
+    if not writer.has_page("/graph/") and not writer.reuse(url_to_file("/graph/"), graph_key):
+        page = {"url": "/graph/", "title": theme.label("garden_graph")}
+        svg = Markup(garden_graph_svg(garden, "/graph/", label=theme.label("garden_graph")))
+        html = theme.render("graph.html", page=page, garden_svg=svg, assets=assets)
+        writer.write_page("/graph/", html, graph_key)
+    _emit_tags(writer, theme, graph, assets)
+    _emit_folders(writer, theme, tree, assets)
+    emit_feed(
+        writer, settings.title, settings.base_url,
+        [(n.title, n.url, dates[n], n.frontmatter.get("description") or "") for n in pages],
+    )  # fmt: skip
+    emit_sitemap(writer, settings.base_url, _sitemap_pages(writer, pages, dates))
+    writer.write(
+        "404.html",
+        # Served at any missing URL, so its links are site-absolute (an empty page URL).
+        theme.render("404.html", page={"url": "", "title": "404"}, assets=assets),
+    )
+    emit_claims(writer, theme, execution.claims, assets)
+    for source, url in sorted(graph.attachments.items()):
+        _emit_attachment(writer, vault.root / source, url)
+    clock.stage("other pages")
+    live = LiveSite(settings, vault, md, site, graph, state.macros) if keep_state else None
+    return Made(
+        diagnostics=diagnostics.items,
         execution=execution,
-        written=built or keep_failed,
+        notes=len(pages),
+        indexed=[Path(url_to_file(n.url)) for n in pages if writer.has_page(n.url)],
+        record=writer.record,
+        written=writer.written,
         reused=writer.reused,
+        page_warnings=site.warnings,
+        cell_files=_cell_files(parsed),
+        stages=clock.stages,
         live=live,
-        stages=stages,
     )
 
 

@@ -23,7 +23,7 @@ class Settings:
     timeout: float = 120.0
     cell_memory_mb: int = 2048
     math_macros: dict[str, str] = field(default_factory=dict)
-    search_shard_pages: int = 3000  # pages per search index; a larger garden gets several
+    search_shard_pages: int = 2000  # pages per search index; a larger garden gets several
 
     @property
     def theme_dir(self) -> Path:

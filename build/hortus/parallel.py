@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import multiprocessing
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -87,3 +88,75 @@ def fork_imap(work: Callable[[T], R], chunks: list[T], jobs: int) -> Iterator[R]
                 raise
     finally:
         _WORK = None
+
+
+def in_child_process(work: Callable[[], R]) -> R:
+    """`work()` run in a forked child, its result handed back pickled: the memory the child
+    used goes back to the system when it ends (a parent's freed memory mostly stays with it).
+    An exception in the child is raised here; Ctrl-C stops both."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work()
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        try:
+            with contextlib.suppress(OSError, AttributeError):
+                libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+                libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() != parent:
+                os._exit(1)
+            try:
+                payload: tuple[str, Any] = ("done", work())
+            except KeyboardInterrupt:
+                payload = ("interrupted", None)
+            except BaseException as exc:
+                payload = ("failed", _portable(exc))
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:  # Ctrl-C here: the child is stopped before the parent cleans up
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        from hortus.diagnostics import BuildError
+
+        raise BuildError(f"the build's worker process ended unexpectedly ({_ended(status)})")
+    kind, value = pickle.loads(data)
+    if kind == "interrupted":
+        raise KeyboardInterrupt
+    if kind == "failed":
+        raise _restored(value)
+    return value
+
+
+def _portable(exc: BaseException) -> Any:
+    """An exception as it can cross to the parent: itself when it pickles and unpickles, else
+    its type's name and message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return (type(exc).__name__, str(exc))
+
+
+def _restored(value: Any) -> BaseException:
+    if isinstance(value, BaseException):
+        return value
+    name, message = value
+    return type(name, (Exception,), {})(message)  # shown as `internal error: Name: message`
+
+
+def _ended(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit {os.WEXITSTATUS(status)}"

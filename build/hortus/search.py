@@ -104,7 +104,7 @@ def shard_list(shards: list[Shard]) -> bytes:
     return (json.dumps({"shards": names}) + "\n").encode()
 
 
-def index_site(site_dir: Path, language: str, shard_pages: int = 3000) -> SearchStats:
+def index_site(site_dir: Path, language: str, shard_pages: int = 2000) -> SearchStats:
     """Index the note pages of the built site in `site_dir` into `site_dir/pagefind/`."""
     started = time.perf_counter()
     shards = plan_shards(site_dir, shard_pages)
