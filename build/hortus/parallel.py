@@ -1,8 +1,11 @@
 """Work spread over forked processes, for the stages that are pure computation (parse, render).
 
-Forked workers start with the whole build's state in memory, so a task is only a list of
-indices and a result only what the parent must record; each task is a chunk of many notes,
-so the cost of a process is paid a few times per build, not once per note.
+A forked process starts with the whole build's state in memory, so a task is only a chunk of
+indices and a result only what the parent must record. Each chunk gets a fresh process that
+ends with it: Python's reference counts write to every object a process reads, so a
+long-lived worker would end up with a private copy of all the notes it ever touched; one
+process per chunk copies only that chunk's share. A chunk is many notes, so the cost of a
+process is paid a few times per build, not once per note.
 """
 
 from __future__ import annotations
@@ -13,34 +16,17 @@ import ctypes.util
 import multiprocessing
 import os
 import pickle
+import shutil
 import signal
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_WORK: Callable[[Any], Any] | None = None
-
-
 _PR_SET_PDEATHSIG = 1
-
-
-def _worker_start(parent: int) -> None:
-    # Ctrl-C is the parent's to handle: it stops the pool and leaves the old site in place.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A parent killed outright (SIGKILL) cannot stop its workers: the kernel does, on Linux.
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
-
-
-def _run(chunk: Any) -> Any:
-    assert _WORK is not None
-    return _WORK(chunk)
 
 
 def default_jobs() -> int:
@@ -59,79 +45,116 @@ def chunked(items: Sequence[T], jobs: int, per_job: int = 4) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def fork_map(work: Callable[[T], R], chunks: list[T], jobs: int) -> list[R]:
     """`[work(c) for c in chunks]`, in forked processes when there is more than one job."""
     return list(fork_imap(work, chunks, jobs))
 
 
 def fork_imap(work: Callable[[T], R], chunks: list[T], jobs: int) -> Iterator[R]:
-    """`work(c)` for each chunk, in order, each yielded as soon as it is done: the parent
-    takes in one chunk's results while the workers are still on the next."""
-    global _WORK
-    if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    """`work(c)` for each chunk, in order, each yielded as soon as it is done (the parent
+    takes in one chunk's results while the others are still at work), at most `jobs`
+    processes at a time. A failure in a chunk is raised here; the others are stopped."""
+    if jobs <= 1 or len(chunks) <= 1 or not can_fork():
         for chunk in chunks:
             yield work(chunk)
         return
-    _WORK = work
+    parent = os.getpid()
+    scratch = Path(tempfile.mkdtemp(prefix=f"hortus-work-{parent}-"))
+    running: dict[int, int] = {}  # pid -> chunk index
+    finished: dict[int, int] = {}  # chunk index -> exit status of its process
+    started = 0
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            max_workers=min(jobs, len(chunks)),
-            mp_context=context,
-            initializer=_worker_start,
-            initargs=(os.getpid(),),
-        ) as pool:
-            try:
-                yield from pool.map(_run, chunks)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+        for index in range(len(chunks)):
+            while started < len(chunks) and len(running) < jobs:
+                result = scratch / f"{started}.pickle"
+                pid = os.fork()
+                if pid == 0:
+                    _run_child(lambda chunk=chunks[started]: work(chunk), result, parent)
+                running[pid] = started
+                started += 1
+            while index not in finished:
+                # Wait for the chunk wanted next, then free the slots of any others done.
+                pid = next(p for p, i in running.items() if i == index)
+                _, status = os.waitpid(pid, 0)
+                finished[running.pop(pid)] = status
+                for other in list(running):
+                    done, status = os.waitpid(other, os.WNOHANG)
+                    if done:
+                        finished[running.pop(other)] = status
+            yield _take(scratch / f"{index}.pickle", finished.pop(index))
     finally:
-        _WORK = None
+        for pid in running:  # stopped early: a failure, or Ctrl-C
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in running:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def in_child_process(work: Callable[[], R]) -> R:
     """`work()` run in a forked child, its result handed back pickled: the memory the child
     used goes back to the system when it ends (a parent's freed memory mostly stays with it).
     An exception in the child is raised here; Ctrl-C stops both."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return work()
     parent = os.getpid()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        try:
-            with contextlib.suppress(OSError, AttributeError):
-                libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-                libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            if os.getppid() != parent:
-                os._exit(1)
-            try:
-                payload: tuple[str, Any] = ("done", work())
-            except KeyboardInterrupt:
-                payload = ("interrupted", None)
-            except BaseException as exc:
-                payload = ("failed", _portable(exc))
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        finally:
-            os._exit(0)
-    os.close(write_end)
+    scratch = Path(tempfile.mkdtemp(prefix=f"hortus-work-{parent}-"))
+    result = scratch / "result.pickle"
     try:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-    except BaseException:  # Ctrl-C here: the child is stopped before the parent cleans up
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    _, status = os.waitpid(pid, 0)
-    if not data:
+        pid = os.fork()
+        if pid == 0:
+            _run_child(work, result, parent, interruptible=True)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except BaseException:  # Ctrl-C: the child is stopped before the parent cleans up
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
+        return _take(result, status)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_child(
+    work: Callable[[], Any], result: Path, parent: int, interruptible: bool = False
+) -> None:
+    """In a forked child: run `work`, write what became of it to `result`, and exit."""
+    try:
+        # A parent killed outright (SIGKILL) cannot stop its children: the kernel does.
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
+        if not interruptible:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent's to handle
+        try:
+            payload: tuple[str, Any] = ("done", work())
+        except KeyboardInterrupt:
+            payload = ("interrupted", None)
+        except BaseException as exc:  # every failure is the parent's to report
+            payload = ("failed", _portable(exc))
+        with open(result, "wb") as file:
+            pickle.dump(payload, file, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        os._exit(0)
+
+
+def _take(result: Path, status: int) -> Any:
+    try:
+        kind, value = pickle.loads(result.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError):
         from hortus.diagnostics import BuildError
 
-        raise BuildError(f"the build's worker process ended unexpectedly ({_ended(status)})")
-    kind, value = pickle.loads(data)
+        raise BuildError(f"a build worker process ended unexpectedly ({_ended(status)})") from None
+    finally:
+        result.unlink(missing_ok=True)
     if kind == "interrupted":
         raise KeyboardInterrupt
     if kind == "failed":
@@ -145,7 +168,7 @@ def _portable(exc: BaseException) -> Any:
     try:
         pickle.loads(pickle.dumps(exc))
         return exc
-    except Exception:
+    except Exception:  # e.g. an exception whose __init__ takes more arguments
         return (type(exc).__name__, str(exc))
 
 
