@@ -83,7 +83,7 @@ class Measured:
                 total, largest = _tree_rss(proc.pid)
                 self.peak_total = max(self.peak_total, total)
                 self.peak_largest = max(self.peak_largest, largest)
-                done.wait(0.25)
+                done.wait(0.5)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
