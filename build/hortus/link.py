@@ -179,6 +179,7 @@ class Linker:
         self.diagnostics = diagnostics
         self.graph = LinkGraph()
         self._heading_ids: dict[PurePosixPath, dict[str, str]] = {}
+        self._listed: set[tuple[object, PurePosixPath]] = set()  # (target or tag, source)
         # Output files taken by pages, and by attachments so far: two attachments whose names
         # slug alike (`a b.png`, `a-b.png`) must not be written to one file.
         self._files: dict[str, PurePosixPath | None] = {
@@ -294,10 +295,11 @@ class Linker:
                 )
         if not found.page:  # a canvas: shown where it is embedded, no page of its own
             return Resolution("ok", note=found)
-        if found is not source.note and source.note.page:
-            self.graph.backlinks.setdefault(found.path, [])
-            if source.note not in self.graph.backlinks[found.path]:
-                self.graph.backlinks[found.path].append(source.note)
+        # Membership kept in a set: a list scan per link is quadratic in a large garden.
+        backlink = (found.path, source.note.path)
+        if found is not source.note and source.note.page and backlink not in self._listed:
+            self._listed.add(backlink)
+            self.graph.backlinks.setdefault(found.path, []).append(source.note)
         return Resolution(
             "ok", note=found, url=found.url + anchor, heading_id=heading_id, block_id=block_id
         )
@@ -375,8 +377,10 @@ class Linker:
             # A nested tag `a/b` also lists the note under `a`, as Obsidian's tag pane does.
             parts = tag.split("/")
             for depth in range(1, len(parts) + 1):
-                notes = self.graph.tags.setdefault("/".join(parts[:depth]), [])
-                if parsed.note not in notes:
+                name = "/".join(parts[:depth])
+                notes = self.graph.tags.setdefault(name, [])
+                if (name, parsed.note.path) not in self._listed:
+                    self._listed.add((name, parsed.note.path))
                     notes.append(parsed.note)
 
 

@@ -64,6 +64,7 @@ class SearchStats:
         )
 
 
+MIN_SHARD_PAGES = 500  # from twice this many pages on, the index is at least two shards
 SHARD_PREFIX = "shard-"  # pagefind/shard-N/: the further indexes of a large garden
 SHARDS_FILE = "hortus-shards.json"  # pagefind/hortus-shards.json lists them for search.js
 
@@ -86,6 +87,8 @@ def plan_shards(site_dir: Path, shard_pages: int, pages: list[Path] | None = Non
     if not pages:
         return []
     count = -(-len(pages) // max(1, shard_pages))
+    if len(pages) >= 2 * MIN_SHARD_PAGES:
+        count = max(count, 2)  # two indexes are made side by side, a core each
     groups: list[list[Path]] = [[] for _ in range(count)]
     for rel in pages:
         number = int(hashlib.sha256(rel.as_posix().encode()).hexdigest()[:8], 16) % count
