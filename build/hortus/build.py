@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import pickle
 import re
 import threading
 import time
@@ -37,7 +36,7 @@ from hortus.link import LinkGraph, link_notes
 from hortus.navigation import FolderTree, breadcrumbs, build_tree
 from hortus.outputs import emit_claims, emit_figures
 from hortus.parallel import chunked, default_jobs, fork_imap, fork_map, in_child_process
-from hortus.parse import ParsedNote, _math_refs, headings, make_parser, parse_note
+from hortus.parse import ParsedNote, headings, make_parser, parse_note
 from hortus.render import BodyRenderer, Theme, install_render_rules
 from hortus.search import (
     BUNDLE_DIR,
@@ -55,6 +54,7 @@ from hortus.sitecache import (
     digest,
     inputs_snapshot,
     parsed_blob,
+    parsed_from_blob,
     recorded,
     replay,
 )
@@ -286,8 +286,7 @@ def _prepare(
     math = typeset_math(parsed, macros, diagnostics, cache.folder if cache is not None else None)
     clock.stage("math")
     if strict:
-        for warning in diagnostics.warnings:
-            diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
+        _as_errors(diagnostics, diagnostics.items)
     return Prepared(vault, md, parsed, graph, execution, macros, math)
 
 
@@ -348,9 +347,7 @@ def _make_pages(
         for p in parsed:
             p.tokens = []  # not needed again; freed at once: tokens hold no cycles
     if strict:  # what rendering warned of (an embed limit) fails a strict build too
-        for item in diagnostics.items[said_before:]:
-            if item.severity is Severity.WARNING:
-                diagnostics.error(item.path, item.line, item.kind, item.message)
+        _as_errors(diagnostics, diagnostics.items[said_before:])
     clock.stage("note pages")
     if not writer.has_page("/"):
         notes = sorted((n for n in vault.published if n.page), key=lambda n: n.title.casefold())
@@ -402,8 +399,7 @@ def _unchanged(
     """Nothing the last build read has changed and its output is as it left it."""
     replay(record.diagnostics, diagnostics)
     if strict:
-        for warning in diagnostics.warnings:
-            diagnostics.error(warning.path, warning.line, warning.kind, warning.message)
+        _as_errors(diagnostics, diagnostics.items)
     built = not diagnostics.errors
     return BuildResult(
         notes=record.notes,
@@ -416,6 +412,13 @@ def _unchanged(
         reused=len(record.files),
         unchanged=True,
     )
+
+
+def _as_errors(diagnostics: Diagnostics, items: list[Diagnostic]) -> None:
+    """--strict: each warning among `items` is also an error."""
+    for item in list(items):
+        if item.severity is Severity.WARNING:
+            diagnostics.error(item.path, item.line, item.kind, item.message)
 
 
 def _unstrict(diagnostics: Diagnostics, strict: bool) -> list[Diagnostic]:
@@ -554,9 +557,7 @@ def parse_notes(
         chunks = chunked(missing, jobs)
         for chunk, blobs in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
             for i, blob in zip(chunk, blobs, strict=True):
-                tokens, env = pickle.loads(blob)
-                env["note"] = notes[i]
-                found[i] = ParsedNote(notes[i], tokens, env, list(_math_refs(tokens)))
+                found[i] = parsed_from_blob(notes[i], blob)
                 if cache is not None:
                     cache.store_parsed(notes[i], blob)
     return [found[i] for i in range(len(notes))]
@@ -673,7 +674,7 @@ class NotePages:
             self.site_key,
             url,
             self._body_key(note.path),
-            [tag for tag in p.env.get("tags", [])],
+            list(p.env.get("tags", [])),
             [(str(n.path), n.title, n.url) for n in self.graph.backlinks.get(note.path, [])],
             self.dates[note].isoformat(),
             local_graph_inputs(self.garden, str(note.path)),

@@ -913,15 +913,13 @@ class _ProcessBudget:
             self.shared.close()
 
 
-def _live_processes(root: int, group: int) -> int | None:
-    """Processes in the note's process group or descended from its first process, now; None
-    without /proc."""
-    children: dict[int, list[int]] = {}
-    found: set[int] = set()
+def process_table() -> list[tuple[int, bytes, int, int]] | None:
+    """(pid, state, parent pid, process group) of every process now; None without /proc."""
     try:
         entries = list(os.scandir("/proc"))
     except OSError:
         return None
+    table = []
     for entry in entries:
         if not entry.name.isdigit():
             continue
@@ -930,13 +928,25 @@ def _live_processes(root: int, group: int) -> int | None:
                 stat = f.read()
             # Fields after the command name, which is in parentheses and may hold anything.
             state, ppid, pgrp = stat[stat.rfind(b")") + 2 :].split()[:3]
+            table.append((int(entry.name), state, int(ppid), int(pgrp)))
         except (OSError, ValueError):
             continue  # ended meanwhile
+    return table
+
+
+def _live_processes(root: int, group: int) -> int | None:
+    """Processes in the note's process group or descended from its first process, now; None
+    without /proc."""
+    table = process_table()
+    if table is None:
+        return None
+    children: dict[int, list[int]] = {}
+    found: set[int] = set()
+    for pid, state, ppid, pgrp in table:
         if state in (b"Z", b"X"):
             continue  # ended, not yet waited for
-        pid = int(entry.name)
-        children.setdefault(int(ppid), []).append(pid)
-        if int(pgrp) == group:
+        children.setdefault(ppid, []).append(pid)
+        if pgrp == group:
             found.add(pid)
     seen = {root}
     stack = [root]

@@ -304,6 +304,15 @@ class Linker:
             "ok", note=found, url=found.url + anchor, heading_id=heading_id, block_id=block_id
         )
 
+    def relink(self, parsed: ParsedNote) -> None:
+        """Link a new version of a note already linked (the live preview's edited note)."""
+        path = parsed.note.path
+        self.parsed[path] = parsed
+        self._heading_ids.pop(path, None)
+        self.graph.resolved[path] = []
+        self.link(parsed)
+        unwrap_transclusions(parsed.tokens)
+
     def link(self, parsed: ParsedNote) -> None:
         resolved = self.graph.resolved.setdefault(parsed.note.path, [])
         for token, _ in self._link(parsed):

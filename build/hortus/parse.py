@@ -86,7 +86,10 @@ def make_parser() -> MarkdownIt:
 
 def parse_note(md: MarkdownIt, note: Note) -> ParsedNote:
     env: dict[str, Any] = {"note": note}
-    tokens = md.parse(note.source, env)
+    return note_from_tokens(note, md.parse(note.source, env), env)
+
+
+def note_from_tokens(note: Note, tokens: list[Token], env: dict[str, Any]) -> ParsedNote:
     return ParsedNote(note=note, tokens=tokens, env=env, math=list(_math_refs(tokens)))
 
 

@@ -13,7 +13,6 @@ from pathlib import Path, PurePosixPath
 from hortus.build import LiveSite
 from hortus.cells import note_steps
 from hortus.diagnostics import Diagnostics
-from hortus.link import unwrap_transclusions
 from hortus.parse import ParsedNote, parse_note
 from hortus.typeset import typeset_math
 from hortus.vault import _read_note
@@ -52,13 +51,8 @@ def edited_pages(site: LiveSite, changed: list[Path]) -> list[tuple[str, str]] |
             return None  # cells run, and their figures are written, by the full build
         edited.append(parsed)
     for parsed in edited:
-        path = parsed.note.path
-        linker.parsed[path] = parsed
-        linker._heading_ids.pop(path, None)
-        site.graph.resolved[path] = []
-        linker.link(parsed)
-        unwrap_transclusions(parsed.tokens)
-        site.pages.body.parsed[path] = parsed
+        linker.relink(parsed)
+        site.pages.body.parsed[parsed.note.path] = parsed
     new_math = [p for p in edited if any((m.tex, m.display) not in site.pages.math for m in p.math)]
     if new_math:
         site.pages.math.update(typeset_math(new_math, site.macros, scratch))

@@ -31,7 +31,7 @@ from typing import Any
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostic, Diagnostics, Severity
 from hortus.execute import environment_fingerprint
-from hortus.parse import ParsedNote, _math_refs
+from hortus.parse import ParsedNote, note_from_tokens
 from hortus.vault import Note
 
 CACHE_DIR = Path(".hortus") / "site"
@@ -183,13 +183,11 @@ class SiteCache:
     def load_parsed(self, note: Note) -> ParsedNote | None:
         key = self.parse_key(note)
         try:
-            data = (self.folder / PARSED / f"{key}.pickle").read_bytes()
-            tokens, env = pickle.loads(data)
+            parsed = parsed_from_blob(note, (self.folder / PARSED / f"{key}.pickle").read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
             return None
         self.used.add(key)
-        env["note"] = note
-        return ParsedNote(note=note, tokens=tokens, env=env, math=list(_math_refs(tokens)))
+        return parsed
 
     def store_parsed(self, note: Note, blob: bytes) -> None:
         key = self.parse_key(note)
@@ -219,6 +217,13 @@ def parsed_blob(parsed: ParsedNote) -> bytes:
     itself is not kept; it is read afresh)."""
     env = {k: v for k, v in parsed.env.items() if k != "note"}
     return pickle.dumps((parsed.tokens, env), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def parsed_from_blob(note: Note, blob: bytes) -> ParsedNote:
+    """A parsed note back from parsed_blob, for `note` (which the blob does not hold)."""
+    tokens, env = pickle.loads(blob)
+    env["note"] = note
+    return note_from_tokens(note, tokens, env)
 
 
 def replay(items: list[list], into: Diagnostics) -> None:

@@ -33,6 +33,7 @@ from hortus.kernel import (
     Step,
     clear_stale_note_tempdirs,
     make_note_tempdir,
+    process_table,
 )
 
 # How long a new worker may take to import numpy/matplotlib (the first run builds a font cache).
@@ -677,25 +678,9 @@ def _reap_orphans() -> None:
 
 
 def _children() -> list[int]:
-    me = str(os.getpid())
-    found = []
-    try:
-        entries = list(os.scandir("/proc"))
-    except OSError:  # no /proc (not Linux): no subreaper either, so no orphans of ours
-        return []
-    for entry in entries:
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # Fields after the command name, which is in parentheses and may contain spaces.
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 1 and fields[1].decode() == me:
-            found.append(int(entry.name))
-    return found
+    me = os.getpid()
+    # No /proc (not Linux): no subreaper either, so no orphans of ours.
+    return [pid for pid, _state, ppid, _group in process_table() or () if ppid == me]
 
 
 class _ChildListener(RunListener):
