@@ -13,6 +13,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers follow what a test uses: a real browser, the whole command line, generated
+    input. `pytest -m "not browser and not fuzz"` is the fast inner loop."""
+    for item in items:
+        folder = Path(str(item.fspath)).resolve().parent
+        if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        if folder == TESTS / "e2e":
+            item.add_marker(pytest.mark.e2e)
+        if folder == TESTS / "fuzz":
+            item.add_marker(pytest.mark.fuzz)
 
 
 @dataclass

@@ -6,13 +6,13 @@ __all__ = ["__version__", "claim"]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # editors see the real signature; at run time it loads on first use
-    from hortus.claims import claim
+    from hortus.cells.claims import claim
 
 
 def __getattr__(name: str) -> object:
     # Lazy so that `import hortus` (every CLI start) does not pay for the claims module.
     if name == "claim":
-        from hortus.claims import claim
+        from hortus.cells.claims import claim
 
         return claim
     raise AttributeError(f"module 'hortus' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Benchmark: the cell executor (hortus.workers) against a fresh Python per note.
+"""Benchmark: the cell executor (hortus.cells.pool) against a fresh Python per note.
 
     python tests/bench/bench_cells.py [--notes 100] [--jobs 2]
 
@@ -19,8 +19,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from hortus.kernel import Step, run_note
-from hortus.workers import CellPool, NoteJob
+from hortus.cells.kernel import Step, run_note
+from hortus.cells.pool import CellPool, NoteJob
 
 PLOT = """\
 import numpy as np

@@ -1,1 +1,0 @@
-"""Parser plugins for the Obsidian syntax that markdown-it-py lacks."""

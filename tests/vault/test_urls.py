@@ -1,0 +1,48 @@
+"""Links between pages are relative, so the site reads from any sub-path and from file://."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import unquote, urljoin
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from hortus.vault.urls import _relpath, relative_url
+
+plain = st.sampled_from(["a", "b", "笔记", "x y", "a.png", "index.html"])
+dotted = st.sampled_from(["a", "笔记", "", "..", "."])
+
+
+def site_paths(segment: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.lists(segment, max_size=4).map(lambda parts: "/" + "/".join(parts))
+
+
+@settings(max_examples=500, deadline=None)
+@given(site_paths(plain), site_paths(plain), st.booleans(), st.booleans())
+def test_relative_url_reaches_the_target_from_the_page(page, target, page_dir, target_dir):
+    page = page.rstrip("/") + "/" if page_dir else page
+    target = target.rstrip("/") + "/" if target_dir else target
+    # A file cannot be named like a folder the page is in.
+    assume(target_dir or not (page.rstrip("/") + "/").startswith(target.rstrip("/") + "/"))
+    link = relative_url(page, target)
+    base = page if page.endswith("/") else posixpath.dirname(page) + "/"
+    # What a browser does with the link: resolve it against the page's folder.
+    resolved = unquote(urljoin("https://x.test" + base, link)).removeprefix("https://x.test")
+    assert posixpath.normpath(resolved) == posixpath.normpath(target)
+    assert resolved.endswith("/") == (target.endswith("/") or target.strip("/") == "")
+
+
+@settings(max_examples=500, deadline=None)
+@given(site_paths(dotted), site_paths(dotted))
+def test_fast_relpath_agrees_with_posixpath(path, base):
+    assert _relpath(path, base) == posixpath.relpath(path, base)
+
+
+def test_relative_url_examples():
+    assert relative_url("/a/b/", "/a/c/") == "../c/"
+    assert relative_url("/a/b/", "/a/b/") == "./"
+    assert relative_url("/a/b/", "/assets/s.css") == "../../assets/s.css"
+    assert relative_url("/", "/notion/#mse") == "notion/#mse"
+    assert relative_url("/a/", "/a/b/../c/") == "c/"  # dotted paths still resolve
+    assert relative_url("", "/a/") == "/a/"  # the 404 page links site-absolute
