@@ -12,13 +12,15 @@ from markdown_it.utils import read_fixture_file
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from hortus.markdown.plugins.blockids import blockids_plugin
-from hortus.markdown.plugins.callouts import callouts_plugin
-from hortus.markdown.plugins.comments import comments_plugin
-from hortus.markdown.plugins.mark import highlight_plugin
-from hortus.markdown.plugins.tags import tags_plugin
+from hortus.markdown.plugins import (
+    blockids_plugin,
+    callouts_plugin,
+    comments_plugin,
+    mark_plugin,
+    tags_plugin,
+)
 
-ALL = (comments_plugin, callouts_plugin, highlight_plugin, tags_plugin, blockids_plugin)
+ALL = (comments_plugin, callouts_plugin, mark_plugin, tags_plugin, blockids_plugin)
 FIXTURE_DIR = Path(__file__).parent / "fixtures"
 
 

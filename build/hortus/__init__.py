@@ -1,18 +1,18 @@
 """hortus: publish an Obsidian vault as a static site whose numbers are checked."""
 
-__version__ = "0.1.0"
+from hortus.version import __version__
 
 __all__ = ["__version__", "claim"]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # editors see the real signature; at run time it loads on first use
-    from hortus.cells.claims import claim
+    from hortus.cells import claim
 
 
 def __getattr__(name: str) -> object:
     # Lazy so that `import hortus` (every CLI start) does not pay for the claims module.
     if name == "claim":
-        from hortus.cells.claims import claim
+        from hortus.cells import claim
 
         return claim
     raise AttributeError(f"module 'hortus' has no attribute {name!r}")

@@ -8,10 +8,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from hortus import __version__
 from hortus.config import find_root, load_settings
 from hortus.diagnostics import BuildError, Diagnostic, Severity, write_report
-from hortus.pipeline.build import build_site
+from hortus.pipeline import build_site
+from hortus.version import __version__
 
 # How many warnings of one kind are printed before the rest go to the summary count.
 SHOWN_PER_KIND = 10
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         # Chinese file names must print even where the locale is not UTF-8.
         stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     if args.command == "serve":
-        from hortus.serve.server import serve  # watchfiles and the HTTP server load only for serve
+        from hortus.serve import serve  # watchfiles and the HTTP server load only for serve
 
         return serve(args.notes, args.port)
     try:

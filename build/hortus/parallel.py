@@ -1,4 +1,5 @@
-"""Work spread over forked processes, for the stages that are pure computation (parse, render).
+"""Work spread over forked processes, for the stages that are pure computation (parse, render),
+and the one way to ask whether the process that left a folder behind is still running.
 
 A forked process starts with the whole build's state in memory, so a task is only a chunk of
 indices and a result only what the parent must record. Each chunk gets a fresh process that
@@ -34,6 +35,22 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether another process runs with `pid`, as read from the name of a folder a build
+    left. Our own pid there is from an earlier life (a container restarted): not running.
+    Someone else's process, or a number the system will not answer about, counts as running,
+    so that what it may still use is left alone."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True
+    return True
 
 
 def chunked(items: Sequence[T], jobs: int, per_job: int = 4) -> list[list[T]]:

@@ -1,4 +1,4 @@
-"""Benchmark: the cell executor (hortus.cells.pool) against a fresh Python per note.
+"""Benchmark: the cell executor (hortus.cells.CellPool) against a fresh Python per note.
 
     python tests/bench/bench_cells.py [--notes 100] [--jobs 2]
 
@@ -19,8 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from hortus.cells.kernel import Step, run_note
-from hortus.cells.pool import CellPool, NoteJob
+from hortus.cells import CellPool, FigureOutput, NoteJob, Step, run_note
 
 PLOT = """\
 import numpy as np
@@ -56,7 +55,7 @@ def trivial_overhead(folder: str, repeats: int) -> tuple[float, float]:
             start = time.perf_counter()
             result = pool.run(job)
             times.append(time.perf_counter() - start)
-            assert result["status"] == "ok", result["error"]
+            assert result.status == "ok", result.error
     return statistics.median(times), statistics.median(in_process)
 
 
@@ -69,8 +68,8 @@ def pool_wall(folder: str, notes: int, jobs: int) -> float:
     with CellPool(jobs=jobs) as pool:  # worker start-up is part of the time
         results = pool.map(batch)
     end = time.perf_counter()
-    assert all(r["status"] == "ok" for r in results), [r["error"] for r in results]
-    assert all(o["type"] == "figure" for r in results for o in r["cells"][0]["outputs"][-1:])
+    assert all(r.status == "ok" for r in results), [r.error for r in results]
+    assert all(isinstance(o, FigureOutput) for r in results for o in r.cells[0].outputs[-1:])
     return end - start
 
 

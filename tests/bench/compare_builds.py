@@ -7,7 +7,8 @@
 with `--no-cache` from a scratch project with the same settings; the script prints, per
 vault, the number of files and any file that differs or exists on one side only, and exits
 1 when a site differs. Vaults compared by default: notes/, the syntax fixtures of
-tests/fixtures/ (every note published) and a make_vault.py vault of `--notes` notes.
+tests/fixtures/ (every note published) and a make_vault.py vault of `--notes` notes, a
+`--cells` fraction of them with a Python cell.
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before", type=Path, required=True, help="checkout to compare with")
     parser.add_argument("--notes", type=int, default=1000, help="notes in the generated vault")
+    parser.add_argument(
+        "--cells", type=float, default=0.05, help="fraction of generated notes with a cell"
+    )
     parser.add_argument("vaults", nargs="*", type=Path)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="hortus-compare-"))
@@ -74,8 +78,9 @@ def main() -> int:
         vaults.append((REPO / "tests" / "fixtures", '[tool.hortus]\npublish = "all"\n'))
         if args.notes and MAKE_VAULT.is_file():
             generated = scratch / f"vault-{args.notes}"
+            make = [sys.executable, str(MAKE_VAULT), str(generated), "--notes", str(args.notes)]
             subprocess.run(
-                [sys.executable, str(MAKE_VAULT), str(generated), "--notes", str(args.notes)],
+                [*make, "--cells", str(args.cells)],
                 check=True,
                 capture_output=True,
             )

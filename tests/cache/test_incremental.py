@@ -11,7 +11,7 @@ import pytest
 
 from conftest import run_hortus
 from hortus.config import load_settings
-from hortus.pipeline.build import build_site
+from hortus.pipeline import build_site
 
 NOTES = {
     "a.md": "# A\n\nSee [[b#Method]] and [[b]].\n\n#topic\n",
@@ -90,13 +90,12 @@ def test_unchanged_vault_is_not_parsed_or_written_again(site: Site, monkeypatch)
     first = site.build()
     assert not first.unchanged
     before = {rel: site.inode(rel) for rel in files(site.root / "public")}
-    import hortus.pipeline.build
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("an unchanged vault was parsed")
 
-    monkeypatch.setattr(hortus.pipeline.build, "parse_notes", no_parsing)
-    monkeypatch.setattr(hortus.pipeline.build, "load_vault", no_parsing)
+    monkeypatch.setattr("hortus.pipeline.stages.parse_notes", no_parsing)
+    monkeypatch.setattr("hortus.pipeline.stages.load_vault", no_parsing)
     settings = load_settings(site.root)
     result = build_site(settings, site.notes, site.root / "public", strict=False)
     assert result.unchanged and result.built

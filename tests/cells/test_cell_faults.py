@@ -1,5 +1,5 @@
 """Cells that misbehave: writing outside their note's folder, and starting processes without end.
-Through the real command line where the build's answer matters, and through the kernel for the
+Through the real command line where the build's answer matters, and through run_note for the
 many ways of writing a file."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Run
-from hortus.cells.kernel import PROCESS_LIMIT, Step, run_note
+from hortus.cells import PROCESS_LIMIT, CellPool, NoteJob, Step, run_note
 
 P = "---\ndg-publish: true\n---\n"
 GOOD = P + "```{python}\nclaim('two', 1 + 1, 2)\n```\n\ngood note text\n"
@@ -97,7 +97,8 @@ def test_writes_outside_the_notes_folder_are_refused(tmp_path: Path) -> None:
 
 
 def run_cell(folder: Path, source: str) -> dict:
-    return run_note([Step("cell", 0, "import os, shutil\n" + source, 10, {})], str(folder), "n.md")
+    steps = [Step("cell", 0, "import os, shutil\n" + source, 10, {})]
+    return run_note(steps, str(folder), "n.md").to_json()
 
 
 @pytest.fixture
@@ -224,14 +225,13 @@ def test_a_notes_temp_folder_is_its_own_and_removed_after(tmp_path: Path) -> Non
 
 
 def test_temp_folder_removed_even_when_the_note_kills_its_worker(tmp_path: Path) -> None:
-    from hortus.cells.pool import CellPool, NoteJob
-
     source = (
         "import os, tempfile\nopen(os.path.join(tempfile.gettempdir(), 'big'), 'w').write('x')\n"
         "open('where.txt', 'w').write(tempfile.gettempdir())\nos.kill(os.getppid(), 9)\n"
     )
     with CellPool(jobs=1) as pool:
-        result = pool.run(NoteJob("n.md", str(tmp_path), [Step("cell", 0, source, 5, {})], 30))
+        job = NoteJob("n.md", str(tmp_path), [Step("cell", 0, source, 5, {})], 30)
+        result = pool.run(job).to_json()
     assert result["status"] == "crash"
     used = (tmp_path / "where.txt").read_text(encoding="utf-8")
     assert os.path.basename(used).startswith("hortus-note-")
@@ -355,8 +355,6 @@ def test_files_in_the_notes_temp_folder_are_not_inputs(tmp_path: Path) -> None:
 
 
 def test_a_new_pool_clears_temp_folders_of_killed_builds(tmp_path: Path) -> None:
-    from hortus.cells.pool import CellPool
-
     dead_pid = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         check=True, capture_output=True, text=True,

@@ -1,4 +1,4 @@
-"""hortus.cells.pool: notes run in real forked processes, isolated, with limits, in parallel."""
+"""CellPool: notes run in real forked processes, isolated, with limits, in parallel."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hortus.cells.kernel import Step
-from hortus.cells.pool import CellPool, NoteJob
+from hortus.cells import CellPool, NoteJob, Step
 
 
 def cell(index: int, source: str, line: int | None = None, **options: object) -> Step:
@@ -20,6 +19,11 @@ def cell(index: int, source: str, line: int | None = None, **options: object) ->
 
 def job(folder: Path, *steps: Step, timeout: float = 30.0) -> NoteJob:
     return NoteJob("notes/n.md", str(folder), list(steps), timeout)
+
+
+def run(pool: CellPool, note: NoteJob) -> dict:
+    """The note's result, in the JSON form the worker sends and the cache keeps."""
+    return pool.run(note).to_json()
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +42,8 @@ def alive(pid: int) -> bool:
 
 
 def test_outputs_through_the_pool(pool: CellPool, tmp_path: Path) -> None:
-    result = pool.run(
-        job(tmp_path, cell(0, "x = 6\nprint('hi')\nx * 7"), Step("inline", 0, "x", 9, {}))
+    result = run(
+        pool, job(tmp_path, cell(0, "x = 6\nprint('hi')\nx * 7"), Step("inline", 0, "x", 9, {}))
     )
     assert result["status"] == "ok", result["error"]
     assert result["cells"] == [
@@ -57,11 +61,11 @@ def test_outputs_through_the_pool(pool: CellPool, tmp_path: Path) -> None:
 
 def test_trivial_note_overhead(pool: CellPool, tmp_path: Path) -> None:
     trivial = job(tmp_path, cell(0, "1 + 1"))
-    pool.run(trivial)  # the worker is warm from here on
+    run(pool, trivial)  # the worker is warm from here on
     times = []
     for _ in range(30):
         start = time.perf_counter()
-        result = pool.run(trivial)
+        result = run(pool, trivial)
         times.append(time.perf_counter() - start)
         assert result["status"] == "ok"
     median = statistics.median(times)
@@ -76,7 +80,7 @@ def test_output_of_subprocesses_and_c_code_is_captured(pool: CellPool, tmp_path:
         "subprocess.run(['sh', '-c', 'echo to-stderr >&2'])\n"
         "os.write(1, b'raw fd\\n')\n"
     )
-    result = pool.run(job(tmp_path, cell(0, source)))
+    result = run(pool, job(tmp_path, cell(0, source)))
     texts = {o["type"]: o["text"] for o in result["cells"][0]["outputs"]}
     assert texts["stdout"] == "from-shell\nraw fd\n"
     assert "to-stderr\n" in texts["stderr"]
@@ -95,7 +99,7 @@ def test_figures_and_set_order_identical_across_pools(tmp_path: Path) -> None:
     results = []
     for _ in range(2):
         with CellPool(jobs=1) as fresh:
-            results.append(fresh.run(job(tmp_path, cell(0, source))))
+            results.append(run(fresh, job(tmp_path, cell(0, source))))
     first, second = (r["cells"][0]["outputs"] for r in results)
     assert [o["type"] for o in first] == ["stdout", "figure"]
     assert first[1]["svg"].encode() == second[1]["svg"].encode()
@@ -103,8 +107,8 @@ def test_figures_and_set_order_identical_across_pools(tmp_path: Path) -> None:
 
 
 def test_sys_exit_is_an_error_not_a_crash(pool: CellPool, tmp_path: Path) -> None:
-    result = pool.run(
-        job(tmp_path, cell(0, "x = 1"), cell(1, "import sys\nsys.exit(3)"), cell(2, "x"))
+    result = run(
+        pool, job(tmp_path, cell(0, "x = 1"), cell(1, "import sys\nsys.exit(3)"), cell(2, "x"))
     )
     assert result["status"] == "error"
     assert result["error"] == {"message": "cell 2 (line 13): SystemExit: 3", "line": 13, "cell": 1}
@@ -113,7 +117,7 @@ def test_sys_exit_is_an_error_not_a_crash(pool: CellPool, tmp_path: Path) -> Non
 
 def test_os_exit_is_a_crash_naming_the_cell(pool: CellPool, tmp_path: Path) -> None:
     steps = (cell(0, "print('before')"), cell(1, "import os\nos._exit(1)"), cell(2, "1"))
-    result = pool.run(job(tmp_path, *steps))
+    result = run(pool, job(tmp_path, *steps))
     assert result["status"] == "crash"
     assert result["error"] == {
         "message": "crashed in cell 2 (line 12): exited with code 1",
@@ -124,7 +128,7 @@ def test_os_exit_is_a_crash_naming_the_cell(pool: CellPool, tmp_path: Path) -> N
 
 
 def test_segfault_is_a_crash(pool: CellPool, tmp_path: Path) -> None:
-    result = pool.run(job(tmp_path, cell(0, "import ctypes\nctypes.string_at(0)")))
+    result = run(pool, job(tmp_path, cell(0, "import ctypes\nctypes.string_at(0)")))
     assert result["status"] == "crash"
     assert result["error"]["cell"] == 0
     assert "SIGSEGV" in result["error"]["message"]
@@ -133,7 +137,7 @@ def test_segfault_is_a_crash(pool: CellPool, tmp_path: Path) -> None:
 
 def test_endless_loop_times_out_naming_the_cell(pool: CellPool, tmp_path: Path) -> None:
     start = time.monotonic()
-    result = pool.run(job(tmp_path, cell(0, "x = 1"), cell(1, "while True:\n    pass"), timeout=2))
+    result = run(pool, job(tmp_path, cell(0, "x = 1"), cell(1, "while True:\n    pass"), timeout=2))
     elapsed = time.monotonic() - start
     assert result["status"] == "timeout"
     assert result["error"] == {
@@ -147,7 +151,7 @@ def test_endless_loop_times_out_naming_the_cell(pool: CellPool, tmp_path: Path) 
 
 def test_cell_timeout_option(pool: CellPool, tmp_path: Path) -> None:
     start = time.monotonic()
-    result = pool.run(job(tmp_path, cell(0, "import time\ntime.sleep(30)", timeout=1)))
+    result = run(pool, job(tmp_path, cell(0, "import time\ntime.sleep(30)", timeout=1)))
     assert result["status"] == "timeout"
     assert result["error"]["message"] == "timed out after 1 s in cell 1 (line 2)"
     assert time.monotonic() - start < 3
@@ -159,7 +163,7 @@ def test_cell_timeout_option(pool: CellPool, tmp_path: Path) -> None:
 )
 def test_memory_cap(pool: CellPool, tmp_path: Path, source: str, line: int) -> None:
     pytest.importorskip("numpy")
-    result = pool.run(job(tmp_path, cell(0, "x = 1"), cell(1, source)))
+    result = run(pool, job(tmp_path, cell(0, "x = 1"), cell(1, source)))
     assert result["status"] == "memory"
     assert result["error"] == {
         "message": f"used more than 512 MB in cell 1 (line {line})",
@@ -179,7 +183,7 @@ def test_no_process_outlives_its_note(pool: CellPool, tmp_path: Path) -> None:
         "    time.sleep(0.01)\n"
         "print(p.pid, q.pid)\n"
     )
-    result = pool.run(job(tmp_path, cell(0, source), timeout=20))
+    result = run(pool, job(tmp_path, cell(0, source), timeout=20))
     assert result["status"] == "ok", result["error"]
     pids = [int(p) for p in result["cells"][0]["outputs"][0]["text"].split()]
     deadline = time.monotonic() + 2
@@ -194,7 +198,7 @@ def test_processes_killed_on_timeout(pool: CellPool, tmp_path: Path) -> None:
         f"import subprocess, time\np = subprocess.Popen(['sleep', '100'])\n"
         f"open({str(marker)!r}, 'w').write(str(p.pid))\ntime.sleep(100)"
     )
-    result = pool.run(job(tmp_path, cell(0, source), timeout=1))
+    result = run(pool, job(tmp_path, cell(0, source), timeout=1))
     assert result["status"] == "timeout"
     pid = int(marker.read_text())
     time.sleep(0.1)
@@ -210,7 +214,7 @@ def test_files_opened_for_reading_are_listed(pool: CellPool, tmp_path: Path) -> 
         "x = int(open('data.txt').read()) + 1\n"
         "import os\nwith open(os.path.join('elsewhere', 'more.txt'), 'rb') as f:\n    f.read()\n"
     )
-    result = pool.run(job(tmp_path, cell(0, source), cell(1, "import numpy\nx")))
+    result = run(pool, job(tmp_path, cell(0, source), cell(1, "import numpy\nx")))
     assert result["status"] == "ok", result["error"]
     assert result["files"] == [str(tmp_path / "data.txt"), str(other / "more.txt")]
 
@@ -221,23 +225,23 @@ def test_map_runs_notes_in_parallel_in_order(pool: CellPool, tmp_path: Path) -> 
     start = time.monotonic()
     results = pool.map(jobs)
     elapsed = time.monotonic() - start
-    assert [r["cells"][0]["outputs"][0]["text"] for r in results] == ["0", "1"]
+    assert [r.cells[0].outputs[0].text for r in results] == ["0", "1"]
     assert elapsed < 1.6
 
 
 def test_a_note_that_kills_its_worker_does_not_stop_the_pool(tmp_path: Path) -> None:
     with CellPool(jobs=1) as p:
-        result = p.run(job(tmp_path, cell(0, "import os, signal\nos.kill(os.getppid(), 9)")))
+        result = run(p, job(tmp_path, cell(0, "import os, signal\nos.kill(os.getppid(), 9)")))
         assert result["status"] == "crash"
         assert "worker" in result["error"]["message"]
-        after = p.run(job(tmp_path, cell(0, "2 + 2")))
+        after = run(p, job(tmp_path, cell(0, "2 + 2")))
         assert after["status"] == "ok"
         assert after["cells"][0]["outputs"][0]["text"] == "4"
 
 
 def test_a_cell_that_forks_does_not_run_the_note_twice(pool: CellPool, tmp_path: Path) -> None:
     source = "import os\npid = os.fork()\nif pid == 0:\n    print('child')\n"
-    result = pool.run(job(tmp_path, cell(0, source), cell(1, "print('once')")))
+    result = run(pool, job(tmp_path, cell(0, source), cell(1, "print('once')")))
     assert result["status"] == "ok", result["error"]
     assert result["cells"][1]["outputs"] == [{"type": "stdout", "text": "once\n"}]
 
@@ -246,20 +250,20 @@ def test_worker_environment(pool: CellPool, tmp_path: Path) -> None:
     source = (
         "import os\nprint(os.environ['PYTHONHASHSEED'], os.getcwd(), os.getpgrp() == os.getpid())"
     )
-    result = pool.run(job(tmp_path, cell(0, source)))
+    result = run(pool, job(tmp_path, cell(0, source)))
     assert result["cells"][0]["outputs"][0]["text"] == f"0 {tmp_path} True\n"
     assert os.getcwd() != str(tmp_path)
 
 
 def test_process_cap_reaches_the_note(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # As root the cap is not set (root ignores RLIMIT_NPROC); force one to see it applied.
-    monkeypatch.setattr("hortus.cells.pool._nproc_limit", lambda: 4000)
+    monkeypatch.setattr("hortus.cells.pool.user_process_cap", lambda: 4000)
     source = (
         "import resource, subprocess\n"
         "print(resource.getrlimit(resource.RLIMIT_NPROC)[0])\n"
         "_ = subprocess.run(['true'], check=True)\n"
     )
     with CellPool(jobs=1) as p:
-        result = p.run(job(tmp_path, cell(0, source)))
+        result = run(p, job(tmp_path, cell(0, source)))
     assert result["status"] == "ok", result["error"]
     assert result["cells"][0]["outputs"] == [{"type": "stdout", "text": "4000\n"}]

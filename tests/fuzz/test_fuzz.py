@@ -35,13 +35,10 @@ from hypothesis import strategies as st  # noqa: E402
 from markdown_it.token import Token  # noqa: E402
 
 from hortus.diagnostics import Diagnostics  # noqa: E402
-from hortus.links.linker import link_notes  # noqa: E402
-from hortus.markdown.parser import make_parser, parse_note  # noqa: E402
-from hortus.render.body import BodyRenderer, install_render_rules  # noqa: E402
-from hortus.render.math.katex import MathResult  # noqa: E402
-from hortus.vault.canvas import canvas_markdown  # noqa: E402
-from hortus.vault.reader import Note, Vault, decode_note  # noqa: E402
-from hortus.vault.slugs import path_slug  # noqa: E402
+from hortus.links import link_notes  # noqa: E402
+from hortus.markdown import make_parser, parse_note  # noqa: E402
+from hortus.render import BodyRenderer, MathResult, install_render_rules  # noqa: E402
+from hortus.vault import Note, Vault, canvas_markdown, decode_note, path_slug  # noqa: E402
 
 FRESH = int(os.environ.get("HORTUS_FUZZ_EXAMPLES", "0") or 0)
 
@@ -304,8 +301,8 @@ def build_pages(
     vault = Vault(root=PurePosixPath("/nonexistent"), notes=notes)  # type: ignore[arg-type]
     vault.attachments = [PurePosixPath(a) for a in ATTACHMENTS]
     parsed = [parse_note(MD, n) for n in vault.published]
-    link_notes(vault, parsed, Diagnostics())
-    renderer = BodyRenderer(MD, parsed, TypesetAll() if math is None else math)
+    graph = link_notes(vault, parsed, Diagnostics())
+    renderer = BodyRenderer(MD, parsed, TypesetAll() if math is None else math, graph.resolved)
     pages = {p.note.url: renderer.render(p, p.note.url) for p in parsed if p.note.page}
     return pages, own_html_only(parsed[0].tokens)
 

@@ -10,11 +10,10 @@ from pathlib import Path
 from conftest import article
 from hortus.config import load_settings
 from hortus.diagnostics import Diagnostics
-from hortus.links.linker import link_notes
-from hortus.markdown.parser import make_parser, parse_note
-from hortus.render.body import BodyRenderer, install_render_rules
-from hortus.render.links import EMBED_LIMIT, TRANSCLUSION_DEPTH
-from hortus.vault.reader import load_vault
+from hortus.links import link_notes
+from hortus.markdown import make_parser, parse_note
+from hortus.render import EMBED_LIMIT, TRANSCLUSION_DEPTH, BodyRenderer, install_render_rules
+from hortus.vault import load_vault
 
 P = "---\ndg-publish: true\n---\n"
 FAN_OUT = 20
@@ -69,8 +68,8 @@ def render_vault(tmp_path: Path, files: dict[str, str]) -> tuple[dict[str, str],
     md = make_parser()
     install_render_rules(md)
     parsed = [parse_note(md, note) for note in vault.published]
-    link_notes(vault, parsed, Diagnostics())
-    renderer = BodyRenderer(md, parsed, {})
+    graph = link_notes(vault, parsed, Diagnostics())
+    renderer = BodyRenderer(md, parsed, {}, graph.resolved)
     found = Diagnostics()
     pages = {}
     for p in parsed:

@@ -9,7 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from hortus.markdown.plugins.blockids import blockids_plugin
+from hortus.markdown.plugins import blockids_plugin
 from syntax_harness import ALL, fixture_cases, parser
 
 

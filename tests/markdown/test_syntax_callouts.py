@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hortus.markdown.plugins.callouts import callouts_plugin, default_title
+from hortus.markdown.plugins import callouts_plugin, default_title
 from syntax_harness import ALL, fixture_cases, parser
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from markdown_it.token import Token
 
-from hortus.markdown.plugins.comments import comments_plugin, strip_comments
+from hortus.markdown.plugins import comments_plugin, strip_comments
 from syntax_harness import ALL, fixture_cases, fixtures, parser
 
 FIXTURES = fixtures("comments.md")

@@ -9,9 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import read_fixture_file
 
-from hortus.markdown.plugins.embeds import embeds_plugin
-from hortus.markdown.plugins.mdlinks import mdlinks_plugin
-from hortus.markdown.plugins.wikilinks import wikilinks_plugin
+from hortus.markdown.plugins import embeds_plugin, mdlinks_plugin, wikilinks_plugin
 
 CASES = read_fixture_file(Path(__file__).parents[1] / "fixtures" / "embeds.md")
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from markdown_it.rules_inline.state_inline import Scanned, StateInline
 
-from hortus.markdown.plugins.mark import highlight_plugin
+from hortus.markdown.plugins import mark_plugin
 from syntax_harness import ALL, fixture_cases, parser
 
 
 @pytest.mark.parametrize(("text", "expected"), fixture_cases("highlight.md", "alone"))
 def test_alone(text: str, expected: str) -> None:
-    assert parser(highlight_plugin).render(text).rstrip() == expected.rstrip()
+    assert parser(mark_plugin).render(text).rstrip() == expected.rstrip()
 
 
 @pytest.mark.parametrize("order", [ALL, ALL[::-1]], ids=["forward", "reversed"])
@@ -21,7 +21,7 @@ def test_together(text: str, expected: str, order: tuple) -> None:
 
 
 def test_tokens() -> None:
-    inline = parser(highlight_plugin).parse("a ==b== c")[1]
+    inline = parser(mark_plugin).parse("a ==b== c")[1]
     kinds = [(t.type, t.tag, t.markup, t.nesting) for t in inline.children or []]
     assert kinds == [
         ("text", "", "", 0),
@@ -42,5 +42,5 @@ def test_uses_scan_delims_of_the_state(monkeypatch: pytest.MonkeyPatch) -> None:
         return original(self, start, can_split_word)
 
     monkeypatch.setattr(StateInline, "scanDelims", spy)
-    assert parser(highlight_plugin).render("x ==y==") == "<p>x <mark>y</mark></p>\n"
+    assert parser(mark_plugin).render("x ==y==") == "<p>x <mark>y</mark></p>\n"
     assert seen == [2, 5]

@@ -14,12 +14,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 try:
-    from hortus.markdown.plugins.cjk import cjk_plugin
-    from hortus.markdown.plugins.math import math_plugin
+    from hortus.markdown.plugins import cjk_plugin, math_plugin
 except ModuleNotFoundError:  # a checkout where hortus is not installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "build"))
-    from hortus.markdown.plugins.cjk import cjk_plugin
-    from hortus.markdown.plugins.math import math_plugin
+    from hortus.markdown.plugins import cjk_plugin, math_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = read_fixture_file(Path(__file__).parents[1] / "fixtures" / "math.md")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hortus.markdown.parser import make_parser
-from hortus.markdown.plugins.callouts import callouts_plugin
-from hortus.markdown.plugins.nesting import nesting_plugin
+from hortus.markdown import make_parser
+from hortus.markdown.plugins import callouts_plugin, nesting_plugin
 from syntax_harness import parser
 
 DEEP = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hortus.markdown.plugins.tags import is_tag_char, tag_url, tags_plugin
+from hortus.markdown.plugins import is_tag_char, tags_plugin
 from syntax_harness import ALL, fixture_cases, parser
 
 
@@ -65,8 +65,3 @@ def test_every_tag_of_a_note() -> None:
 )
 def test_tag_characters(char: str, allowed: bool) -> None:
     assert is_tag_char(char) is allowed
-
-
-def test_tag_url() -> None:
-    assert tag_url("Nested/Tag") == "/tags/nested/tag/"
-    assert tag_url("标签") == "/tags/标签/"

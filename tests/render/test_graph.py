@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hortus.render.graph import GraphNode, build_graph, garden_graph_svg, local_graph_svg
+from hortus.render import GraphNode, build_graph, garden_graph_svg, local_graph_svg
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "tests" / "screenshots"

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from hortus.render.math import mathjax as mathjax_compat
-from hortus.render.math.katex import (
+from hortus.render.math import (
     KatexError,
     KatexRenderer,
     MathResult,
     katex_dist_dir,
     load_preamble,
+    parse_preamble,
 )
+from hortus.render.math import mathjax as mathjax_compat
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
@@ -199,7 +200,7 @@ def test_preamble_macros_render() -> None:
 
 
 def test_preamble_parsing_edge_cases() -> None:
-    macros = mathjax_compat.parse_preamble(
+    macros = parse_preamble(
         "\\newcommand{\\a}{x % comment }\n}\n"
         "\\newcommand{\\b}{y}\\renewcommand{\\b}{z}\n"
         "\\providecommand{\\b}{not this}\n"

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import run_hortus
 from hortus.diagnostics import BuildError
-from hortus.site.search import index_site
+from hortus.site import index_site
 
 SCREENSHOTS = Path(__file__).parents[1] / "screenshots"
 ZWSP = "\u200b".encode()  # Pagefind stores text with a zero-width space between words
@@ -111,7 +111,7 @@ def test_index_is_deterministic(site, tmp_path: Path) -> None:
 
 def test_index_made_from_search_views_equals_one_made_from_whole_pages(site, tmp_path) -> None:
     """Pagefind is shown only the marked part of a page; what it finds must not change."""
-    from hortus.site.search import VIEW_END, VIEW_START, search_view
+    from hortus.site import VIEW_END, VIEW_START, search_view
 
     page = (site.out / "mle" / "index.html").read_bytes()
     view = search_view(page)

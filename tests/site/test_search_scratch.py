@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hortus.site import search
-from hortus.site.search import index_site
+from hortus.site import index_site, search
 
 P = "---\ndg-publish: true\n---\n"
 PAGE = '<html lang="en"><body><article data-pagefind-body>Hello</article></body></html>'
@@ -65,13 +64,13 @@ def test_scratch_folder_is_named_with_the_pid(tmp_path: Path, monkeypatch) -> No
     (site / "a").mkdir(parents=True)
     (site / "a" / "index.html").write_text(PAGE, encoding="utf-8")
     seen: list[str] = []
-    real_run = search._run
+    real_run = search.run_pagefind
 
     def watching(binary: Path, view: Path, bundle: Path, language: str) -> None:
         seen.extend(p.name for p in tmp_path.glob(".pagefind-*"))
         real_run(binary, view, bundle, language)
 
-    monkeypatch.setattr(search, "_run", watching)
+    monkeypatch.setattr(search, "run_pagefind", watching)
     assert index_site(site, "en").pages == 1
     assert len(seen) == 1 and re.fullmatch(rf"\.pagefind-{os.getpid()}-\w+", seen[0])
     assert not list(tmp_path.glob(".pagefind-*"))

@@ -105,12 +105,11 @@ def test_explorer_marks_the_right_page_everywhere(build_vault) -> None:
 def test_a_garden_larger_than_one_sitemap_gets_an_index(tmp_path) -> None:
     import datetime as dt
 
-    from hortus.site.feeds import emit_sitemap
-    from hortus.site.writer import SiteWriter
+    from hortus.site import SiteWriter, write_sitemap
 
     writer = SiteWriter(tmp_path / "out")
     pages = [(f"/n{i}/", dt.date(2024, 1, 1 + i)) for i in range(5)]
-    emit_sitemap(writer, "https://g.example", pages, per_file=2)
+    write_sitemap(writer, "https://g.example", pages, per_file=2)
     writer.commit()
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     index = ET.parse(tmp_path / "out" / "sitemap.xml").getroot()

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urljoin
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from hortus.vault.urls import _relpath, relative_url
+from hortus.vault import relative_url, tag_url
 
 plain = st.sampled_from(["a", "b", "笔记", "x y", "a.png", "index.html"])
 dotted = st.sampled_from(["a", "笔记", "", "..", "."])
@@ -35,8 +35,13 @@ def test_relative_url_reaches_the_target_from_the_page(page, target, page_dir, t
 
 @settings(max_examples=500, deadline=None)
 @given(site_paths(dotted), site_paths(dotted))
-def test_fast_relpath_agrees_with_posixpath(path, base):
-    assert _relpath(path, base) == posixpath.relpath(path, base)
+def test_relative_url_agrees_with_posixpath(path, base):
+    # Site paths, dotted or not, take the short way; posixpath.relpath is the reference.
+    base = base.rstrip("/") + "/"
+    expected = posixpath.relpath(path, base)
+    if path.endswith("/") and expected != ".":
+        expected += "/"
+    assert unquote(relative_url(base, path)) == ("./" if expected == "." else expected)
 
 
 def test_relative_url_examples():
@@ -46,3 +51,9 @@ def test_relative_url_examples():
     assert relative_url("/", "/notion/#mse") == "notion/#mse"
     assert relative_url("/a/", "/a/b/../c/") == "c/"  # dotted paths still resolve
     assert relative_url("", "/a/") == "/a/"  # the 404 page links site-absolute
+
+
+def test_tag_url_is_case_insensitive_and_keeps_letters_of_any_script():
+    assert tag_url("Nested/Tag") == "/tags/nested/tag/"
+    assert tag_url("标签") == "/tags/标签/"
+    assert tag_url("🌱") == "/tags/🌱/"

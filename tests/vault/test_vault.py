@@ -1,6 +1,13 @@
-"""Publishing rules, URLs and frontmatter problems, seen through the built site."""
+"""Publishing rules, URLs and frontmatter problems, seen through the built site and through
+the vault stage's own API."""
 
 from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from hortus.config import load_settings
+from hortus.diagnostics import Diagnostics
+from hortus.vault import is_published, load_vault, parse_frontmatter, read_note
 
 PUBLISHED = "---\ndg-publish: true\n---\n"
 
@@ -119,3 +126,46 @@ def test_crlf_bom_and_flow_yaml_frontmatter(build_vault) -> None:
     assert run.code == 0, run.stderr
     html = run.page("/w/")
     assert "<title>Windows note" in html and '<h1 id="head">Head</h1>' in html
+
+
+def test_parse_frontmatter_reads_keys_and_says_when_broken() -> None:
+    report = Diagnostics()
+    values, readable = parse_frontmatter("---\ntitle: 5\ntags: [a, b]\n---\nbody\n", "n.md", report)
+    assert readable and values == {"title": "5", "tags": ["a", "b"]}
+    assert parse_frontmatter("no fence\n", "n.md", report) == ({}, True)
+    broken = parse_frontmatter("---\ntags: [open\n---\n", "bad.md", report)
+    assert broken == ({}, False)
+    assert [(d.path, d.line, d.kind) for d in report.items] == [("bad.md", 2, "frontmatter")]
+
+
+def test_is_published_opt_in_and_publish_all() -> None:
+    assert is_published({"dg-publish": True}, "opt-in")
+    assert not is_published({}, "opt-in")
+    assert is_published({}, "all")
+    assert not is_published({"publish": False}, "all")
+    assert not is_published({"draft": True}, "all")
+
+
+def test_read_note_and_load_vault(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.hortus]\n", encoding="utf-8")
+    notes = tmp_path / "notes"
+    (notes / "Folder").mkdir(parents=True)
+    (notes / "Folder" / "My Note.md").write_text(
+        "---\ndg-publish: true\ntags: gardenEntry, x\naliases: One, Two\n---\ntext\r\n",
+        encoding="utf-8",
+    )
+    (notes / "picture.png").write_bytes(b"png")
+    (notes / ".obsidian").mkdir()
+    (notes / ".obsidian" / "workspace.json").write_text("{}", encoding="utf-8")
+    settings = load_settings(tmp_path)
+    report = Diagnostics()
+    note = read_note(notes, PurePosixPath("Folder/My Note.md"), settings, report)
+    assert note is not None and note.published and note.home
+    assert (note.title, note.url) == ("My Note", "/folder/my-note/")
+    assert note.tags == ("gardenEntry", "x")
+    assert note.aliases == ("One", "Two") and note.source.endswith("text\n")
+    assert read_note(notes, PurePosixPath("Missing.md"), settings, report) is None
+    vault = load_vault(notes, settings, Diagnostics())
+    assert [n.path for n in vault.notes] == [PurePosixPath("Folder/My Note.md")]
+    assert vault.attachments == [PurePosixPath("picture.png")]
+    assert vault.home is vault.notes[0] and vault.home.url == "/"

@@ -8,8 +8,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from hortus import __version__
 from hortus.cache.digest import text_digest
+from hortus.version import __version__
 
 # Raised when what a cache layer stores changes shape, so old entries are not read.
 FORMAT = 2

@@ -1,1 +1,119 @@
-"""TODO"""
+"""Stage 5, the cells: run the notes' Python cells and inline expressions at build time, each
+note in a fresh fork of a warm worker process, and check the claims they make.
+
+execute_notes runs (or takes from the cache) every note that has cells, leaves each note's
+NoteResult where the renderer finds it (note_result), reports failed cells and claims, and
+returns an ExecutionReport listing every claim of the garden. note_steps, is_cell and
+inline_expression read a note's cells and inline values from its tokens; CellPool runs
+NoteJobs in worker processes, run_note runs Steps in this one. `claim` is what notes call.
+
+Names are loaded on first use: a worker process, a note that imports `claim` and the command
+line's start pay only for the modules they use (no Markdown parser in a worker).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from hortus.cells.capture import OUTPUT_LIMIT
+    from hortus.cells.claims import ClaimRecord, ClaimWarning, claim, short_repr
+    from hortus.cells.execute import ExecutionReport, execute_notes, note_result
+    from hortus.cells.pool import CellPool
+    from hortus.cells.processes import PROCESS_LIMIT
+    from hortus.cells.records import (
+        CellResult,
+        ErrorOutput,
+        FigureOutput,
+        InlineResult,
+        NoteClaim,
+        NoteError,
+        NoteJob,
+        NoteResult,
+        Output,
+        Status,
+        Step,
+        StepError,
+        StreamOutput,
+        ValueOutput,
+    )
+    from hortus.cells.run import run_note
+    from hortus.cells.steps import CellOptionError, inline_expression, is_cell, note_steps
+
+_MODULES = {
+    "OUTPUT_LIMIT": "capture",
+    "ClaimRecord": "claims",
+    "ClaimWarning": "claims",
+    "claim": "claims",
+    "short_repr": "claims",
+    "ExecutionReport": "execute",
+    "execute_notes": "execute",
+    "note_result": "execute",
+    "CellPool": "pool",
+    "PROCESS_LIMIT": "processes",
+    "CellResult": "records",
+    "ErrorOutput": "records",
+    "FigureOutput": "records",
+    "InlineResult": "records",
+    "NoteClaim": "records",
+    "NoteError": "records",
+    "NoteJob": "records",
+    "NoteResult": "records",
+    "Output": "records",
+    "Status": "records",
+    "Step": "records",
+    "StepError": "records",
+    "StreamOutput": "records",
+    "ValueOutput": "records",
+    "run_note": "run",
+    "CellOptionError": "steps",
+    "inline_expression": "steps",
+    "is_cell": "steps",
+    "note_steps": "steps",
+}
+
+__all__ = [
+    "OUTPUT_LIMIT",
+    "PROCESS_LIMIT",
+    "CellOptionError",
+    "CellPool",
+    "CellResult",
+    "ClaimRecord",
+    "ClaimWarning",
+    "ErrorOutput",
+    "ExecutionReport",
+    "FigureOutput",
+    "InlineResult",
+    "NoteClaim",
+    "NoteError",
+    "NoteJob",
+    "NoteResult",
+    "Output",
+    "Status",
+    "Step",
+    "StepError",
+    "StreamOutput",
+    "ValueOutput",
+    "claim",
+    "execute_notes",
+    "inline_expression",
+    "is_cell",
+    "note_result",
+    "note_steps",
+    "run_note",
+    "short_repr",
+]
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hortus.cells' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"hortus.cells.{module}"), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

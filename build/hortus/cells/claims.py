@@ -1,8 +1,8 @@
 """`claim()`: a named, checked statement about a value computed in a note.
 
-Notes call `claim(text, actual, expected, rel=None, abs=None)`. Inside a hortus run the kernel
-installs a collector that records every claim with its line in the .md file; outside one (plain
-Python, Jupyter) the function still checks and returns the bool, and warns when the claim fails.
+Notes call `claim(text, actual, expected, rel=None, abs=None)`. While hortus runs a note, a
+collector records every claim with its line in the .md file; outside a run (plain Python,
+Jupyter) the function still checks and returns the bool, and warns when the claim fails.
 
 This module must stay cheap to import and depends on the standard library only: numpy is used
 when the values are numpy objects, which means numpy is already imported.
@@ -25,7 +25,8 @@ __all__ = ["ClaimRecord", "ClaimWarning", "claim"]
 # How long a recorded value may be; the page shows it in a badge.
 REPR_LIMIT = 120
 
-_CELL_FILE = re.compile(r"<(cell|inline) (\d+)>\Z")
+# The file name a step's code is compiled under (Step.filename), so that a frame tells the step.
+STEP_FILENAME = re.compile(r"<(cell|inline) (\d+)>\Z")
 
 
 class ClaimWarning(UserWarning):
@@ -34,17 +35,32 @@ class ClaimWarning(UserWarning):
 
 @dataclass(frozen=True)
 class ClaimRecord:
-    text: str
-    actual: str  # short repr
-    expected: str  # short repr
-    rel: float | None
-    abs: float | None
-    passed: bool
+    """One claim as it was checked in a note."""
+
+    text: str  # what the claim says, in the note author's words
+    actual: str  # short repr of the value computed
+    expected: str  # short repr of the value claimed
+    rel: float | None  # relative tolerance asked for, if any
+    abs: float | None  # absolute tolerance asked for, if any
+    passed: bool  # whether the value matched
     line: int  # 1-based line in the .md file (or the relative line outside a hortus run)
     cell: int | None  # None when claimed from an inline expression
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClaimRecord:
+        return cls(
+            text=data["text"],
+            actual=data["actual"],
+            expected=data["expected"],
+            rel=data.get("rel"),
+            abs=data.get("abs"),
+            passed=bool(data["passed"]),
+            line=int(data["line"]),
+            cell=data.get("cell"),
+        )
 
     def failure_message(self) -> str:
         return failure_message(self.text, self.expected, self.actual, self.rel, self.abs)
@@ -71,7 +87,7 @@ _collector: Collector | None = None
 
 
 def set_collector(collector: Collector | None) -> Collector | None:
-    """Install `collector` (the kernel does this for a run); returns the previous one."""
+    """Install `collector` (a note's run does this); returns the previous one."""
     global _collector
     previous, _collector = _collector, collector
     return previous
@@ -123,7 +139,7 @@ def _caller() -> tuple[str, int, int]:
     frame = sys._getframe(2)
     first_lineno = frame.f_lineno
     while frame is not None:
-        match = _CELL_FILE.match(frame.f_code.co_filename)
+        match = STEP_FILENAME.match(frame.f_code.co_filename)
         if match:
             return match.group(1), int(match.group(2)), frame.f_lineno
         frame = frame.f_back

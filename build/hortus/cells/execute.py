@@ -1,70 +1,41 @@
-"""Stage 4: run every note's cells (in parallel, isolated, cached) and check its claims.
+"""The cells stage: run every note's cells (in parallel, isolated, cached) and check its claims.
 
 A note's results are reused only when nothing they depend on changed: its steps, hortus,
-Python and the installed packages, and the bytes of every file its cells read last time."""
+Python and the installed packages, and the bytes of every file its cells read last time. Each
+note's NoteResult is left in `parsed.env["execution"]`, where the renderer finds it."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hortus.cache.digest import file_digest as _file_digest
-from hortus.cache.fingerprint import environment_fingerprint
-from hortus.cells.kernel import Step
+from hortus.cache import ResultCache
+from hortus.cells.records import NoteClaim, NoteJob, NoteResult, Step
 from hortus.cells.steps import note_steps
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
-from hortus.markdown.parser import ParsedNote
+from hortus.markdown import ParsedNote
 
-CACHE_FORMAT = 1
+# Where a note's result is left for the stages after this one.
+EXECUTION = "execution"
 
 
 @dataclass
 class ExecutionReport:
-    ran: int = 0
-    cached: int = 0
-    claims: list[dict[str, Any]] = field(default_factory=list)  # every claim, with its note
+    """What running the notes' cells tells the build."""
+
+    ran: int = 0  # notes whose cells ran in this build
+    cached: int = 0  # notes whose results were reused from the cache
+    claims: list[NoteClaim] = field(default_factory=list)  # every claim, with its note
 
 
-class ResultCache:
-    """One JSON file per note run in .hortus/cells/, valid while every file it read is unchanged."""
-
-    def __init__(self, folder: Path, enabled: bool) -> None:
-        self.folder = folder
-        self.enabled = enabled
-
-    def key(self, note_path: str, steps: list[Step], timeout: float) -> str:
-        payload = json.dumps(
-            [CACHE_FORMAT, environment_fingerprint(), note_path, timeout,
-             [[s.kind, s.index, s.source, s.line, s.options] for s in steps]],
-            sort_keys=True, default=str,
-        )  # fmt: skip
-        return hashlib.sha256(payload.encode()).hexdigest()
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        if not self.enabled:
-            return None
-        try:
-            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if any(_file_digest(path) != digest for path, digest in entry["inputs"].items()):
-            return None
-        return entry["result"]
-
-    def put(self, key: str, result: dict[str, Any]) -> None:
-        if result.get("status") != "ok":
-            return  # failures run again: the fix may lie outside what the cache can see
-        inputs = {path: _file_digest(path) for path in sorted(result.get("files", []))}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{key}.json"
-        temporary = target.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"inputs": inputs, "result": result}), encoding="utf-8")
-        temporary.replace(target)
+def note_result(env: Mapping[str, Any]) -> NoteResult | None:
+    """What a note's cells gave, from its env (a ParsedNote's, or a render env made from it);
+    None when it has no cells."""
+    return env.get(EXECUTION)
 
 
 def execute_notes(
@@ -77,8 +48,8 @@ def execute_notes(
     jobs: int | None = None,
 ) -> ExecutionReport:
     report = ExecutionReport()
-    cache_ = ResultCache(settings.root / ".hortus" / "cells", use_cache)
-    pending: list[tuple[ParsedNote, str, Any]] = []
+    cache = ResultCache(settings.root / ".hortus" / "cells", use_cache)
+    pending: list[tuple[ParsedNote, str, NoteJob]] = []
     for p in parsed:
         steps, problems = note_steps(p.tokens)
         for problem in problems:
@@ -86,10 +57,10 @@ def execute_notes(
         if not steps:
             continue
         timeout = _timeout(p, settings)
-        key = cache_.key(str(p.note.path), steps, timeout)
-        cached = cache_.get(key)
+        key = cache.key(str(p.note.path), timeout, [step.to_json() for step in steps])
+        cached = _cached_result(cache, key)
         if cached is not None:
-            p.env["execution"] = cached
+            p.env[EXECUTION] = cached
             report.cached += 1
         else:
             pending.append((p, key, _job(vault_root, p, steps, timeout)))
@@ -99,14 +70,25 @@ def execute_notes(
         with CellPool(jobs=jobs, memory_mb=settings.cell_memory_mb) as pool:
             results = pool.map([job for _, _, job in pending])
         for (p, key, _), result in zip(pending, results, strict=True):
-            p.env["execution"] = result
-            cache_.put(key, result)
+            p.env[EXECUTION] = result
+            if result.status == "ok":  # failures run again: the fix may lie outside the key
+                cache.put(key, result.to_json(), result.files)
             report.ran += 1
     for p in parsed:
-        result = p.env.get("execution")
+        result = note_result(p.env)
         if result is not None:
             _report(p, result, diagnostics, report)
     return report
+
+
+def _cached_result(cache: ResultCache, key: str) -> NoteResult | None:
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    try:
+        return NoteResult.from_json(stored)
+    except (KeyError, TypeError, ValueError):
+        return None  # not a result this version can read: run the note again
 
 
 def _timeout(p: ParsedNote, settings: Settings) -> float:
@@ -115,9 +97,7 @@ def _timeout(p: ParsedNote, settings: Settings) -> float:
     return float(value) if usable else settings.timeout  # `.inf` would mean no limit at all
 
 
-def _job(vault_root: Path, p: ParsedNote, steps: list[Step], timeout: float) -> Any:
-    from hortus.cells.pool import NoteJob
-
+def _job(vault_root: Path, p: ParsedNote, steps: list[Step], timeout: float) -> NoteJob:
     # A cell's own `#| timeout:` raises the whole note's limit: the note runs as one process.
     longest = max([timeout, *(float(s.options.get("timeout", 0) or 0) for s in steps)])
     workdir = (vault_root / p.note.path).parent.resolve()
@@ -125,26 +105,13 @@ def _job(vault_root: Path, p: ParsedNote, steps: list[Step], timeout: float) -> 
 
 
 def _report(
-    p: ParsedNote, result: dict[str, Any], diagnostics: Diagnostics, report: ExecutionReport
+    p: ParsedNote, result: NoteResult, diagnostics: Diagnostics, report: ExecutionReport
 ) -> None:
     path = str(p.note.path)
-    for claim in result.get("claims", []):
-        report.claims.append({"note": path, "url": p.note.url, "title": p.note.title, **claim})
-        if not claim.get("passed"):
-            diagnostics.error(
-                path, claim.get("line"), "claim",
-                f"claim failed: {claim['text']}: expected {claim['expected']}, "
-                f"got {claim['actual']}{_tolerance(claim)}",
-            )  # fmt: skip
-    error = result.get("error")
-    if (
-        result.get("status") != "ok"
-        and error
-        and not error.get("message", "").startswith("claim failed")
-    ):
-        diagnostics.error(path, error.get("line"), "cell", error.get("message", "cell failed"))
-
-
-def _tolerance(claim: dict[str, Any]) -> str:
-    parts = [f"{k}={claim[k]}" for k in ("rel", "abs") if claim.get(k) is not None]
-    return f" ({', '.join(parts)})" if parts else ""
+    for claim in result.claims:
+        report.claims.append(NoteClaim.made_in(claim, path, p.note.url, p.note.title))
+        if not claim.passed:
+            diagnostics.error(path, claim.line, "claim", claim.failure_message())
+    error = result.error
+    if result.status != "ok" and error and not error.message.startswith("claim failed"):
+        diagnostics.error(path, error.line, "cell", error.message)

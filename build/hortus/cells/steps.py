@@ -1,16 +1,17 @@
-"""The executable parts of a note: ```{python} cells (Quarto's syntax, `#|` options) and
-`{python} expr` inline values, in document order, with the .md line of each."""
+"""The executable parts of a note, read from its tokens: ```{python} cells (Quarto's syntax,
+`#|` options) and `{python} expr` inline values, in document order, with the .md line of each."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from markdown_it.token import Token
 
-from hortus.cells.kernel import Step
-from hortus.markdown.parser import token_line
+from hortus.cells.records import Step
+from hortus.markdown import token_line
 
 CELL_INFO = re.compile(r"^\{\s*python\s*\}")
 INLINE_PREFIX = re.compile(r"^\{python\}\s+")
@@ -19,23 +20,30 @@ OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
 
 @dataclass(frozen=True)
 class CellOptionError:
-    line: int
-    message: str
+    """A `#|` line that is not a `key: value` option."""
+
+    line: int  # 1-based line in the .md file
+    message: str  # what is wrong, quoting the line
 
 
 def is_cell(token: Token) -> bool:
+    """Whether `token` is a fence that runs (```{python}), not one that is only shown."""
     return token.type == "fence" and bool(CELL_INFO.match(token.info.strip()))
 
 
 def inline_expression(token: Token) -> str | None:
+    """The expression of an inline value (`{python} expr`); None for other tokens."""
     if token.type != "code_inline":
         return None
     match = INLINE_PREFIX.match(token.content)
     return token.content[match.end() :].strip() if match else None
 
 
-def split_options(code: str, first_line: int) -> tuple[dict, str, int, list[CellOptionError]]:
-    """`#| key: value` lines at the top of a cell -> (options, the rest, its first line)."""
+def split_options(
+    code: str, first_line: int
+) -> tuple[dict[str, Any], str, int, list[CellOptionError]]:
+    """`#| key: value` lines at the top of a cell -> (options, the rest, its first line, the
+    lines not understood)."""
     lines = code.split("\n")
     option_lines: list[str] = []
     for line in lines:
@@ -44,7 +52,7 @@ def split_options(code: str, first_line: int) -> tuple[dict, str, int, list[Cell
             break
         option_lines.append(match.group(1))
     problems: list[CellOptionError] = []
-    options: dict = {}
+    options: dict[str, Any] = {}
     for offset, text in enumerate(option_lines):
         try:
             value = yaml.safe_load(text) if text.strip() else None

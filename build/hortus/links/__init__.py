@@ -1,1 +1,35 @@
-"""TODO"""
+"""Stage 3, links: every link, embed and image of the published notes resolved against the
+vault the way Obsidian does, reported when broken, ambiguous, private or leaving the vault.
+
+link_notes gives a LinkGraph: per note, a ResolvedLink for each of its links in the order of
+their link_index (the renderer finds a token's by that index; nothing is written into the
+tokens), backlinks, tag listings and the site URL of every attachment reached. Embed cycles
+are reported here; section_tokens is the part of a note an embed shows, and
+is_transclusion / link_of tell the renderer which embeds are notes shown in place."""
+
+from hortus.links.index import VaultIndex, heading_key
+from hortus.links.records import UNRESOLVED, LinkGraph, Relinker, ResolvedLink
+from hortus.links.resolve import DRAWING_SUFFIXES, Linker, link_notes, output_file
+from hortus.links.transclusion import (
+    is_transclusion,
+    link_of,
+    report_embed_cycles,
+    section_tokens,
+)
+
+__all__ = [
+    "DRAWING_SUFFIXES",
+    "UNRESOLVED",
+    "LinkGraph",
+    "Linker",
+    "Relinker",
+    "ResolvedLink",
+    "VaultIndex",
+    "heading_key",
+    "is_transclusion",
+    "link_notes",
+    "link_of",
+    "output_file",
+    "report_embed_cycles",
+    "section_tokens",
+]

@@ -1,1 +1,44 @@
-"""TODO"""
+"""Stage 2, markdown: each published note's text to markdown-it tokens, and what it declares.
+
+make_parser builds the one markdown-it parser of a build (CommonMark, tables, footnotes,
+task lists and a plugin per Obsidian syntax, see hortus.markdown.plugins); parse_note gives
+a ParsedNote: the tokens, markdown-it's env (block ids, footnotes) and the formulas. Its
+headings, the source line of a token and its links come from the functions here: each link
+token carries its place among the note's links (link_index), by which later stages find
+what the link stage decided for it. Code blocks are highlighted with Pygments while
+parsing (highlight_code; pygments_css is their stylesheet)."""
+
+from hortus.markdown.code import highlight_code, pygments_css
+from hortus.markdown.parser import (
+    Heading,
+    ParsedNote,
+    headings,
+    make_parser,
+    note_from_tokens,
+    parse_note,
+)
+from hortus.markdown.plugins import wikilink_label
+from hortus.markdown.summary import (
+    MathRef,
+    link_index,
+    link_tokens,
+    token_line,
+    walk_tokens,
+)
+
+__all__ = [
+    "Heading",
+    "MathRef",
+    "ParsedNote",
+    "headings",
+    "highlight_code",
+    "link_index",
+    "link_tokens",
+    "make_parser",
+    "note_from_tokens",
+    "parse_note",
+    "pygments_css",
+    "token_line",
+    "walk_tokens",
+    "wikilink_label",
+]

@@ -1,4 +1,4 @@
-"""Stage 2: Markdown to tokens with markdown-it-py, one plugin per Obsidian syntax."""
+"""Markdown to tokens with markdown-it-py, one plugin per Obsidian syntax."""
 
 from __future__ import annotations
 
@@ -13,41 +13,40 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from hortus.markdown.code import highlight_code
-from hortus.markdown.plugins.blockids import blockids_plugin
-from hortus.markdown.plugins.callouts import callouts_plugin
-from hortus.markdown.plugins.cjk import cjk_plugin
-from hortus.markdown.plugins.comments import comments_plugin
-from hortus.markdown.plugins.embeds import embeds_plugin
-from hortus.markdown.plugins.mark import highlight_plugin
-from hortus.markdown.plugins.math import math_plugin
-from hortus.markdown.plugins.mdlinks import mdlinks_plugin
-from hortus.markdown.plugins.nesting import nesting_plugin
-from hortus.markdown.plugins.tags import tags_plugin
-from hortus.markdown.plugins.wikilinks import wikilinks_plugin
-from hortus.vault.reader import Note
-from hortus.vault.slugs import heading_slug
-
-
-@dataclass(frozen=True)
-class MathRef:
-    tex: str
-    display: bool
-    line: int  # 1-based line in the note's file
+from hortus.markdown.plugins import (
+    blockids_plugin,
+    callouts_plugin,
+    cjk_plugin,
+    comments_plugin,
+    embeds_plugin,
+    mark_plugin,
+    math_plugin,
+    mdlinks_plugin,
+    nesting_plugin,
+    tags_plugin,
+    wikilinks_plugin,
+)
+from hortus.markdown.summary import LINK_INDEX, MathRef, math_refs, number_links
+from hortus.vault import Note, heading_slug
 
 
 @dataclass
 class ParsedNote:
-    note: Note
-    tokens: list[Token]
-    env: dict[str, Any]
-    math: list[MathRef] = field(default_factory=list)
+    """A note and what parsing it gave: what every later stage reads."""
+
+    note: Note  # the note as the vault stage read it
+    tokens: list[Token]  # markdown-it's tokens, link tokens numbered (see summary)
+    env: dict[str, Any]  # markdown-it's env: `note`, `block_ids`, `footnotes`, `too_deep`, ...
+    math: list[MathRef] = field(default_factory=list)  # its formulas, in token order
 
 
 @dataclass(frozen=True)
 class Heading:
-    level: int
-    id: str
-    text: str
+    """A heading of a note, for its table of contents and for links to it."""
+
+    level: int  # 1 for `#`, up to 6
+    id: str  # the anchor id, as the heading's slug
+    text: str  # its text, without markup
 
 
 def headings(parsed: ParsedNote) -> list[Heading]:
@@ -74,13 +73,14 @@ def make_parser() -> MarkdownIt:
     md.use(callouts_plugin)
     md.use(cjk_plugin)
     md.use(math_plugin)
-    md.use(highlight_plugin)
+    md.use(mark_plugin)
     md.use(embeds_plugin)
     md.use(wikilinks_plugin)
     md.use(mdlinks_plugin)
     md.use(tags_plugin)
     md.use(blockids_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
+    md.core.ruler.push(LINK_INDEX, number_links)  # last: after every rule that moves tokens
     return md
 
 
@@ -90,32 +90,5 @@ def parse_note(md: MarkdownIt, note: Note) -> ParsedNote:
 
 
 def note_from_tokens(note: Note, tokens: list[Token], env: dict[str, Any]) -> ParsedNote:
-    return ParsedNote(note=note, tokens=tokens, env=env, math=list(_math_refs(tokens)))
-
-
-def token_line(token: Token, parent: Token | None = None) -> int:
-    """1-based source line of a token; inline children borrow their block's line."""
-    if "line" in token.meta:
-        return int(token.meta["line"]) + 1
-    for owner in (token, parent):
-        if owner is not None and owner.map:
-            return owner.map[0] + 1
-    return 1
-
-
-def _math_refs(tokens: list[Token]):
-    for token in tokens:
-        if token.type == "math_block":
-            yield MathRef(token.content, True, token_line(token))
-        elif token.type == "math_inline":
-            yield MathRef(token.content, False, token_line(token))
-        for child in token.children or ():
-            if child.type in ("math_inline", "math_block"):
-                yield MathRef(child.content, child.type == "math_block", token_line(child, token))
-            for grandchild in child.children or ():  # formulas in an image's alt text
-                if grandchild.type in ("math_inline", "math_block"):
-                    yield MathRef(
-                        grandchild.content,
-                        grandchild.type == "math_block",
-                        token_line(grandchild, token),
-                    )
+    """A ParsedNote from the tokens and env that parsing `note` gave (or a cache kept)."""
+    return ParsedNote(note=note, tokens=tokens, env=env, math=list(math_refs(tokens)))

@@ -1,1 +1,49 @@
-"""TODO"""
+"""The pipeline: a build as a declared list of named stages over one BuildContext.
+
+`build_site` runs them. The context (`BuildContext`) holds what every stage is given: the
+settings, the notes and output folders, the `Mode` (publish, check, serve), the processes
+to use, --strict, the cache, the diagnostics and the `Clock` that times each stage.
+
+1. `PREPARE`, over the notes (`Prepared`): vault, parse (`parse_notes`, with the parsed-note
+   cache), link, cells, math. With --strict, what they warned of is also an error
+   (`enforce_strict`; the build record keeps the warnings as said: `without_strict`).
+2. `WRITE`, over the site being written (`make_pages`): lay the pages out (garden graph,
+   explorer, dates), write the assets, the note pages, then the other emitters of
+   hortus.site in order. Except in Mode.SERVE these run in a child process, whose memory
+   goes back to the system before search indexing needs it.
+3. Search (Pagefind), the swap of the staging folder into place, and the build record.
+
+When nothing a build would read has changed since the last one and its output is intact,
+the build is done at once: its warnings are said again, nothing is redone. `LiveSite` is
+the state a Mode.SERVE build keeps for the live preview.
+"""
+
+from hortus.pipeline.build import BuildResult, build_site
+from hortus.pipeline.context import BuildContext, Clock, Mode
+from hortus.pipeline.pages import WRITE, LiveSite, Made, SiteWork, make_pages
+from hortus.pipeline.parse import parse_notes, parsed_blob, parsed_from_blob
+from hortus.pipeline.stages import PREPARE, Prepared, Stage, prepare, run_stages
+from hortus.pipeline.strict import enforce_strict, without_strict
+
+__all__ = [
+    "PREPARE",
+    "WRITE",
+    "BuildContext",
+    "BuildResult",
+    "Clock",
+    "LiveSite",
+    "Made",
+    "Mode",
+    "Prepared",
+    "SiteWork",
+    "Stage",
+    "build_site",
+    "enforce_strict",
+    "make_pages",
+    "parse_notes",
+    "parsed_blob",
+    "parsed_from_blob",
+    "prepare",
+    "run_stages",
+    "without_strict",
+]

@@ -10,13 +10,19 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from hortus.cells.steps import inline_expression, is_cell
-from hortus.markdown.code import highlight_code
-from hortus.vault.urls import relative_url
-
-
-def _execution(env: dict[str, Any]) -> dict[str, Any]:
-    return env.get("execution") or {}
+from hortus.cells import (
+    CellResult,
+    ClaimRecord,
+    ErrorOutput,
+    FigureOutput,
+    StreamOutput,
+    ValueOutput,
+    inline_expression,
+    is_cell,
+    note_result,
+)
+from hortus.markdown import highlight_code
+from hortus.vault import relative_url
 
 
 def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -28,36 +34,37 @@ def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     parts = [f'<div class="cell" id="cell-{index + 1}">']
     if cell_options.get("echo", True) is not False:
         parts.append(highlight_code(token.meta.get("source", token.content), "python"))
-    execution = _execution(env)
-    cell = next((c for c in execution.get("cells", []) if c.get("index") == index), None)
-    if cell is not None and cell_options.get("output", True) is not False:
-        parts.append(_outputs(cell, cell_options, env))
-    claims = [c for c in execution.get("claims", []) if c.get("cell") == index]
-    if claims:
-        parts.append('<ul class="claims">' + "".join(claim_html(c) for c in claims) + "</ul>")
-    error = execution.get("error")
-    if error and error.get("cell") == index:
-        parts.append(
-            f'<pre class="cell-error" role="alert">{escape(error.get("message", ""))}</pre>'
-        )
+    result = note_result(env)
+    if result is not None:
+        cell = result.cell(index)
+        if cell is not None and cell_options.get("output", True) is not False:
+            parts.append(_outputs(cell, cell_options, env))
+        claims = [c for c in result.claims if c.cell == index]
+        if claims:
+            parts.append('<ul class="claims">' + "".join(claim_html(c) for c in claims) + "</ul>")
+        error = result.error
+        if error and error.cell == index:
+            parts.append(f'<pre class="cell-error" role="alert">{escape(error.message)}</pre>')
     parts.append("</div>\n")
     return "".join(parts)
 
 
-def _outputs(cell: dict[str, Any], options: dict[str, Any], env: dict[str, Any]) -> str:
+def _outputs(cell: CellResult, options: dict[str, Any], env: dict[str, Any]) -> str:
     html: list[str] = []
-    figures = [o for o in cell.get("outputs", []) if o.get("type") == "figure"]
-    for output in cell.get("outputs", []):
-        kind = output.get("type")
-        if kind in ("stdout", "stderr", "error"):
-            html.append(f'<pre class="cell-{kind}">{escape(output.get("text", ""))}</pre>')
-        elif kind == "result":
-            rich = output.get("html")
-            body = rich if rich else f"<pre>{escape(output.get('text', ''))}</pre>"
+    count = sum(isinstance(o, FigureOutput) for o in cell.outputs)
+    number = 0
+    for output in cell.outputs:
+        if isinstance(output, StreamOutput):
+            html.append(f'<pre class="cell-{output.name}">{escape(output.text)}</pre>')
+        elif isinstance(output, ErrorOutput):
+            html.append(f'<pre class="cell-error">{escape(output.text)}</pre>')
+        elif isinstance(output, ValueOutput):
+            body = output.html if output.html else f"<pre>{escape(output.text)}</pre>"
             html.append(f'<div class="cell-result">{body}</div>')
-        elif kind == "figure":
-            src = relative_url(env["page_url"], output.get("url", ""))
-            html.append(_figure(src, options, figures.index(output), len(figures)))
+        elif isinstance(output, FigureOutput):
+            src = relative_url(env["page_url"], output.url)
+            html.append(_figure(src, options, number, count))
+            number += 1
     return f'<div class="cell-output">{"".join(html)}</div>' if html else ""
 
 
@@ -82,16 +89,21 @@ def _figure(src: str, options: dict[str, Any], number: int, count: int) -> str:
     )
 
 
-def claim_html(claim: dict[str, Any]) -> str:
-    passed = bool(claim.get("passed"))
-    tolerance = ", ".join(f"{k} {claim[k]}" for k in ("rel", "abs") if claim.get(k) is not None)
+def claim_html(claim: ClaimRecord) -> str:
+    """A claim as the badge under its cell: mark, text, and both values."""
+    passed = claim.passed
+    tolerance = ", ".join(
+        f"{name} {value}"
+        for name, value in (("rel", claim.rel), ("abs", claim.abs))
+        if value is not None
+    )
     return (
         f'<li class="claim {"claim-passed" if passed else "claim-failed"}">'
         f'<span class="claim-mark" aria-label="{"checked" if passed else "failed"}">'
         f"{'✓' if passed else '✗'}</span> "
-        f'<span class="claim-text">{escape(str(claim.get("text", "")))}</span> '
-        f'<span class="claim-values">{escape(str(claim.get("actual")))} vs '
-        f"{escape(str(claim.get('expected')))}"
+        f'<span class="claim-text">{escape(claim.text)}</span> '
+        f'<span class="claim-values">{escape(claim.actual)} vs '
+        f"{escape(claim.expected)}"
         f"{' (' + escape(tolerance) + ')' if tolerance else ''}</span></li>"
     )
 
@@ -102,12 +114,12 @@ def _render_code_inline(
     token = tokens[idx]
     if inline_expression(token) is None:
         return self.code_inline(tokens, idx, options, env)
-    index = token.meta.get("inline", -1)
-    value = next((v for v in _execution(env).get("inline", []) if v.get("index") == index), None)
-    if value is None or value.get("error"):
+    result = note_result(env)
+    value = result.inline_value(token.meta.get("inline", -1)) if result is not None else None
+    if value is None or value.error or value.text is None:
         # Not computed (the note failed before it): the expression, marked, never a stale number.
         return f'<code class="inline-value-missing">{escape(token.content)}</code>'
-    return f'<span class="inline-value">{escape(str(value.get("text", "")))}</span>'
+    return f'<span class="inline-value">{escape(value.text)}</span>'
 
 
 def install_cell_rules(md: MarkdownIt) -> None:

@@ -1,5 +1,8 @@
 """HTML for resolved links, embeds, tags and transclusions (the link stage decided where
-each goes; here it becomes markup). Everything from a note's text is escaped."""
+each goes; here it becomes markup). Everything from a note's text is escaped.
+
+The render rules read a token's ResolvedLink from env["links"], the resolutions of the note
+whose tokens are rendered, by the token's link_index."""
 
 from __future__ import annotations
 
@@ -12,32 +15,26 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from hortus.links.linker import Resolution
-from hortus.markdown.plugins.linktarget import display_label
-from hortus.vault.urls import relative_url, tag_url
+from hortus.links import ResolvedLink, is_transclusion, link_of
+from hortus.markdown import link_index, wikilink_label
+from hortus.vault import relative_url, tag_url
 
 IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".avif", ".ico", ".tif", ".tiff"}
 AUDIO = {".mp3", ".wav", ".m4a", ".ogg", ".3gp", ".flac", ".aac", ".opus"}
 VIDEO = {".mp4", ".webm", ".ogv", ".mov", ".mkv", ".m4v"}
-TRANSCLUSION_DEPTH = 4
-# Notes and sections expanded on one page, counting those inside embedded notes.
-EMBED_LIMIT = 200
 
 
 def _href(env: dict[str, Any], url: str) -> str:
     return escape(relative_url(env["page_url"], url))
 
 
-def _resolution(token: Token) -> Resolution:
-    return token.meta.get("resolved") or Resolution("missing")
+def _link(token: Token, env: dict[str, Any]) -> ResolvedLink:
+    return link_of(token, env.get("links", ()))
 
 
 def _render_wikilink(self: Any, tokens: Sequence[Token], idx: int, _o: Any, env: Any) -> str:
-    meta = tokens[idx].meta
-    label = meta.get("text") or display_label(
-        meta.get("target", ""), meta.get("headings") or [], meta.get("block")
-    )
-    found = _resolution(tokens[idx])
+    label = wikilink_label(tokens[idx].meta)
+    found = _link(tokens[idx], env)
     if found.url is None:
         # Missing and unpublished targets look the same, so the page reveals nothing.
         return f'<span class="broken-link">{escape(label)}</span>'
@@ -48,7 +45,7 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
     token = tokens[idx]
     if "internal" not in token.meta:
         return self.renderToken(tokens, idx, options, env)
-    found = _resolution(token)
+    found = _link(token, env)
     if found.url is None:
         # Looked for only when the link is broken, and without copying the token list.
         for later in range(idx + 1, len(tokens)):
@@ -69,8 +66,8 @@ def _render_link_close(self: Any, tokens: Sequence[Token], idx: int, options: An
 
 def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
-    if token.meta.get("local"):
-        found = _resolution(token)
+    if link_index(token) is not None:  # a local image, or one without a URL
+        found = _link(token, env)
         alt = self.renderInlineAsText(token.children or [], options, env)
         if found.url is None or found.file is None:
             return f'<span class="embed-missing">{escape(alt or token.meta.get("path", ""))}</span>'
@@ -89,7 +86,7 @@ def _size(token: Token, meta: dict[str, Any]) -> None:
 def _render_embed(self: Any, tokens: Sequence[Token], idx: int, _o: Any, env: Any) -> str:
     token = tokens[idx]
     meta = token.meta
-    found = _resolution(token)
+    found = _link(token, env)
     name = meta.get("target", "")
     if found.status == "private":
         return '<span class="embed-private">This content is not published.</span>'
@@ -109,6 +106,7 @@ def _render_embed(self: Any, tokens: Sequence[Token], idx: int, _o: Any, env: An
 def embed_file(
     file: PurePosixPath | None, url: str, meta: dict[str, Any], env: dict[str, Any]
 ) -> str:
+    """An embedded attachment: an image, a player, a PDF viewer, or a link to the file."""
     assert file is not None
     suffix = file.suffix.lower()
     src = _href(env, url)
@@ -144,33 +142,40 @@ def install_link_rules(md: MarkdownIt) -> None:
     md.add_render_rule("tag", _render_tag)
 
 
-def section_tokens(
-    tokens: list[Token], heading_id: str | None, block_id: str | None
-) -> list[Token]:
-    """The part of a note an embed asks for: a heading's section or one block; else all."""
-    if heading_id is not None:
-        for start, token in enumerate(tokens):
-            if token.type == "heading_open" and token.attrGet("id") == heading_id:
-                level = int(token.tag[1])
-                end = next(
-                    (
-                        i
-                        for i in range(start + 1, len(tokens))
-                        if tokens[i].type == "heading_open" and int(tokens[i].tag[1]) <= level
-                    ),
-                    len(tokens),
-                )
-                return tokens[start:end]
-    if block_id is not None:
-        for start, token in enumerate(tokens):
-            if token.nesting == 1 and token.attrGet("id") == "^" + block_id:
-                end = next(
-                    (
-                        i
-                        for i in range(start + 1, len(tokens))
-                        if tokens[i].nesting == -1 and tokens[i].level == token.level
-                    ),
-                    len(tokens) - 1,
-                )
-                return tokens[start : end + 1]
-    return [t for t in tokens if t.type != "front_matter"]
+def unwrap_transclusions(tokens: list[Token], links: Sequence[ResolvedLink]) -> list[Token]:
+    """The tokens to render: an embedded note is a block (`<div>`), which a `<p>` cannot
+    hold, so the paragraph an embed of a note was written in is dropped when it holds only
+    embeds, and is a `<div>` otherwise. The note's own tokens are left as they are: changed
+    paragraph tokens are copies, in a new list."""
+    if not any(is_transclusion(link) for link in links):
+        return tokens
+    shown = list(tokens)
+    for i, token in enumerate(tokens[:-2]):
+        if token.type != "paragraph_open" or token.hidden:
+            continue
+        inline = tokens[i + 1]
+        children = inline.children or []
+        if inline.type != "inline" or not any(_transcludes(c, links) for c in children):
+            continue
+        # Paragraphs do not nest; a footnote's last one has its back-link before the close.
+        end = i + 2
+        while end < len(tokens) and tokens[end].type != "paragraph_close":
+            end += 1
+        if end == len(tokens):
+            continue
+        close = tokens[end]
+        if all(_blank_or_embed(c) for c in children) and not token.attrs and end == i + 2:
+            shown[i], shown[end] = token.copy(hidden=True), close.copy(hidden=True)
+        else:
+            shown[i], shown[end] = token.copy(tag="div"), close.copy(tag="div")
+    return shown
+
+
+def _transcludes(token: Token, links: Sequence[ResolvedLink]) -> bool:
+    return token.type == "embed" and is_transclusion(link_of(token, links))
+
+
+def _blank_or_embed(token: Token) -> bool:
+    return token.type in ("embed", "softbreak", "hardbreak") or (
+        token.type == "text" and not token.content.strip()
+    )

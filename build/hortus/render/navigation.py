@@ -6,9 +6,7 @@ import posixpath
 from dataclasses import dataclass, field
 from html import escape
 
-from hortus.vault.reader import Note
-from hortus.vault.slugs import slugify
-from hortus.vault.urls import relative_url
+from hortus.vault import Note, relative_url, slugify
 
 # Above this many pages the explorer lists only the folders on the way to the current page
 # (and folder pages list the rest), so a page's size does not grow with the garden.
@@ -17,17 +15,21 @@ FULL_EXPLORER_LIMIT = 400
 
 @dataclass
 class Entry:
-    name: str
-    url: str
+    """A note or a folder of the explorer."""
+
+    name: str  # the note's title, or the folder's name
+    url: str  # its page
     children: list[Entry] | None = None  # None for a note, a list for a folder
-    notes: int = 0
+    notes: int = 0  # for a folder: the pages inside it, however deep
 
 
 @dataclass
 class FolderTree:
-    root: list[Entry] = field(default_factory=list)
+    """The published pages by folder, as the explorer and the folder pages list them."""
+
+    root: list[Entry] = field(default_factory=list)  # the top level, folders first
     folders: dict[str, Entry] = field(default_factory=dict)  # folder URL -> entry
-    total: int = 0
+    total: int = 0  # pages in the tree
 
     _html: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
 

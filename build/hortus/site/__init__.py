@@ -1,1 +1,94 @@
-"""TODO"""
+"""The site: every output file of a build, written through one SiteWriter.
+
+The writer (`SiteWriter`) collects the output in a staging folder beside the output folder
+and swaps it into place only when the build succeeded (`commit`); a file whose key is
+unchanged since the last build is hard-linked from its output instead of made again.
+
+What is written is a list of emitters with one interface (`Emitter`: `emit(site, writer)`
+over one `SiteState`): the note pages first (`emit_note_pages`, `NotePages`: each page keyed
+on everything it is made from), then `EMITTERS` in order: home, garden graph, tags, folders,
+feed, sitemap and robots.txt, 404, claims, attachments. A note's permalink may own a URL an
+emitter would write (`/tags/`): an emitter asks `writer.has_page` first. Assets are written
+with content-hashed names (`emit_assets`, `emit_figures`). Search is Pagefind over the
+written note pages (`SearchIndexing`, shard by shard, kept where a shard's pages are
+unchanged; `index_site` for a site already built).
+"""
+
+from hortus.site.assets import emit_assets
+from hortus.site.emitters import (
+    EMITTERS,
+    emit_attachments,
+    emit_claims_page,
+    emit_folders,
+    emit_garden_graph,
+    emit_home,
+    emit_not_found,
+    emit_note_pages,
+    emit_tags,
+)
+from hortus.site.feeds import emit_feed, emit_sitemap, write_feed, write_sitemap
+from hortus.site.outputs import emit_claims, emit_figures
+from hortus.site.pages import NotePages
+from hortus.site.search import (
+    BUNDLE_DIR,
+    VIEW_END,
+    VIEW_START,
+    SearchStats,
+    Shard,
+    index_shard,
+    index_site,
+    pagefind_binary,
+    plan_shards,
+    run_pagefind,
+    search_view,
+)
+from hortus.site.search_index import SearchIndexing
+from hortus.site.state import Emitter, SiteState
+from hortus.site.writer import (
+    ASSET_DIR,
+    SiteWriter,
+    clear_leftovers,
+    content_hash,
+    hashed_name,
+    url_to_file,
+)
+
+__all__ = [
+    "ASSET_DIR",
+    "BUNDLE_DIR",
+    "EMITTERS",
+    "VIEW_END",
+    "VIEW_START",
+    "Emitter",
+    "NotePages",
+    "SearchIndexing",
+    "SearchStats",
+    "Shard",
+    "SiteState",
+    "SiteWriter",
+    "clear_leftovers",
+    "content_hash",
+    "emit_assets",
+    "emit_attachments",
+    "emit_claims",
+    "emit_claims_page",
+    "emit_feed",
+    "emit_figures",
+    "emit_folders",
+    "emit_garden_graph",
+    "emit_home",
+    "emit_not_found",
+    "emit_note_pages",
+    "emit_sitemap",
+    "emit_tags",
+    "hashed_name",
+    "index_shard",
+    "index_site",
+    "pagefind_binary",
+    "plan_shards",
+    "run_pagefind",
+    "search_view",
+    "url_to_file",
+    "write_feed",
+    "write_sitemap",
+]

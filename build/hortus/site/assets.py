@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hortus.markdown.code import pygments_css
-from hortus.render.math.katex import katex_dist_dir
+from hortus.markdown import pygments_css
+from hortus.render import katex_dist_dir
 from hortus.site.writer import SiteWriter
 
 _CSS_URL = re.compile(r"url\((['\"]?)(fonts/[^)'\"]+)\1\)")

@@ -5,12 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape
 
+from hortus.site.state import SiteState
 from hortus.site.writer import SiteWriter
+from hortus.vault import Note
 
 FEED_ENTRIES = 20
 
 
-def emit_feed(
+def emit_feed(site: SiteState, writer: SiteWriter) -> None:
+    """`feed.xml`: the pages, most recently changed first."""
+    entries = [
+        (n.title, n.url, site.dates[n], n.frontmatter.get("description") or "") for n in site.pages
+    ]
+    write_feed(writer, site.settings.title, site.settings.base_url, entries)
+
+
+def emit_sitemap(site: SiteState, writer: SiteWriter) -> None:
+    """`sitemap.xml` (with a base URL) and `robots.txt`: every page written, with its date."""
+    write_sitemap(writer, site.settings.base_url, _sitemap_pages(writer, site.pages, site.dates))
+
+
+def _sitemap_pages(
+    writer: SiteWriter, pages: list[Note], dates: dict[Note, dt.date]
+) -> list[tuple[str, dt.date]]:
+    """The note pages written (a note whose URL another took is not), and `/`, dated by the
+    newest page when no note is the home page."""
+    listed = [(n.url, dates[n]) for n in pages if writer.has_page(n.url)]
+    newest = max((d for _, d in listed), default=dt.date(1970, 1, 1))
+    return listed + [(u, newest) for u in ("/",) if u not in {x for x, _ in listed}]
+
+
+def write_feed(
     writer: SiteWriter,
     title: str,
     base_url: str,
@@ -40,7 +65,7 @@ _XML = '<?xml version="1.0" encoding="utf-8"?>\n'
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def emit_sitemap(
+def write_sitemap(
     writer: SiteWriter,
     base_url: str,
     pages: list[tuple[str, dt.date]],

@@ -7,7 +7,6 @@ into words while indexing; Pagefind 1.5+ segments the query in the browser with
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from hortus.cache import text_digest
 from hortus.diagnostics import BuildError
+from hortus.parallel import pid_alive
 
 BUNDLE_DIR = "pagefind"
 MIN_VERSION = (1, 5)  # the first release that segments Chinese queries in the browser
@@ -91,7 +92,7 @@ def plan_shards(site_dir: Path, shard_pages: int, pages: list[Path] | None = Non
         count = max(count, 2)  # two indexes are made side by side, a core each
     groups: list[list[Path]] = [[] for _ in range(count)]
     for rel in pages:
-        number = int(hashlib.sha256(rel.as_posix().encode()).hexdigest()[:8], 16) % count
+        number = int(text_digest(rel.as_posix())[:8], 16) % count
         groups[number].append(rel)
     shards = [(number, group) for number, group in enumerate(groups) if group]
     return [
@@ -147,7 +148,7 @@ def index_shard(site_dir: Path, shard: Shard, language: str) -> SearchStats:
         for rel in shard.pages:
             _view(site_dir / rel, view / rel)
         bundle = scratch / "bundle"
-        _run(binary, view, bundle, language)
+        run_pagefind(binary, view, bundle, language)
         version = _check_bundle(bundle)
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
         indexed = sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
@@ -205,17 +206,7 @@ def _is_stale(entry: Path) -> bool:
     if match is None or entry in _live_scratch:
         return False
     pid = int(match["pid"])
-    return pid == os.getpid() or not _alive(pid)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):  # someone else's process, or not a pid: leave its folder
-        return True
-    return True
+    return not pid_alive(pid)  # our own pid, not in use here, is from an earlier life
 
 
 def pagefind_binary() -> Path:
@@ -317,7 +308,8 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)  # a file system without hard links
 
 
-def _run(binary: Path, site: Path, bundle: Path, language: str) -> None:
+def run_pagefind(binary: Path, site: Path, bundle: Path, language: str) -> None:
+    """Index the pages under `site` into `bundle`, in the one index of `language`."""
     command = [
         str(binary),
         "--site", str(site),

@@ -1,18 +1,19 @@
-"""Stage 6: write the site into a temporary folder and swap it in only when the build succeeded."""
+"""The site writer: output goes into a staging folder, swapped in only when the build succeeded."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import functools
-import hashlib
 import os
 import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from hortus.cache import FileRecord, bytes_digest
 from hortus.diagnostics import BuildError
+from hortus.parallel import pid_alive
 
 ASSET_DIR = "assets"
 
@@ -26,7 +27,7 @@ def url_to_file(url: str) -> PurePosixPath:
 
 
 def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:10]
+    return bytes_digest(data)[:10]
 
 
 def hashed_name(name: str, data: bytes) -> str:
@@ -35,17 +36,13 @@ def hashed_name(name: str, data: bytes) -> str:
     return f"{stem}.{content_hash(data)}.{suffix}" if dot else f"{name}.{content_hash(data)}"
 
 
-# What the previous build wrote: relative path -> [key of its inputs or bytes, size, mtime_ns].
-FileRecord = list
-
-
 class SiteWriter:
     """Collects the output in a sibling temporary folder; `commit` swaps it into place.
 
-    Given the record of the previous build (`previous`), a file whose key is unchanged is
-    hard-linked from the previous output instead of written again: only what changed is
-    rewritten, and the swap stays atomic. A previous file that was touched since (its size or
-    time differ from the record) is never reused."""
+    Given the record of the previous build (`previous`, kept in hortus.cache's build record),
+    a file whose key is unchanged is hard-linked from the previous output instead of written
+    again: only what changed is rewritten, and the swap stays atomic. A previous file that was
+    touched since (its size or time differ from the record) is never reused."""
 
     def __init__(self, out: Path, previous: dict[str, FileRecord] | None = None) -> None:
         self.out = out.resolve()
@@ -72,7 +69,7 @@ class SiteWriter:
     def write(self, relpath: PurePosixPath | str, data: bytes | str, key: str = "") -> None:
         rel = self._claim(relpath)
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        key = key or hashlib.sha256(raw).hexdigest()
+        key = key or bytes_digest(raw)
         if self._link_previous(rel, key):
             return
         target = self.staging / rel
@@ -198,7 +195,7 @@ def clear_leftovers(out: Path) -> None:
         return
     for entry in entries:
         match = _LEFTOVER.fullmatch(entry.name)
-        if match and match["name"] == out.name and not _alive(int(match["pid"])):
+        if match and match["name"] == out.name and not pid_alive(int(match["pid"])):
             found.append((match["kind"], entry))
     for kind, entry in found:
         if kind == "previous" and not out.exists() and not out.is_symlink():
@@ -209,18 +206,6 @@ def clear_leftovers(out: Path) -> None:
                 pass
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # our own pid from an earlier life (a container restarted): not running
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True  # someone else's process, or a number we cannot ask about: leave it
-    return True
 
 
 _RENAME_EXCHANGE = 2

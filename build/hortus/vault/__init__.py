@@ -1,1 +1,38 @@
-"""TODO"""
+"""Stage 1, the vault: find the notes and attachments under the notes folder, read each
+note's frontmatter, decide what is published, give each note its URL and its date.
+
+load_vault reads the whole folder into a Vault of Note records; read_note reads one note
+again (the live preview's answer to a save). The URL helpers (relative_url, tag_url,
+attachment_url) and slugs (slugify, heading_slug, path_slug) are how every later stage names
+a page."""
+
+from hortus.vault.canvas import CanvasError, canvas_markdown
+from hortus.vault.dates import note_dates
+from hortus.vault.frontmatter import ParsedFrontmatter, is_published, parse_frontmatter
+from hortus.vault.notes import CANVAS_SUFFIX, HOME_TAG, NOTE_SUFFIXES, Note, Vault
+from hortus.vault.reading import decode_note, load_vault, read_note
+from hortus.vault.slugs import heading_slug, path_slug, slugify
+from hortus.vault.urls import attachment_url, relative_url, tag_url
+
+__all__ = [
+    "CANVAS_SUFFIX",
+    "HOME_TAG",
+    "NOTE_SUFFIXES",
+    "CanvasError",
+    "Note",
+    "ParsedFrontmatter",
+    "Vault",
+    "attachment_url",
+    "canvas_markdown",
+    "decode_note",
+    "heading_slug",
+    "is_published",
+    "load_vault",
+    "note_dates",
+    "parse_frontmatter",
+    "path_slug",
+    "read_note",
+    "relative_url",
+    "slugify",
+    "tag_url",
+]

@@ -13,10 +13,11 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".b
 
 
 class CanvasError(ValueError):
-    pass
+    """The file is not JSON Canvas; the message says why."""
 
 
 def canvas_markdown(text: str) -> str:
+    """The canvas's cards as Markdown, in reading order; CanvasError when it is not one."""
     try:
         data = json.loads(text) if text.strip() else {}
     except json.JSONDecodeError as exc:

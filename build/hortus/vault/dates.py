@@ -8,12 +8,13 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-from hortus.vault.reader import Note
+from hortus.vault.notes import Note
 
 FRONTMATTER_KEYS = ("updated", "modified", "last-modified", "date")
 
 
 def note_dates(vault_root: Path, notes: list[Note]) -> dict[Note, dt.date]:
+    """The date each of `notes` last changed (see above)."""
     history = _git_dates(vault_root)
     dates: dict[Note, dt.date] = {}
     for note in notes:

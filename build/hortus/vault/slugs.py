@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
+
+from hortus.cache import short_digest
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 
@@ -68,9 +69,7 @@ def safe_segment(segment: str, original: str) -> str:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(
-        unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass")
-    ).hexdigest()[:8]
+    return short_digest(unicodedata.normalize("NFC", text))
 
 
 def heading_slug(text: str) -> str:

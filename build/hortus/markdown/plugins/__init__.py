@@ -1,1 +1,51 @@
-"""TODO"""
+"""The markdown-it plugins for Obsidian's syntax, one module per syntax.
+
+Each module registers its rules with `md.use(<name>_plugin)` and documents the tokens it
+makes (its token contract); `common` holds what the link plugins share (reading a link's
+target, and the core rule that makes their recorded lines absolute).
+
+- blockids: `^block-id` at the end of a block
+- callouts: `> [!type] Title`, foldable with `-` or `+`
+- cjk: emphasis next to Chinese and Japanese punctuation
+- comments: `%%hidden%%`, dropped
+- embeds: `![[file.png|300]]`, `![[Note#Heading]]`, sizes of Markdown images
+- mark: `==highlight==`
+- math: `$...$` and `$$...$$`
+- mdlinks: `[text](Note.md#Heading)` into the vault
+- nesting: blocks nested past markdown-it's limit keep their text
+- tags: `#tag`, `#nested/tag`
+- wikilinks: `[[Note]]`, `[[Note|text]]`, `[[Note#Heading]]`, `[[#^id]]`
+"""
+
+from hortus.markdown.plugins.blockids import blockids_plugin
+from hortus.markdown.plugins.callouts import callouts_plugin, default_title
+from hortus.markdown.plugins.cjk import cjk_plugin, is_cjk
+from hortus.markdown.plugins.comments import comments_plugin, strip_comments
+from hortus.markdown.plugins.common import display_label
+from hortus.markdown.plugins.embeds import embeds_plugin
+from hortus.markdown.plugins.mark import mark_plugin
+from hortus.markdown.plugins.math import math_plugin
+from hortus.markdown.plugins.mdlinks import mdlinks_plugin
+from hortus.markdown.plugins.nesting import nesting_plugin
+from hortus.markdown.plugins.tags import is_tag_char, tags_plugin
+from hortus.markdown.plugins.wikilinks import wikilink_label, wikilinks_plugin
+
+__all__ = [
+    "blockids_plugin",
+    "callouts_plugin",
+    "cjk_plugin",
+    "comments_plugin",
+    "default_title",
+    "display_label",
+    "embeds_plugin",
+    "is_cjk",
+    "is_tag_char",
+    "mark_plugin",
+    "math_plugin",
+    "mdlinks_plugin",
+    "nesting_plugin",
+    "strip_comments",
+    "tags_plugin",
+    "wikilink_label",
+    "wikilinks_plugin",
+]

@@ -72,18 +72,11 @@ def _callout(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     maximum = state.eMarks[start_line]
     if pos >= maximum or src[pos] != ">":
         return False
-    text_start = pos + 1
-    while text_start < maximum and src[text_start] in " \t":
-        text_start += 1
-    match = _FIRST_LINE.match(src[text_start:maximum].rstrip())
-    if match is None or not match.group(1).strip():
+    match = _first_line(src, pos, maximum)
+    if match is None:
         return False
     if silent:
         return True  # a blockquote either way, so it may interrupt what blockquotes do
-
-    raw_type, metadata, fold, title = match.groups()
-    callout_type = raw_type.strip().lower()
-    title = title.strip() if title and title.strip() else None
 
     # Let the blockquote rule see an empty first line: the content starts on the next one.
     # It restores bMarks/tShift/sCount itself; eMarks is ours to restore.
@@ -95,10 +88,28 @@ def _callout(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
             return False
     finally:
         state.eMarks[start_line] = maximum
+    state.tokens[first:] = _callout_tokens(state.tokens[first:], match, start_line)
+    return True
 
-    tokens = state.tokens
-    opening, closing = tokens[first], tokens[-1]
-    content = tokens[first + 1 : -1]
+
+def _first_line(src: str, pos: int, maximum: int) -> re.Match[str] | None:
+    """The `[!type] Title` line of a quote starting at `pos` (its `>`), if it has one."""
+    text_start = pos + 1
+    while text_start < maximum and src[text_start] in " \t":
+        text_start += 1
+    match = _FIRST_LINE.match(src[text_start:maximum].rstrip())
+    if match is None or not match.group(1).strip():
+        return None
+    return match
+
+
+def _callout_tokens(quote: list[Token], match: re.Match[str], start_line: int) -> list[Token]:
+    """A blockquote's tokens made a callout's: typed open and close, title, content."""
+    raw_type, metadata, fold, title = match.groups()
+    callout_type = raw_type.strip().lower()
+    title = title.strip() if title and title.strip() else None
+    opening, closing = quote[0], quote[-1]
+    content = quote[1:-1]
     foldable = fold in ("+", "-")
 
     opening.type = "callout_open"
@@ -112,7 +123,6 @@ def _callout(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
         "title": title,
         "metadata": metadata.strip() if metadata is not None else None,
     }
-
     closing.type = "callout_close"
     closing.tag = opening.tag
 
@@ -138,8 +148,7 @@ def _callout(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
         content_close = Token("callout_content_close", "div", -1, block=True, level=level + 1)
         rebuilt += [content_open, *content, content_close]
     rebuilt.append(closing)
-    tokens[first:] = rebuilt
-    return True
+    return rebuilt
 
 
 def _attrs(token: Token) -> str:

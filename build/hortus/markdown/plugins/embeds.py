@@ -33,20 +33,19 @@ from collections.abc import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererProtocol
-from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from hortus.markdown.plugins.linktarget import (
+from hortus.markdown.plugins.common import (
     InlineRule,
     has_scheme,
+    install_line_rule,
     parse_href,
     parse_linktext,
     registered_rule,
     relative_line,
     scan_double_brackets,
-    shift_lines,
     split_alias,
     split_size,
 )
@@ -58,13 +57,13 @@ _ALT_SIZE = re.compile(r"(?:^|\|)\s*(\d+)\s*(?:x\s*(\d+))?\s*$")
 
 
 def embeds_plugin(md: MarkdownIt) -> None:
-    if "embed_lines" in md.core.ruler.get_all_rules():
-        return  # already installed: a second copy would shift lines twice
+    if "embed" in md.inline.ruler.get_all_rules():
+        return  # already installed: a second image wrapper would annotate twice
     md.inline.ruler.before("image", "embed", _embed)
     # Wrap rather than re-implement markdown-it's image rule: only the resulting
     # token needs Obsidian's extras, and the wrapper knows where it started.
     md.inline.ruler.at("image", _annotating(registered_rule(md, "image")))
-    md.core.ruler.after("inline", "embed_lines", _absolute_lines)
+    install_line_rule(md)
     md.add_render_rule("embed", _render_embed)
 
 
@@ -92,7 +91,7 @@ def _embed(state: StateInline, silent: bool) -> bool:
             "width": width,
             "height": height,
             "modifier": modifier,
-            # relative to the block for now; `_absolute_lines` adds the block's line
+            # relative to the block for now; the line rule adds the block's line
             "line": relative_line(state.src, state.pos),
         }
     state.pos = end
@@ -144,14 +143,6 @@ def _strip_alt_suffix(token: Token, suffix: str) -> None:
             last.content = text[: len(text) - len(suffix)]
             if not last.content:
                 children.pop()
-
-
-def _absolute_lines(state: StateCore) -> None:
-    def fix(token: Token, base: int) -> None:
-        if token.type == "embed" or (token.type == "image" and "line" in token.meta):
-            token.meta["line"] += base
-
-    shift_lines(state, fix)
 
 
 def _render_embed(

@@ -17,7 +17,7 @@ from markdown_it.rules_inline.state_inline import Delimiter
 _MARKER = "="
 
 
-def highlight_plugin(md: MarkdownIt) -> None:
+def mark_plugin(md: MarkdownIt) -> None:
     """Register `==highlight==`; rendered by the default renderer as `<mark>`."""
     md.inline.ruler.before("emphasis", "mark", _tokenize)
     md.inline.ruler2.before("emphasis", "mark", _post_process_all)

@@ -128,6 +128,23 @@ def _push_math(
 # --- block rule --------------------------------------------------------------
 
 
+def _closing_dollars(
+    state: StateBlock, startLine: int, endLine: int, start: int
+) -> tuple[int, int] | None:
+    """(line, offset) of the `$$` closing the one at `start`, on this line or a later one of
+    the same container (blank lines allowed); None when a less indented line leaves a list
+    item first, or the block ends."""
+    line, pos = startLine, start + 2
+    while (close := _find(_DOUBLE_DOLLAR, state.src, pos, state.eMarks[line])) < 0:
+        line += 1
+        if line >= endLine:
+            return None
+        if state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+            return None
+        pos = state.bMarks[line] + state.tShift[line]
+    return line, close
+
+
 def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     if state.is_code_block(startLine):
         return False
@@ -136,17 +153,10 @@ def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
     if not src.startswith("$$", start) or start + 2 > state.eMarks[startLine]:
         return False
 
-    # Find the closing `$$`, on this line or a later one of the same
-    # container (blank lines allowed); a less indented line leaves a list item.
-    line, pos = startLine, start + 2
-    while (close := _find(_DOUBLE_DOLLAR, src, pos, state.eMarks[line])) < 0:
-        line += 1
-        if line >= endLine:
-            return False
-        if state.sCount[line] < state.blkIndent and not state.isEmpty(line):
-            return False
-        pos = state.bMarks[line] + state.tShift[line]
-
+    found = _closing_dollars(state, startLine, endLine, start)
+    if found is None:
+        return False
+    line, close = found
     if line == startLine:
         raw = src[start + 2 : close]
     else:

@@ -21,30 +21,29 @@ way, with the line of the link text.
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 
-from hortus.markdown.plugins.linktarget import (
+from hortus.markdown.plugins.common import (
     InlineRule,
     has_scheme,
+    install_line_rule,
     parse_href,
     registered_rule,
     relative_line,
-    shift_lines,
 )
 
-__all__ = ["mdlinks_plugin"]
+__all__ = ["internal_meta", "mdlinks_plugin"]
 
 
 def mdlinks_plugin(md: MarkdownIt) -> None:
-    if "mdlink_lines" in md.core.ruler.get_all_rules():
-        return  # already installed: a second copy would shift lines twice
+    link_rule = registered_rule(md, "link")
+    if getattr(link_rule, "marks_internal", False):
+        return  # already installed: a second wrapper would mark each link twice
     # Wrap markdown-it's link rule: it alone knows where a link starts in the
     # source, which a core rule walking tokens afterwards could not recover
     # exactly (code spans and HTML lose or keep newlines unpredictably).
-    md.inline.ruler.at("link", _marking(registered_rule(md, "link")))
-    md.core.ruler.after("inline", "mdlink_lines", _absolute_lines)
+    md.inline.ruler.at("link", _marking(link_rule))
+    install_line_rule(md)
 
 
 def internal_meta(href: str) -> dict | None:
@@ -74,18 +73,11 @@ def _marking(link_rule: InlineRule) -> InlineRule:
                 if token.type == "link_open":
                     internal = internal_meta(str(token.attrGet("href") or ""))
                     if internal is not None:
-                        # relative to the block; `_absolute_lines` adds the block's line
+                        # relative to the block; the line rule adds the block's line
                         internal["line"] = relative_line(state.src, start)
                         token.meta["internal"] = internal
                     break
         return True
 
+    link.marks_internal = True  # type: ignore[attr-defined]
     return link
-
-
-def _absolute_lines(state: StateCore) -> None:
-    def fix(token: Token, base: int) -> None:
-        if token.type == "link_open" and "internal" in token.meta:
-            token.meta["internal"]["line"] += base
-
-    shift_lines(state, fix)

@@ -11,7 +11,7 @@ Link text is not searched, so `[#x](url)` stays a plain link.
 Token: inline `tag`, content `#nested/tag` (as written), meta `{"tag": "nested/tag"}`
 (as written: Obsidian compares tags case-insensitively but shows them as typed).
 Default HTML: `<a class="tag" href="/tags/nested/tag/" data-tag="nested/tag">#nested/tag</a>`,
-the path lower-cased (see `tag_url`), so `#Tag` and `#tag` share a page.
+the href the tag's page on the site (hortus.vault.tag_url), so `#Tag` and `#tag` share it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+
+from hortus.vault import tag_url
+
+__all__ = ["is_tag_char", "tags_plugin"]
 
 _EXTRA_TAG_CHARS = frozenset("_-/\u200d")  # `\u200d` joins multi-part emoji
 _MARKUP_BEFORE = frozenset("*=~")  # not `_`: it belongs to tags (`_#x_` is no tag)
@@ -41,15 +45,6 @@ def is_tag_char(char: str) -> bool:
         return True
     category = unicodedata.category(char)
     return category[0] in "LMN" or category == "So"
-
-
-def tag_url(tag: str) -> str:
-    """Site path of a tag's page: `nested/Tag` -> `/tags/nested/tag/`.
-
-    Lower-cased because Obsidian matches tags case-insensitively; nothing else changes, as
-    a tag holds only letters, digits, marks, emoji, `_`, `-` and `/` (emoji-only tags too).
-    """
-    return "/tags/" + unicodedata.normalize("NFC", tag).lower() + "/"
 
 
 def _tag(state: StateInline, silent: bool) -> bool:

@@ -22,29 +22,28 @@ from collections.abc import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererProtocol
-from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from hortus.markdown.plugins.linktarget import (
+from hortus.markdown.plugins.common import (
     display_label,
+    install_line_rule,
     parse_linktext,
     relative_line,
     scan_double_brackets,
-    shift_lines,
     split_alias,
 )
 
-__all__ = ["label", "wikilinks_plugin"]
+__all__ = ["wikilink_label", "wikilinks_plugin"]
 
 
 def wikilinks_plugin(md: MarkdownIt) -> None:
-    if "wikilink_lines" in md.core.ruler.get_all_rules():
-        return  # already installed: a second copy would shift lines twice
+    if "wikilink" in md.inline.ruler.get_all_rules():
+        return  # already installed
     # Before `link`, so `[[Note]]` is never read as a reference link `[Note]`.
     md.inline.ruler.before("link", "wikilink", _wikilink)
-    md.core.ruler.after("inline", "wikilink_lines", _absolute_lines)
+    install_line_rule(md)
     md.add_render_rule("wikilink", _render_wikilink)
 
 
@@ -67,22 +66,14 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
             "headings": list(link.headings),
             "block": link.block,
             "text": alias,
-            # relative to the block for now; `_absolute_lines` adds the block's line
+            # relative to the block for now; the line rule adds the block's line
             "line": relative_line(state.src, state.pos),
         }
     state.pos = end
     return True
 
 
-def _absolute_lines(state: StateCore) -> None:
-    def fix(token: Token, base: int) -> None:
-        if token.type == "wikilink":
-            token.meta["line"] += base
-
-    shift_lines(state, fix)
-
-
-def label(meta: dict) -> str:
+def wikilink_label(meta: dict) -> str:
     """The text a wikilink shows: its alias, else `Note > Heading` as Obsidian does."""
     if meta.get("text"):
         return str(meta["text"])
@@ -100,5 +91,5 @@ def _render_wikilink(
     meta = tokens[idx].meta
     return (
         f'<a class="internal" data-target="{escapeHtml(meta["target"])}">'
-        f"{escapeHtml(label(meta))}</a>"
+        f"{escapeHtml(wikilink_label(meta))}</a>"
     )

@@ -1,1 +1,29 @@
-"""TODO"""
+"""Math typeset at build time: every formula of the published notes in one KaTeX batch
+(typeset), formulas written for Obsidian's MathJax adapted first (mathjax), KaTeX run by one
+node process (katex), and the render rules that put the results in a page (rules)."""
+
+from hortus.render.math.katex import (
+    KatexError,
+    KatexRenderer,
+    MathResult,
+    katex_dist_dir,
+    katex_package_dir,
+    load_preamble,
+)
+from hortus.render.math.preamble import parse_preamble
+from hortus.render.math.rules import install_math_rules, math_html
+from hortus.render.math.typeset import math_macros, typeset_math
+
+__all__ = [
+    "KatexError",
+    "KatexRenderer",
+    "MathResult",
+    "install_math_rules",
+    "katex_dist_dir",
+    "katex_package_dir",
+    "load_preamble",
+    "math_html",
+    "math_macros",
+    "parse_preamble",
+    "typeset_math",
+]

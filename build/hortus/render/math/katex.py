@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from hortus.render.math import mathjax as mathjax_compat
+from hortus.render.math.preamble import parse_preamble
 
 SCRIPT = Path(__file__).with_name("katex_render.cjs")
 NOT_FOUND = "KaTeX not found: run `npm ci` in the project folder"
@@ -81,7 +82,7 @@ def load_preamble(path: Path) -> dict[str, str]:
         raise KatexError(f"{path}: not valid UTF-8 ({err.reason} at byte {err.start})") from err
     except OSError as err:
         raise KatexError(f"{path}: cannot read ({err.strerror})") from err
-    return mathjax_compat.parse_preamble(text)
+    return parse_preamble(text)
 
 
 def _stop(proc: subprocess.Popen[str], stderr: IO[str]) -> None:

@@ -12,8 +12,8 @@ renders with KaTeX at build time. This module closes the gap three ways:
   inline math, ``\\tag`` where KaTeX refuses it, ``\\raise<dimen>``, ``\\unicode``,
   ``\\bbox[...]``, ``\\enclose``, and ``\\eqref`` resolved against ``\\label``.
 
-parse_preamble() reads a preamble.sty (as Obsidian's Extended MathJax does)
-into the same string-macro form.
+A preamble.sty (as Obsidian's Extended MathJax reads it) becomes the same
+string-macro form in hortus.render.math.preamble.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ _FONTS = {
 }  # fmt: skip
 
 MACROS: dict[str, str] = {
-    # Helpers (the @ keeps them out of the way of user macros).
+    # Building blocks of the macros below (the @ keeps them out of the way of user macros).
     r"\hortus@id": "{#1}",
     r"\hortus@bold": r"\boldsymbol{#1{#2}}",
     r"\hortus@raise": r"\raisebox{#1}{$#2$}",
@@ -369,97 +369,3 @@ def adapt(tex: str, display: bool, labels: dict[str, str] | None = None) -> tupl
     if "\\begin" in tex:
         tex = _rewrite_envs(tex, _DISPLAY_ENVS if display else _INLINE_ENVS)
     return tex, display
-
-
-_COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%[^\n]*")
-_DEFINER = re.compile(
-    r"\\(newcommand|renewcommand|providecommand|DeclareRobustCommand|def|gdef|edef|xdef"
-    r"|DeclareMathOperator|let)(?![a-zA-Z])(\*?)"
-)
-_CSNAME = re.compile(r"\s*(\\(?:[a-zA-Z@]+|.))")
-_BRACKET = re.compile(r"\s*\[([^\]]*)\]")
-_SIMPLE_PARAMS = re.compile(r"(?:#[1-9])*")
-
-
-def _read_name(text: str, i: int) -> tuple[str | None, int]:
-    """A control-sequence name as `\\foo` or `{\\foo}` at text[i:]."""
-    j = i
-    while j < len(text) and text[j].isspace():
-        j += 1
-    if j < len(text) and text[j] == "{":
-        end = group_end(text, j)
-        if end == -1:
-            return None, len(text)
-        inner = text[j + 1 : end - 1].strip()
-        return (inner if _CSNAME.fullmatch(inner) else None), end
-    m = _CSNAME.match(text, i)
-    return (m.group(1), m.end()) if m else (None, i)
-
-
-def _read_group(text: str, i: int) -> tuple[str | None, int]:
-    """The contents of the brace group at text[i:] (after spaces)."""
-    while i < len(text) and text[i].isspace():
-        i += 1
-    if i >= len(text) or text[i] != "{":
-        return None, i
-    end = group_end(text, i)
-    if end == -1:
-        return None, len(text)
-    return text[i + 1 : end - 1], end
-
-
-def parse_preamble(text: str) -> dict[str, str]:
-    """KaTeX macros from preamble.sty text; what is not a definition is skipped."""
-    text = _COMMENT.sub(lambda m: m.group(1), text)
-    macros: dict[str, str] = {}
-    i = 0
-    while True:
-        m = _DEFINER.search(text, i)
-        if m is None:
-            return macros
-        kind, star = m.group(1), m.group(2)
-        name, i = _read_name(text, m.end())
-        if name is None:
-            i = max(i, m.end())
-            continue
-        if kind == "let":
-            target = re.match(r"\s*=?\s*(\\(?:[a-zA-Z@]+|.))", text[i:])
-            if target:
-                macros[name] = target.group(1)
-                i += target.end()
-            continue
-        if kind == "DeclareMathOperator":
-            body, i = _read_group(text, i)
-            if body is not None:
-                macros[name] = rf"\operatorname{star}{{{body}}}"
-            continue
-        if kind in ("def", "gdef", "edef", "xdef"):
-            brace = text.find("{", i)
-            params = text[i:brace].strip() if brace != -1 else ""
-            body, i = _read_group(text, brace if brace != -1 else len(text))
-            # Delimited parameters (\def\foo#1.{...}) have no string-macro form: skipped.
-            if body is not None and _SIMPLE_PARAMS.fullmatch(params.replace(" ", "")):
-                macros[name] = body
-            continue
-        # \newcommand{\foo}[n][default]{body}
-        count = _BRACKET.match(text, i)
-        nargs = 0
-        if count:
-            i = count.end()
-            nargs = int(count.group(1).strip()) if count.group(1).strip().isdigit() else 0
-        default = _BRACKET.match(text, i) if nargs else None
-        if default:
-            i = default.end()
-        body, i = _read_group(text, i)
-        if body is None or (kind == "providecommand" and name in macros):
-            continue
-        if default is None:
-            macros[name] = body
-        elif re.fullmatch(r"\\[a-zA-Z]+", name):
-            # KaTeX macros have no optional arguments: \foo looks ahead for "[",
-            # and a helper macro receives the optional one as its #1.
-            helper = rf"\hortus@opt@{name[1:]}"
-            macros[name] = (
-                rf"\@ifnextchar[{{\hortus@optarg{helper}}}{{{helper}{{{default.group(1)}}}}}"
-            )
-            macros[helper] = body

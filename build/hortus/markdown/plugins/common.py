@@ -1,11 +1,11 @@
-"""Link text parsing shared by the wikilink, embed and Markdown-link plugins.
-
-Internal helpers: the token contracts are in the plugin modules.
+"""What the link, embed and Markdown-link plugins share: reading a link's target, and lines.
 
 Obsidian writes a link destination as ``path#Heading#Sub`` or ``path#^block``
 (wikilinks) or as a URL-encoded ``path.md#Heading`` (Markdown links). This
-module splits those into the parts the link stage resolves, and turns inline
-offsets into source lines.
+module splits those into the parts the link stage resolves. Inline rules know only
+where a link starts inside its block's text; `install_line_rule` adds the core rule
+that turns those block-relative lines into lines of the note. The token contracts
+are in the plugin modules.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ __all__ = [
     "LinkTarget",
     "display_label",
     "has_scheme",
+    "install_line_rule",
     "parse_href",
     "parse_linktext",
     "registered_rule",
     "relative_line",
     "scan_double_brackets",
-    "shift_lines",
     "split_alias",
     "split_size",
 ]
@@ -171,22 +171,36 @@ def _code_span_crosses(src: str, start: int, close: int, end: int) -> bool:
     return False
 
 
-def shift_lines(state: StateCore, fix: Callable[[Token, int], None]) -> None:
-    """Call `fix(child, first_line)` for each inline child of a block with a map.
+LINE_RULE = "link_lines"
 
-    Inline rules only know the offset inside the block's content (so they record
-    a line relative to the block); the block's first line lives in its map.
-    """
 
+def install_line_rule(md: MarkdownIt) -> None:
+    """Make the lines that wikilinks, embeds, images and Markdown links record absolute.
+
+    Inline rules only know the offset inside the block's content, so they record a line
+    relative to the block; the block's first line lives in its map. One core rule serves
+    every plugin that records lines, installed by whichever of them comes first."""
+    if LINE_RULE not in md.core.ruler.get_all_rules():
+        md.core.ruler.after("inline", LINE_RULE, _absolute_lines)
+
+
+def _absolute_lines(state: StateCore) -> None:
     def walk(children: list[Token], base: int) -> None:
         for child in children:
-            fix(child, base)
+            _shift_line(child, base)
             if child.children:
                 walk(child.children, base)
 
     for token in state.tokens:
         if token.type == "inline" and token.map and token.children:
             walk(token.children, token.map[0])
+
+
+def _shift_line(token: Token, base: int) -> None:
+    if token.type in ("wikilink", "embed") or (token.type == "image" and "line" in token.meta):
+        token.meta["line"] += base
+    elif token.type == "link_open" and "internal" in token.meta:
+        token.meta["internal"]["line"] += base
 
 
 def relative_line(src: str, pos: int) -> int:

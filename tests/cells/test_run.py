@@ -1,4 +1,4 @@
-"""hortus.cells.kernel and hortus.cells.claims: what one note's cells give, run in this process.
+"""run_note and claim: what one note's cells give, run in this process.
 
 The isolated path (forked children, descriptors, limits) is covered in test_workers.py.
 """
@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hortus.cells.claims import claim, short_repr
-from hortus.cells.kernel import OUTPUT_LIMIT, Step, run_note
+from hortus.cells import OUTPUT_LIMIT, Step, claim, run_note, short_repr
 
 np = pytest.importorskip("numpy")
 
@@ -28,7 +27,7 @@ def inline(index: int, source: str, line: int = 50) -> Step:
 
 
 def run(tmp_path: Path, *steps: Step) -> dict:
-    result = run_note(list(steps), str(tmp_path), "notes/n.md")
+    result = run_note(list(steps), str(tmp_path), "notes/n.md").to_json()
     assert json.loads(json.dumps(result)) == result  # cached as JSON by the caller
     return result
 
@@ -304,7 +303,7 @@ def test_exception_stops_later_steps(tmp_path: Path) -> None:
     assert error["line"] == 9
     assert 'File "notes/n.md", line 9, in cell 2' in error["traceback"]
     assert "z = y / 0" in error["traceback"]
-    assert "kernel.py" not in error["traceback"]
+    assert "run.py" not in error["traceback"]
 
 
 def test_error_in_function_from_earlier_cell(tmp_path: Path) -> None:
@@ -444,11 +443,11 @@ def test_progress_before_each_step(tmp_path: Path) -> None:
     seen: list[str] = []
     steps = [cell(0, "x = 1"), inline(0, "x"), cell(1, "x")]
     result = run_note(steps, str(tmp_path), "notes/n.md", progress=seen.append)
-    assert result["status"] == "ok"
+    assert result.status == "ok"
     assert seen == ["starting cell 0", "starting inline 0", "starting cell 1"]
 
 
 def test_a_claim_as_last_expression_is_shown_as_its_badge_only() -> None:
     result = run_note([Step("cell", 0, 'claim("two", 1 + 1, 2)', 1, {})], ".", "n.md")
-    assert result["cells"][0]["outputs"] == []
-    assert result["claims"][0]["passed"] is True
+    assert result.cells[0].outputs == []
+    assert result.claims[0].passed is True

@@ -1,0 +1,53 @@
+"""Parsed notes by key: the bytes a note's tokens were stored as, so an unchanged note is
+loaded instead of parsed. What the bytes hold is the pipeline's business, not the store's."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from hortus.cache.digest import digest
+from hortus.cache.fingerprint import code_fingerprint
+
+SUFFIX = ".pickle"
+
+
+def parse_key(path: str, source: str, drawing: bool, page: bool) -> str:
+    """What a note's tokens are made from: its path and text, how it is shown, and the code."""
+    return digest(code_fingerprint(), path, drawing, page, source)
+
+
+class ParsedStore:
+    """One file per key in `folder`; a missing or unreadable entry is a miss."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()  # keys this build read or wrote: kept by prune()
+
+    def load(self, key: str) -> bytes | None:
+        try:
+            blob = (self.folder / f"{key}{SUFFIX}").read_bytes()
+        except OSError:
+            return None
+        self.used.add(key)
+        return blob
+
+    def store(self, key: str, blob: bytes) -> None:
+        self.used.add(key)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{key}{SUFFIX}"
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(blob)
+        temporary.replace(target)
+
+    def prune(self) -> None:
+        """Drop the entries no note has any more (the vault's old versions)."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.endswith(SUFFIX) and entry.name[: -len(SUFFIX)] not in self.used:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)

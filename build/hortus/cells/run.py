@@ -1,0 +1,291 @@
+"""Run one note's cells and inline expressions, in order, in one fresh namespace.
+
+This runs inside a process that is already isolated (a child forked by the worker), so it may
+change the working directory, the standard streams and global state freely; it still puts them
+back so that tests can call `run_note` in-process. Imports: the standard library, and numpy
+and matplotlib only when the note (or the warm worker) has already loaded them.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import io
+import os
+import random
+import sys
+import tokenize
+import types
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from hortus.cells import claims
+from hortus.cells.capture import OutputCapture, display_value, truncate
+from hortus.cells.claims import ClaimRecord
+from hortus.cells.dependencies import NoteInputs
+from hortus.cells.figures import prepare_matplotlib, take_figures
+from hortus.cells.processes import PROCESS_LIMIT
+from hortus.cells.records import (
+    CellResult,
+    ErrorOutput,
+    InlineResult,
+    NoteError,
+    NoteResult,
+    Output,
+    Step,
+    StepResult,
+)
+from hortus.cells.sandbox import note_tempdir, sandboxed
+from hortus.cells.tracebacks import NoteCode, register_source
+
+
+class RunListener:
+    """Hooks the worker uses to stream partial results out of a note that may yet crash."""
+
+    def step_started(self, step: Step) -> None:
+        pass
+
+    def step_finished(
+        self, step: Step, result: StepResult, claims: list[ClaimRecord], files: list[str]
+    ) -> None:
+        pass
+
+
+def run_note(
+    steps: list[Step],
+    workdir: str,
+    note_path: str,
+    progress: Callable[[str], None] | None = None,
+    *,
+    capture_fds: bool = False,
+) -> NoteResult:
+    """Run `steps` in order, in `workdir`; `note_path` is how messages name the note.
+
+    `capture_fds` also redirects file descriptors 0-2 (output of C code and subprocesses); only
+    for a dedicated process, since it swaps the process-wide descriptors.
+    """
+    return NoteRun(steps, workdir, note_path, progress, capture_fds=capture_fds).run()
+
+
+def flag(options: dict[str, Any], key: str, default: bool) -> bool:
+    """A boolean `#|` option, accepting YAML booleans and their spellings as strings."""
+    value = options.get(key, default)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "no", "off", "0", "")
+    return bool(value)
+
+
+class NoteRun:
+    """One run of a note's steps; `failure` is the exception that failed it, if any."""
+
+    def __init__(
+        self,
+        steps: list[Step],
+        workdir: str,
+        note_path: str,
+        progress: Callable[[str], None] | None = None,
+        *,
+        capture_fds: bool = False,
+        listener: RunListener | None = None,
+        tempdir: str | None = None,
+        process_limit: int | None = PROCESS_LIMIT,
+    ) -> None:
+        self.steps = steps
+        self.workdir = os.path.abspath(workdir)
+        self.progress = progress
+        self.capture_fds = capture_fds
+        self.listener = listener or RunListener()
+        self.code = NoteCode(steps, note_path)
+        self.failure: BaseException | None = None
+        self.output = OutputCapture(capture_fds)
+        self.inputs = NoteInputs()
+        self.pid = os.getpid()
+        # The note's own temporary folder (made for the run when the caller does not give one).
+        self.tempdir = tempdir
+        self.process_limit = process_limit
+
+    def run(self) -> NoteResult:
+        result = NoteResult()
+        # The namespace is the dict of a module registered as __main__ (as Jupyter does), so
+        # functions and classes defined in cells can be pickled, e.g. by multiprocessing.
+        main_module = types.ModuleType("__main__")
+        namespace: dict[str, Any] = main_module.__dict__
+        namespace.update({"__builtins__": builtins, "claim": claims.claim})
+        collector = claims.Collector(self.code.locate)
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(self.output)
+            stack.enter_context(_note_process(self.workdir, main_module, collector))
+            tempdir = stack.enter_context(note_tempdir(self.tempdir))
+            self.inputs.ignore(tempdir)
+            watched = sandboxed(self.workdir, tempdir, self.inputs.opened, self.process_limit)
+            stack.enter_context(watched)
+            for step in self.steps:
+                if not self.run_step(step, namespace, collector, result):
+                    break  # as Quarto: nothing after a failure runs
+        self.inputs.new_files()
+        result.files = sorted(self.inputs.files)
+        return result
+
+    def run_step(
+        self,
+        step: Step,
+        namespace: dict[str, Any],
+        collector: claims.Collector,
+        result: NoteResult,
+    ) -> bool:
+        """Run `step` and add what it gave to `result`; False when the note stops here."""
+        if self.progress is not None:
+            self.progress(f"starting {step.kind} {step.index}")
+        self.listener.step_started(step)
+        before = len(collector.records)
+        if step.kind == "cell":
+            entry, exc = self.run_cell(step, namespace)
+        else:
+            entry, exc = self.run_inline(step, namespace)
+        new_claims = collector.records[before:]
+        result.add(entry)
+        result.claims.extend(new_claims)
+        self.listener.step_finished(step, entry, new_claims, self.inputs.new_files())
+        failed_claim = next((c for c in new_claims if not c.passed), None)
+        if exc is not None and entry.error is not None:
+            self.failure = exc
+            result.error = entry.error.for_note()
+        elif failed_claim is not None:
+            message = failed_claim.failure_message()
+            result.error = NoteError(message, failed_claim.line, failed_claim.cell)
+        if result.error is None:
+            return True
+        result.status = "error"
+        return False
+
+    def run_cell(
+        self, step: Step, namespace: dict[str, Any]
+    ) -> tuple[CellResult, BaseException | None]:
+        entry = CellResult(step.index)
+        if not flag(step.options, "eval", True):
+            return entry, None
+        register_source(step, step.source)
+        self.output.begin_step()
+        shown, exc = self.execute_cell(step, namespace)
+        if self.capture_fds and os.getpid() != self.pid:
+            os._exit(0)  # a process the cell forked must not go on running the note
+        keep = flag(step.options, "output", True)
+        try:
+            figures = take_figures(keep=keep)  # closed either way: the next cell starts clean
+        except BaseException as caught:
+            figures = []
+            if exc is None:
+                exc = caught
+        streams = self.output.step_outputs()
+        error_output: list[Output] = []
+        if exc is not None:
+            error = self.code.error(exc, step)
+            if flag(step.options, "error", False):  # Quarto's `error: true`: show and go on
+                error_output = [ErrorOutput(error.traceback)]
+                exc = None
+            else:
+                entry.error = error
+        if keep:
+            entry.outputs = [*streams, *error_output, *shown, *figures]
+        return entry, exc
+
+    def execute_cell(
+        self, step: Step, namespace: dict[str, Any]
+    ) -> tuple[list[Output], BaseException | None]:
+        """Run the cell's code: (what its last expression shows, the exception it raised)."""
+        prepare_matplotlib(full_reset=False)
+        try:
+            tree = ast.parse(step.source, step.filename)
+            self.code.trees[step.index] = tree
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, step.filename, "exec"), namespace)
+            if last is not None:
+                code = compile(ast.Expression(last.value), step.filename, "eval")
+                value = eval(code, namespace)
+                # As Jupyter, `x;` shows nothing; a claim is shown as its badge, not as `True`.
+                if not _ends_with_semicolon(step.source) and not _is_claim_call(last.value):
+                    return display_value(value), None
+        except BaseException as caught:
+            if isinstance(caught, KeyboardInterrupt) and not self.capture_fds:
+                raise  # in-process (tests): Ctrl-C stops the caller, not just the cell
+            return [], caught
+        return [], None
+
+    def run_inline(
+        self, step: Step, namespace: dict[str, Any]
+    ) -> tuple[InlineResult, BaseException | None]:
+        entry = InlineResult(step.index)
+        source = step.source.strip()
+        register_source(step, source)
+        self.output.begin_step()  # whatever an inline expression prints is not shown
+        exc: BaseException | None = None
+        try:
+            entry.text = truncate(str(eval(compile(source, step.filename, "eval"), namespace)))
+        except BaseException as caught:
+            if isinstance(caught, KeyboardInterrupt) and not self.capture_fds:
+                raise
+            exc = caught
+        self.output.step_outputs()
+        if exc is not None:
+            entry.error = self.code.error(exc, step)
+        return entry, exc
+
+
+@contextlib.contextmanager
+def _note_process(
+    workdir: str, main_module: types.ModuleType, collector: claims.Collector
+) -> Iterator[None]:
+    """The process as a fresh interpreter in `workdir` would give it to a note; put back after."""
+    saved_main = sys.modules.get("__main__")
+    saved_cwd = os.getcwd()
+    saved_path = list(sys.path)
+    saved_bytecode = sys.dont_write_bytecode
+    previous_collector = claims.set_collector(collector)
+    try:
+        with warnings.catch_warnings():
+            os.environ["MPLBACKEND"] = "Agg"  # for a note that imports matplotlib itself
+            warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+            os.chdir(workdir)
+            sys.path.insert(0, workdir)  # notes import helpers next to them, as Jupyter
+            sys.dont_write_bytecode = True  # no __pycache__ written into the vault
+            sys.modules["__main__"] = main_module
+            fresh_state()
+            yield
+    finally:
+        claims.set_collector(previous_collector)
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        sys.dont_write_bytecode = saved_bytecode
+        sys.path[:] = saved_path
+        os.chdir(saved_cwd)
+
+
+def fresh_state() -> None:
+    """What a fresh interpreter would give a note, plus fixed seeds for reproducible pages."""
+    random.seed(0)
+    np = sys.modules.get("numpy")
+    if np is not None:
+        np.random.seed(0)
+    prepare_matplotlib(full_reset=True)
+
+
+def _is_claim_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Name) and node.func.id == "claim")
+        or (isinstance(node.func, ast.Attribute) and node.func.attr == "claim")
+    )
+
+
+def _ends_with_semicolon(source: str) -> bool:
+    skip = {tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    for token in reversed(tokens):
+        if token.type == tokenize.ENDMARKER or token.type in skip:
+            continue
+        return token.type == tokenize.OP and token.string == ";"
+    return False

@@ -1,0 +1,54 @@
+"""What the link stage hands on: where each link went, backlinks, tags, attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import NamedTuple, Protocol
+
+from hortus.diagnostics import Diagnostics
+from hortus.markdown import ParsedNote
+from hortus.vault import Note
+
+
+class ResolvedLink(NamedTuple):
+    """Where one link, image or embed of a note goes. Plain values only: a page's cache key
+    is made from them, and forked renderers share them."""
+
+    status: str  # "ok"; "missing", "private", "outside": shown unlinked; "drawing": no export
+    embed: bool = False  # written `![[...]]`: shown in place (a transclusion when `note` is set)
+    url: str | None = None  # site URL with its `#anchor`; None when it must not link
+    file: PurePosixPath | None = None  # the attachment reached (vault path), if a file
+    note: PurePosixPath | None = None  # the note reached (vault path), if a note
+    title: str | None = None  # that note's title
+    page: bool = False  # whether that note has a page (a canvas is only shown embedded)
+    heading_id: str | None = None  # the heading of that note pointed into, if found
+    block_id: str | None = None  # the block of that note pointed at, if found
+
+
+UNRESOLVED = ResolvedLink("missing")
+
+
+class Relinker(Protocol):
+    def relinked(self, edited: list[ParsedNote], diagnostics: Diagnostics) -> LinkGraph:
+        """The graph with new versions of notes already linked in place of the old ones;
+        the graph it was made from is not changed."""
+
+
+@dataclass
+class LinkGraph:
+    """Everything the link stage found, for rendering and for the site's listings."""
+
+    # Per linked note, the pages that link to it (sorted by title).
+    backlinks: dict[PurePosixPath, list[Note]] = field(default_factory=dict)
+    # Per attachment reached by a link (vault path), its site URL.
+    attachments: dict[PurePosixPath, str] = field(default_factory=dict)
+    # Per tag, and per parent of a nested tag, the pages tagged (sorted by title).
+    tags: dict[str, list[Note]] = field(default_factory=dict)
+    # Per page, its tags (frontmatter and inline, sorted case-insensitively).
+    note_tags: dict[PurePosixPath, list[str]] = field(default_factory=dict)
+    # Per note, where each of its links went, in the order of their link_index: what its
+    # page's links are made from.
+    resolved: dict[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
+    # The linker that made this graph, kept to link an edited note again (the live preview).
+    linker: Relinker | None = field(default=None, repr=False, compare=False)

@@ -1,0 +1,119 @@
+"""Transclusions: the part of a note an embed shows, and embeds that lead back to themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import PurePosixPath
+
+from markdown_it.token import Token
+
+from hortus.diagnostics import Diagnostics
+from hortus.links.records import UNRESOLVED, ResolvedLink
+from hortus.markdown import ParsedNote, link_index, link_tokens, token_line
+
+# An embed as a node of the embed graph: the note, and the heading or block it shows.
+Section = tuple[PurePosixPath, str | None, str | None]
+
+
+def section_tokens(
+    tokens: list[Token], heading_id: str | None, block_id: str | None
+) -> list[Token]:
+    """The part of a note an embed asks for: a heading's section or one block; else all."""
+    if heading_id is not None:
+        for start, token in enumerate(tokens):
+            if token.type == "heading_open" and token.attrGet("id") == heading_id:
+                level = int(token.tag[1])
+                end = next(
+                    (
+                        i
+                        for i in range(start + 1, len(tokens))
+                        if tokens[i].type == "heading_open" and int(tokens[i].tag[1]) <= level
+                    ),
+                    len(tokens),
+                )
+                return tokens[start:end]
+    if block_id is not None:
+        for start, token in enumerate(tokens):
+            if token.nesting == 1 and token.attrGet("id") == "^" + block_id:
+                end = next(
+                    (
+                        i
+                        for i in range(start + 1, len(tokens))
+                        if tokens[i].nesting == -1 and tokens[i].level == token.level
+                    ),
+                    len(tokens) - 1,
+                )
+                return tokens[start : end + 1]
+    return [t for t in tokens if t.type != "front_matter"]
+
+
+def link_of(token: Token, links: Sequence[ResolvedLink]) -> ResolvedLink:
+    """What the link stage decided for a link token, given its note's resolved links."""
+    index = link_index(token)
+    return links[index] if index is not None and index < len(links) else UNRESOLVED
+
+
+def is_transclusion(link: ResolvedLink) -> bool:
+    """An embed of a note (or of part of one), shown as a block where it is written."""
+    return link.embed and link.note is not None
+
+
+def _transclusions(
+    tokens: list[Token], links: Sequence[ResolvedLink]
+) -> Iterator[tuple[ResolvedLink, int]]:
+    """Each transclusion among the tokens, with its line."""
+    for token, parent in link_tokens(tokens):
+        link = link_of(token, links)
+        if is_transclusion(link):
+            yield link, token_line(token, parent)
+
+
+def report_embed_cycles(
+    parsed: dict[PurePosixPath, ParsedNote],
+    resolved: dict[PurePosixPath, list[ResolvedLink]],
+    diagnostics: Diagnostics,
+) -> None:
+    """A note that embeds itself, directly or through others, is shown once and then as a
+    notice; say so, at the embed that closes the loop."""
+    done: set[Section] = set()
+    reported: set[tuple[str, int, PurePosixPath]] = set()
+
+    def edges(node: Section) -> list[tuple[Section, int]]:
+        tokens = section_tokens(parsed[node[0]].tokens, node[1], node[2])
+        return [
+            ((link.note, link.heading_id, link.block_id), line)
+            for link, line in _transclusions(tokens, resolved.get(node[0], []))
+            if link.note is not None and link.note in parsed
+        ]
+
+    def report(node: Section, line: int, loop: list[PurePosixPath]) -> None:
+        key = (str(node[0]), line, loop[-1])
+        if key in reported:
+            return
+        reported.add(key)
+        shown = f"{node[0]} embeds itself" if len(loop) == 2 else " → ".join(map(str, loop))
+        diagnostics.warn(
+            str(node[0]), line, "embed-cycle",
+            f"embed cycle: {shown}; the repeat is shown as a notice",
+        )  # fmt: skip
+
+    for start in sorted(parsed):
+        root: Section = (start, None, None)
+        if root in done:
+            continue
+        stack = [(root, iter(edges(root)))]
+        path = [start]
+        while stack:
+            node, pending = stack[-1]
+            step = next(pending, None)
+            if step is None:
+                done.add(node)
+                stack.pop()
+                path.pop()
+                continue
+            target, line = step
+            if target[0] in path:
+                report(node, line, [*path[path.index(target[0]) :], target[0]])
+            elif target not in done:
+                stack.append((target, iter(edges(target))))
+                path.append(target[0])

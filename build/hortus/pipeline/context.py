@@ -1,0 +1,64 @@
+"""What every stage of a build is given: the settings, the folders, the mode and the clock."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from hortus.cache import SiteCache
+from hortus.config import Settings
+from hortus.diagnostics import Diagnostics
+
+
+class Mode(Enum):
+    """What the build is for."""
+
+    PUBLISH = "publish"  # `hortus build`: the site, swapped in only when the build succeeded
+    CHECK = "check"  # `hortus check`: every note read, run and checked; no site written
+    # `hortus serve`: the state is kept for previews, and a failed build's pages are written
+    # too, since the page shows its failed claim better than the previous version would.
+    SERVE = "serve"
+
+
+class Clock:
+    """Seconds spent in each stage, for HORTUS_TIMINGS and the benchmark."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def restart(self) -> None:
+        self._last = time.perf_counter()
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = self.stages.get(name, 0.0) + now - self._last
+        self._last = now
+
+
+@dataclass
+class BuildContext:
+    """One build's givens, read by every stage."""
+
+    settings: Settings  # [tool.hortus]
+    notes_dir: Path  # the vault
+    out_dir: Path | None  # the output folder; None when checking
+    mode: Mode
+    jobs: int  # processes for parsing, rendering and cells
+    strict: bool  # every warning is also an error
+    use_cache: bool  # reuse what is unchanged since the last build
+    cache: SiteCache | None  # the build cache, when used
+    diagnostics: Diagnostics  # what the stages found, in the process they run in
+    clock: Clock  # seconds per stage
+
+    @property
+    def keeps_state(self) -> bool:
+        """The notes, parsed, linked and rendered, stay in memory after the build (serve)."""
+        return self.mode is Mode.SERVE
+
+    @property
+    def keeps_failed(self) -> bool:
+        """A build with errors still writes its pages (serve)."""
+        return self.mode is Mode.SERVE

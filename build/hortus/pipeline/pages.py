@@ -1,0 +1,208 @@
+"""The stages that write the site, after the notes are prepared: lay the pages out, write the
+assets, the note pages, then every other output (see hortus.site's emitters)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from markdown_it import MarkdownIt
+
+from hortus.cache import FileRecord, RecordedDiagnostic
+from hortus.cells import ExecutionReport, note_result
+from hortus.config import Settings
+from hortus.diagnostics import Diagnostic
+from hortus.links import LinkGraph
+from hortus.markdown import ParsedNote
+from hortus.pipeline.context import BuildContext
+from hortus.pipeline.stages import Prepared, Stage, prepare, run_stages
+from hortus.pipeline.strict import enforce_strict
+from hortus.render import (
+    BodyRenderer,
+    FolderTree,
+    Garden,
+    GraphNode,
+    Theme,
+    build_graph,
+    build_tree,
+)
+from hortus.site import (
+    EMITTERS,
+    NotePages,
+    SiteState,
+    SiteWriter,
+    emit_assets,
+    emit_figures,
+    emit_note_pages,
+    url_to_file,
+)
+from hortus.vault import Note, Vault, note_dates
+
+
+@dataclass
+class LiveSite:
+    """What a build computed, kept by `hortus serve` between saves (see hortus.serve)."""
+
+    settings: Settings
+    vault: Vault
+    md: MarkdownIt  # the parser, with hortus's render rules
+    pages: NotePages  # renders a note's page against this build's state
+    graph: LinkGraph
+    macros: dict[str, str]  # for typesetting an edited note's new formulas
+
+
+@dataclass
+class Made:
+    """What making the pages gives back to the build (from a child process: all of it is
+    small, and pickled)."""
+
+    diagnostics: list[Diagnostic]  # everything the stages found
+    execution: ExecutionReport  # what the cells ran, and every claim
+    notes: int  # published notes with a page
+    indexed: list[Path]  # the note pages search indexes
+    record: dict[str, FileRecord]  # the writer's record of what it wrote
+    written: set[PurePosixPath]  # every file written into the staging folder
+    reused: int  # files kept from the previous build
+    page_warnings: dict[str, list[RecordedDiagnostic]]  # page file -> what rendering it said
+    cell_files: list[str]  # files the cells read, for the next inputs snapshot
+    stages: dict[str, float]  # seconds per stage
+    live: LiveSite | None = None  # with Mode.SERVE: the state previews render with
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the pages are laid out, before anything is written."""
+
+    pages: list[Note]  # the published notes that have a page
+    garden: Garden  # the link graph of the pages
+    tree: FolderTree  # the explorer
+    dates: dict[Note, dt.date]  # each page's date
+    theme: Theme
+    body: BodyRenderer  # a note's text as HTML
+
+
+@dataclass
+class SiteWork:
+    """The writing stages' state; each field past the first two is set by the stage named."""
+
+    writer: SiteWriter
+    notes: Prepared
+    layout: Layout = field(init=False)  # graph, explorer, dates
+    site: SiteState = field(init=False)  # assets
+
+
+def lay_out(context: BuildContext, work: SiteWork) -> None:
+    notes = work.notes
+    pages = [p.note for p in notes.parsed if p.note.page]
+    garden = build_graph(
+        [GraphNode(str(n.path), n.title, n.url) for n in pages],
+        [
+            (str(src.path), str(dst))
+            for dst, sources in notes.graph.backlinks.items()
+            for src in sources
+        ],
+    )
+    tree = build_tree(pages)
+    dates = note_dates(notes.vault.root, pages)
+    has_claims = bool(notes.execution.claims)
+    theme = Theme(context.settings.theme_dir, context.settings, tree=tree, has_claims=has_claims)
+    body = BodyRenderer(notes.md, notes.parsed, notes.math, notes.graph.resolved)
+    work.layout = Layout(pages, garden, tree, dates, theme, body)
+
+
+def write_assets(context: BuildContext, work: SiteWork) -> None:
+    """The theme's assets and the cells' figures (their URLs go into the pages), then what
+    the emitters read."""
+    notes, layout = work.notes, work.layout
+    assets = emit_assets(work.writer, context.settings.theme_dir)
+    emit_figures(work.writer, notes.parsed)
+    note_pages = NotePages(
+        context.settings,
+        layout.theme,
+        layout.body,
+        notes.graph,
+        layout.garden,
+        layout.tree,
+        layout.dates,
+        assets,
+        notes.math,
+    )
+    previous = context.cache.previous.page_warnings if context.cache is not None else {}
+    work.site = SiteState(
+        settings=context.settings,
+        vault=notes.vault,
+        parsed=notes.parsed,
+        pages=layout.pages,
+        graph=notes.graph,
+        claims=notes.execution.claims,
+        theme=layout.theme,
+        assets=assets,
+        garden=layout.garden,
+        tree=layout.tree,
+        dates=layout.dates,
+        note_pages=note_pages,
+        jobs=context.jobs,
+        diagnostics=context.diagnostics,
+        previous_warnings=previous,
+    )
+
+
+def write_note_pages(context: BuildContext, work: SiteWork) -> None:
+    said_before = len(context.diagnostics.items)
+    emit_note_pages(work.site, work.writer)
+    if not context.keeps_state:
+        for p in work.notes.parsed:
+            p.tokens = []  # not needed again; freed at once: tokens hold no cycles
+    # What rendering warned of (an embed limit) fails a strict build too.
+    enforce_strict(context.diagnostics, context.strict, since=said_before)
+
+
+def write_other_pages(context: BuildContext, work: SiteWork) -> None:
+    for emit in EMITTERS:
+        emit(work.site, work.writer)
+
+
+WRITE: list[Stage[SiteWork]] = [
+    Stage("graph, explorer, dates", lay_out),
+    Stage("assets", write_assets),
+    Stage("note pages", write_note_pages),
+    Stage("other pages", write_other_pages),
+]
+
+
+def make_pages(context: BuildContext, writer: SiteWriter) -> Made:
+    """Every page of the site, written into the writer's staging folder."""
+    notes = prepare(context)
+    if context.cache is not None:
+        context.cache.parsed.prune()
+    work = SiteWork(writer, notes)
+    run_stages(WRITE, context, work)
+    site = work.site
+    live = None
+    if context.keeps_state:
+        live = LiveSite(
+            context.settings, notes.vault, notes.md, site.note_pages, notes.graph, notes.macros
+        )
+    return Made(
+        diagnostics=context.diagnostics.items,
+        execution=notes.execution,
+        notes=len(site.pages),
+        indexed=[Path(url_to_file(n.url)) for n in site.pages if writer.has_page(n.url)],
+        record=writer.record,
+        written=writer.written,
+        reused=writer.reused,
+        page_warnings=site.note_pages.warnings,
+        cell_files=_cell_files(notes.parsed),
+        stages=context.clock.stages,
+        live=live,
+    )
+
+
+def _cell_files(parsed: list[ParsedNote]) -> list[str]:
+    """Files the cells read, outside what the snapshot already covers."""
+    files: set[str] = set()
+    for p in parsed:
+        result = note_result(p.env)
+        files.update(result.files if result is not None else ())
+    return sorted(files)

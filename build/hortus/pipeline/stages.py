@@ -1,0 +1,99 @@
+"""The stages that read the notes, in order: vault, parse, link, cells, math. Each is a small
+function of the build context that adds its product to the notes prepared so far."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from markdown_it import MarkdownIt
+
+from hortus.cells import ExecutionReport, execute_notes
+from hortus.links import LinkGraph, link_notes
+from hortus.markdown import ParsedNote, make_parser
+from hortus.pipeline.context import BuildContext
+from hortus.pipeline.parse import parse_notes
+from hortus.pipeline.strict import enforce_strict
+from hortus.render import MathResult, install_render_rules, math_macros, typeset_math
+from hortus.vault import Vault, load_vault
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Stage(Generic[S]):
+    """A named step of the build over what the steps before it made (`S`)."""
+
+    name: str  # as timed: HORTUS_TIMINGS prints the seconds per name
+    run: Callable[[BuildContext, S], None]
+
+
+def run_stages(stages: Sequence[Stage[S]], context: BuildContext, state: S) -> None:
+    for stage in stages:
+        stage.run(context, state)
+        context.clock.stage(stage.name)
+
+
+@dataclass
+class Prepared:
+    """The notes, read, parsed, linked, run and typeset: what every page is made from. Each
+    field is set by the stage named beside it."""
+
+    vault: Vault = field(init=False)  # vault: every note and attachment
+    md: MarkdownIt = field(init=False)  # parse: the parser, with hortus's render rules
+    parsed: list[ParsedNote] = field(init=False)  # parse: the published notes, in vault order
+    graph: LinkGraph = field(init=False)  # link: every link resolved, backlinks, tags
+    execution: ExecutionReport = field(init=False)  # cells: what ran, and every claim
+    macros: dict[str, str] = field(init=False)  # math: the vault's and the settings' macros
+    math: dict[tuple[str, bool], MathResult] = field(init=False)  # math: (tex, display) -> HTML
+
+
+def read_vault(context: BuildContext, notes: Prepared) -> None:
+    notes.vault = load_vault(context.notes_dir, context.settings, context.diagnostics)
+
+
+def parse(context: BuildContext, notes: Prepared) -> None:
+    notes.md = make_parser()
+    install_render_rules(notes.md)
+    store = context.cache.parsed if context.cache is not None else None
+    notes.parsed = parse_notes(notes.md, notes.vault.published, store, context.jobs)
+
+
+def link(context: BuildContext, notes: Prepared) -> None:
+    notes.graph = link_notes(notes.vault, notes.parsed, context.diagnostics)
+
+
+def run_cells(context: BuildContext, notes: Prepared) -> None:
+    notes.execution = execute_notes(
+        notes.vault.root,
+        notes.parsed,
+        context.settings,
+        context.diagnostics,
+        use_cache=context.use_cache,
+        jobs=context.jobs,
+    )
+
+
+def typeset(context: BuildContext, notes: Prepared) -> None:
+    notes.macros = math_macros(notes.vault, context.settings)
+    folder = context.cache.folder if context.cache is not None else None
+    notes.math = typeset_math(notes.parsed, notes.macros, context.diagnostics, folder)
+
+
+PREPARE: list[Stage[Prepared]] = [
+    Stage("vault", read_vault),
+    Stage("parse", parse),
+    Stage("link", link),
+    Stage("cells", run_cells),
+    Stage("math", typeset),
+]
+
+
+def prepare(context: BuildContext) -> Prepared:
+    """The notes through every stage of PREPARE; with --strict, what they warned of fails
+    the build."""
+    notes = Prepared()
+    run_stages(PREPARE, context, notes)
+    enforce_strict(context.diagnostics, context.strict)
+    return notes

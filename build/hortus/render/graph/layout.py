@@ -1,0 +1,192 @@
+"""The whole garden's layout: a force-directed simulation in the manner of d3-force.
+
+Deterministic: no random numbers, inputs sorted, a fixed number of iterations."""
+
+from __future__ import annotations
+
+from collections import deque
+from math import pi, sqrt
+
+import numpy as np
+
+ITERATIONS = 300
+LINK_DISTANCE = 30.0
+CHARGE = 30.0  # d3-force's default many-body strength
+GRAVITY = 0.04  # a weak pull to the centre, so separate clusters stay in one picture
+EXACT_REPULSION_MAX = 100  # above this, repulsion goes through a grid (see _Grid)
+
+
+def force_layout(n: int, neighbours: list[list[int]], iterations: int = ITERATIONS) -> np.ndarray:
+    """Notes with links by force (see _simulate); notes without any on a ring around them.
+    In the simulation the whole garden's push would throw unlinked notes far out (its field
+    falls off only as 1/r), leaving the drawing mostly empty space."""
+    linked = [v for v in range(n) if neighbours[v]]
+    orphans = [v for v in range(n) if not neighbours[v]]
+    pos = np.zeros((n, 2))
+    if linked:
+        local = {v: i for i, v in enumerate(linked)}
+        sub = [[local[w] for w in neighbours[v]] for v in linked]
+        pos[linked] = _simulate(sub, iterations)
+    if orphans:
+        # A phyllotaxis annulus just outside the linked notes: even spacing for any count.
+        inner = (
+            float(np.sqrt((pos[linked] ** 2).sum(axis=1)).max()) + LINK_DISTANCE if linked else 0
+        )
+        j = np.arange(len(orphans), dtype=float)
+        area = (1.3 * LINK_DISTANCE) ** 2
+        radius = np.sqrt(inner**2 + (j + 0.5) * area / pi)
+        angle = j * pi * (3.0 - sqrt(5.0))
+        pos[orphans, 0] = radius * np.cos(angle)
+        pos[orphans, 1] = radius * np.sin(angle)
+    return pos
+
+
+def _simulate(neighbours: list[list[int]], iterations: int) -> np.ndarray:
+    """d3-force's model (link springs, 1/d repulsion, velocity decay, cooling alpha) with a
+    weak pull to the centre. Exact repulsion for small gardens; for large ones a particle-mesh
+    grid through FFT, O(n + G² log G) per step instead of O(n²)."""
+    n = len(neighbours)
+    order = _bfs_order(neighbours)
+    pos = np.zeros((n, 2))
+    # Phyllotaxis, as d3 seeds nodes, but in breadth-first order so linked notes start close.
+    i = np.arange(n, dtype=float)
+    radius = 10.0 * np.sqrt(0.5 + i)
+    angle = i * pi * (3.0 - sqrt(5.0))
+    pos[order, 0] = radius * np.cos(angle)
+    pos[order, 1] = radius * np.sin(angle)
+
+    src = np.array([a for a, ns in enumerate(neighbours) for b in ns if a < b], dtype=np.int64)
+    dst = np.array([b for a, ns in enumerate(neighbours) for b in ns if a < b], dtype=np.int64)
+    degree = np.array([len(ns) for ns in neighbours], dtype=float)
+    if len(src):
+        strength = 1.0 / np.minimum(degree[src], degree[dst])
+        bias = degree[src] / (degree[src] + degree[dst])
+    vel = np.zeros_like(pos)
+    alpha, alpha_min = 1.0, 0.001
+    decay = 1.0 - alpha_min ** (1.0 / iterations)
+    grid = _Grid(n) if n > EXACT_REPULSION_MAX else None
+    # The largest component sets a rim; smaller ones are held inside it (see _rim).
+    main = np.zeros(n, dtype=bool)
+    main[order[: _first_component_size(neighbours, int(order[0]))]] = True
+    for _ in range(iterations):
+        alpha += (0.0 - alpha) * decay
+        if len(src):
+            # Springs toward LINK_DISTANCE, the lighter end moving more (d3's bias).
+            delta = (pos[dst] + vel[dst]) - (pos[src] + vel[src])
+            length = np.sqrt((delta**2).sum(axis=1))
+            length[length == 0] = 1e-6
+            k = ((length - LINK_DISTANCE) / length * alpha * strength)[:, None] * delta
+            # Summed per node with bincount: np.add.at is ten times slower at this size.
+            pull_dst, pull_src = -k * bias[:, None], k * (1.0 - bias)[:, None]
+            for axis in (0, 1):
+                vel[:, axis] += np.bincount(dst, weights=pull_dst[:, axis], minlength=n)
+                vel[:, axis] += np.bincount(src, weights=pull_src[:, axis], minlength=n)
+        push = grid.repulsion(pos) if grid is not None else _exact_repulsion(pos)
+        vel += CHARGE * alpha * push
+        vel -= GRAVITY * alpha * pos
+        if not main.all():
+            vel -= alpha * _rim(pos, main)
+        vel *= 0.6  # d3's velocityDecay of 0.4
+        pos += vel
+    return pos - pos.mean(axis=0)
+
+
+def _rim(pos: np.ndarray, main: np.ndarray) -> np.ndarray:
+    """A soft wall just outside the largest component: the garden's push (a 1/r field) would
+    otherwise drive small clusters ever further out, leaving the drawing mostly empty."""
+    centre = pos[main].mean(axis=0)
+    offset = pos - centre
+    dist = np.sqrt((offset**2).sum(axis=1))
+    wall = 1.5 * float(dist[main].mean()) + LINK_DISTANCE  # a uniform disc's edge: 1.5 × mean
+    over = np.where(~main & (dist > wall), (dist - wall) / np.maximum(dist, 1e-9), 0.0)
+    return 0.5 * over[:, None] * offset
+
+
+def _first_component_size(neighbours: list[list[int]], start: int) -> int:
+    seen, stack = {start}, [start]
+    while stack:
+        for w in neighbours[stack.pop()]:
+            if w not in seen:
+                seen.add(w)
+                stack.append(w)
+    return len(seen)
+
+
+def _bfs_order(neighbours: list[list[int]]) -> np.ndarray:
+    """Largest components first, each from its best-linked note, so the big cluster starts
+    in the middle and unlinked notes on the rim."""
+    n = len(neighbours)
+    seen = [False] * n
+    components: list[list[int]] = []
+    by_degree = sorted(range(n), key=lambda v: (-len(neighbours[v]), v))
+    for start in by_degree:
+        if seen[start]:
+            continue
+        seen[start] = True
+        queue, comp = deque([start]), []
+        while queue:
+            v = queue.popleft()
+            comp.append(v)
+            for w in neighbours[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    queue.append(w)
+        components.append(comp)
+    components.sort(key=lambda c: (-len(c), c[0]))
+    return np.array([v for comp in components for v in comp], dtype=np.int64)
+
+
+def _exact_repulsion(pos: np.ndarray) -> np.ndarray:
+    """Σ_j (x_i - x_j) / |x_i - x_j|², the 2-D Coulomb push of every other node."""
+    delta = pos[:, None, :] - pos[None, :, :]
+    dist2 = (delta**2).sum(axis=2)
+    np.maximum(dist2, 1.0, out=dist2)  # d3's distanceMin: no infinite kicks
+    np.fill_diagonal(dist2, np.inf)
+    return (delta / dist2[:, :, None]).sum(axis=1)
+
+
+class _Grid:
+    """Particle-mesh repulsion: nodes spread onto a G×G grid (cloud in cell), convolved with
+    the 1/r kernel by FFT on a zero-padded 2G grid, and the field read back at each node.
+    The kernel is odd, so a node feels no push from itself; very close nodes are pushed
+    more softly than exactly (softening about one cell), which a drawing does not show."""
+
+    def __init__(self, n: int) -> None:
+        self.size = int(min(256, max(64, 2 ** round(np.log2(2.0 * sqrt(n))))))
+        g = self.size
+        offsets = np.fft.fftfreq(2 * g, 1.0 / (2 * g))  # 0, 1, .., g-1, -g, .., -1
+        dx, dy = np.meshgrid(offsets, offsets, indexing="ij")
+        r2 = dx**2 + dy**2
+        r2[0, 0] = 1.0
+        self.kx = np.fft.rfft2(np.where(r2 > 0, dx / r2, 0.0))
+        self.ky = np.fft.rfft2(np.where(r2 > 0, dy / r2, 0.0))
+
+    def repulsion(self, pos: np.ndarray) -> np.ndarray:
+        g = self.size
+        low = pos.min(axis=0)
+        span = float((pos.max(axis=0) - low).max())
+        h = max(span, 1.0) / (g - 2)
+        cell = (pos - low) / h
+        i0 = np.floor(cell).astype(np.int64)
+        np.clip(i0, 0, g - 2, out=i0)
+        f = cell - i0
+        weights = (
+            ((1 - f[:, 0]) * (1 - f[:, 1]), 0, 0),
+            (f[:, 0] * (1 - f[:, 1]), 1, 0),
+            ((1 - f[:, 0]) * f[:, 1], 0, 1),
+            (f[:, 0] * f[:, 1], 1, 1),
+        )
+        density = np.zeros((2 * g, 2 * g))
+        flat = density.reshape(-1)
+        for w, ox, oy in weights:
+            idx = (i0[:, 0] + ox) * (2 * g) + (i0[:, 1] + oy)
+            flat += np.bincount(idx, weights=w, minlength=flat.size)
+        rho = np.fft.rfft2(density)
+        fx = np.fft.irfft2(rho * self.kx, s=density.shape)
+        fy = np.fft.irfft2(rho * self.ky, s=density.shape)
+        out = np.zeros_like(pos)
+        for w, ox, oy in weights:
+            a, b = i0[:, 0] + ox, i0[:, 1] + oy
+            out[:, 0] += w * fx[a, b]
+            out[:, 1] += w * fy[a, b]
+        return out / h

@@ -1,0 +1,63 @@
+"""The link graph of the published notes: nodes and edges in a fixed order, and the whole
+garden's layout, computed once and only when asked for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hortus.render.graph.layout import ITERATIONS, force_layout
+
+LARGE_GARDEN = 3000  # notes; above this the layout takes fewer steps (see _iterations)
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """A published note as the graph shows it."""
+
+    key: str  # the note's vault path
+    title: str  # its label
+    url: str  # its page
+
+
+@dataclass
+class Garden:
+    """The graph of the published notes; nodes are numbered by their index in `nodes`."""
+
+    nodes: list[GraphNode]  # sorted by key
+    index: dict[str, int]  # node key -> its number
+    edges: list[tuple[int, int]]  # directed, unique, sorted
+    neighbours: list[list[int]]  # undirected, sorted by index
+    _positions: np.ndarray | None = field(default=None, repr=False)
+
+    def positions(self) -> np.ndarray:
+        """The whole-garden layout, computed once per build and only when asked for."""
+        if self._positions is None:
+            n = len(self.nodes)
+            self._positions = force_layout(n, self.neighbours, _iterations(n))
+        return self._positions
+
+
+def _iterations(n: int) -> int:
+    """Fewer steps for a large garden: its drawing is a cloud whose shape settles early, and
+    each step costs time in proportion to the notes."""
+    return ITERATIONS if n <= LARGE_GARDEN else max(100, ITERATIONS * LARGE_GARDEN // n)
+
+
+def build_graph(nodes: list[GraphNode], edges: list[tuple[str, str]]) -> Garden:
+    """Edges are source -> target; edges to notes not in `nodes`, self-loops and duplicates
+    are dropped. Sorting here makes the layout independent of the vault's reading order."""
+    unique: dict[str, GraphNode] = {}
+    for node in nodes:
+        unique.setdefault(node.key, node)
+    ordered = [unique[k] for k in sorted(unique)]
+    index = {node.key: i for i, node in enumerate(ordered)}
+    directed = sorted(
+        {(index[s], index[t]) for s, t in edges if s in index and t in index and s != t}
+    )
+    linked: list[set[int]] = [set() for _ in ordered]
+    for s, t in directed:
+        linked[s].add(t)
+        linked[t].add(s)
+    return Garden(ordered, index, directed, [sorted(n) for n in linked])

@@ -1,0 +1,119 @@
+"""The outputs around the note pages, each an Emitter, and the order they are written in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup
+
+from hortus.cache import digest
+from hortus.render import garden_graph_svg
+from hortus.site.feeds import emit_feed, emit_sitemap
+from hortus.site.outputs import emit_claims
+from hortus.site.state import Emitter, SiteState
+from hortus.site.writer import SiteWriter, url_to_file
+from hortus.vault import tag_url
+
+
+def emit_note_pages(site: SiteState, writer: SiteWriter) -> None:
+    """Every published note's page, at its URL and any other it is published at."""
+    previous = site.previous_warnings
+    site.note_pages.emit(writer, site.parsed, site.jobs, site.diagnostics, previous)
+
+
+def emit_home(site: SiteState, writer: SiteWriter) -> None:
+    """A list of every page at `/`, unless a note is the home page."""
+    if writer.has_page("/"):
+        return
+    notes = sorted((n for n in site.vault.published if n.page), key=lambda n: n.title.casefold())
+    page = {"url": "/", "title": site.settings.title}
+    writer.write_page(
+        "/", site.theme.render("index.html", page=page, notes=notes, assets=site.assets)
+    )
+
+
+def emit_garden_graph(site: SiteState, writer: SiteWriter) -> None:
+    """`/graph/`: the whole garden's layout, the slowest page of a large garden, kept from the
+    last build while no note, title or link changed."""
+    key = digest(site.note_pages.site_key, "graph", site.garden.nodes, site.garden.edges)
+    if writer.has_page("/graph/") or writer.reuse(url_to_file("/graph/"), key):
+        return
+    label = site.theme.label("garden_graph")
+    page = {"url": "/graph/", "title": label}
+    svg = Markup(garden_graph_svg(site.garden, "/graph/", label=label))
+    html = site.theme.render("graph.html", page=page, garden_svg=svg, assets=site.assets)
+    writer.write_page("/graph/", html, key)
+
+
+def emit_tags(site: SiteState, writer: SiteWriter) -> None:
+    """`/tags/` lists every tag; `/tags/a/b/` lists the notes tagged `a/b` or below it."""
+    graph, theme, assets = site.graph, site.theme, site.assets
+    if not graph.tags:
+        return
+    tags = sorted(graph.tags, key=str.casefold)
+    index = {"url": "/tags/", "title": "Tags"}
+    listing = [(tag, tag_url(tag), len(graph.tags[tag])) for tag in tags]
+    if not writer.has_page("/tags/"):  # a note may own /tags/ (its permalink says so)
+        html = theme.render("tags.html", page=index, tags=listing, assets=assets)
+        writer.write_page("/tags/", html)
+    for tag in tags:
+        page = {"url": tag_url(tag), "title": f"#{tag}"}
+        html = theme.render("tag.html", page=page, tag=tag, notes=graph.tags[tag], assets=assets)
+        if not writer.has_page(page["url"]):  # a note's permalink, or `#Tag` and `#tag`
+            writer.write_page(page["url"], html)
+
+
+def emit_folders(site: SiteState, writer: SiteWriter) -> None:
+    """A page per folder listing what it holds, unless a note owns that URL."""
+    for url, folder in sorted(site.tree.folders.items()):
+        if not writer.has_page(url):
+            page = {"url": url, "title": folder.name}
+            html = site.theme.render("folder.html", page=page, folder=folder, assets=site.assets)
+            writer.write_page(url, html)
+
+
+def emit_not_found(site: SiteState, writer: SiteWriter) -> None:
+    """`404.html`, served at any missing URL, so its links are site-absolute (an empty page
+    URL)."""
+    page = {"url": "", "title": "404"}
+    writer.write("404.html", site.theme.render("404.html", page=page, assets=site.assets))
+
+
+def emit_claims_page(site: SiteState, writer: SiteWriter) -> None:
+    """Every claim of the garden, on `/claims/` and in `claims.json`."""
+    emit_claims(writer, site.theme, site.claims, site.assets)
+
+
+def emit_attachments(site: SiteState, writer: SiteWriter) -> None:
+    """Each file a published note links to or embeds, at its URL."""
+    for source, url in sorted(site.graph.attachments.items()):
+        _emit_attachment(writer, site.vault.root / source, url)
+
+
+def _emit_attachment(writer: SiteWriter, source: Path, url: str) -> None:
+    rel = url.lstrip("/")
+    try:
+        stat = source.stat()
+    except OSError:
+        stat = None
+    # An attachment is keyed on its name, size and time: reading every image of a large
+    # vault to find it unchanged would cost as much as copying it.
+    key = f"file:{source}:{stat.st_size}:{stat.st_mtime_ns}" if stat else ""
+    if key and writer.reuse(rel, key):
+        return
+    writer.write(rel, source.read_bytes(), key)
+
+
+# Every output but the note pages, in the order written after them: the sitemap lists the
+# note pages written, and each page here yields its URL to a note that has it.
+EMITTERS: list[Emitter] = [
+    emit_home,
+    emit_garden_graph,
+    emit_tags,
+    emit_folders,
+    emit_feed,
+    emit_sitemap,
+    emit_not_found,
+    emit_claims_page,
+    emit_attachments,
+]

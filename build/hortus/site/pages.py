@@ -1,0 +1,221 @@
+"""Each note's page, keyed on everything it is made from, so an unchanged page is kept."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+
+from markupsafe import Markup
+
+from hortus.cache import code_fingerprint, digest, recorded, replay
+from hortus.cells import note_result
+from hortus.config import Settings
+from hortus.diagnostics import Diagnostic, Diagnostics
+from hortus.links import LinkGraph
+from hortus.markdown import ParsedNote, headings
+from hortus.parallel import chunked, fork_map
+from hortus.render import (
+    BodyRenderer,
+    FolderTree,
+    Garden,
+    MathResult,
+    Theme,
+    breadcrumbs,
+    local_graph_inputs,
+    local_graph_svg,
+)
+from hortus.site.writer import SiteWriter, url_to_file
+from hortus.vault import Note, tag_url
+
+PARALLEL_RENDER_MIN = 100  # pages to render before forked workers pay for themselves
+
+
+class NotePages:
+    """Each note's page: keyed on everything it is made from, rendered only when that key
+    changed since the last build, and rendered in forked workers when there are many."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        theme: Theme,
+        body: BodyRenderer,
+        graph: LinkGraph,
+        garden: Garden,
+        tree: FolderTree,
+        dates: dict[Note, dt.date],
+        assets: dict[str, str],
+        math: dict[tuple[str, bool], MathResult],
+    ) -> None:
+        self.settings = settings
+        self.theme = theme
+        self.body = body
+        self.graph = graph
+        self.garden = garden
+        self.tree = tree
+        self.dates = dates
+        self.assets = assets
+        self.math = math
+        self._own: dict[PurePosixPath, str] = {}
+        self.warnings: dict[str, list[list]] = {}  # page file -> what rendering it said
+        explorer = sorted((str(n.path), n.title, n.url) for n in dates)
+        self.site_key = digest(
+            code_fingerprint(),
+            repr(settings),
+            _theme_digest(settings.theme_dir),
+            assets,
+            explorer,
+            theme.has_claims,
+        )
+
+    def emit(
+        self,
+        writer: SiteWriter,
+        parsed: list[ParsedNote],
+        jobs: int,
+        diagnostics: Diagnostics,
+        previous_warnings: dict[str, list[list]],
+    ) -> None:
+        todo: list[tuple[ParsedNote, str, str, PurePosixPath]] = []
+        for p in (p for p in parsed if p.note.page):
+            for url in (p.note.url, *p.note.extra_urls):
+                if writer.has_page(url):
+                    continue  # a URL clash, already reported by the vault stage
+                key = self.key(p, url)
+                rel = url_to_file(url)
+                if writer.reuse(rel, key):
+                    # What rendering the page said, said again: kept pages warn alike.
+                    warned = previous_warnings.get(rel.as_posix(), [])
+                    replay(warned, diagnostics)
+                    if warned:
+                        self.warnings[rel.as_posix()] = warned
+                else:
+                    todo.append((p, url, key, writer.reserve(rel)))
+        staging = writer.staging
+
+        def render_chunk(chunk: list[int]) -> list[list[Diagnostic]]:
+            said = []
+            for i in chunk:
+                p, url, _key, rel = todo[i]
+                found = Diagnostics()
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(self.render(p, url, found), encoding="utf-8")
+                said.append(found.items)
+            return said
+
+        indices = list(range(len(todo)))
+        workers = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
+        chunks = chunked(indices, workers)
+        for chunk, said in zip(chunks, fork_map(render_chunk, chunks, workers), strict=True):
+            for i, items in zip(chunk, said, strict=True):
+                diagnostics.items.extend(items)
+                if items:
+                    self.warnings[todo[i][3].as_posix()] = recorded(items)
+        for _p, _url, key, rel in todo:
+            writer.registered(rel, key)
+
+    def edited(
+        self,
+        edited: list[ParsedNote],
+        graph: LinkGraph,
+        math: dict[tuple[str, bool], MathResult],
+        dates: dict[Note, dt.date],
+    ) -> NotePages:
+        """These pages with `edited` in place of the old versions of their notes, linked by
+        `graph`: what the live preview renders an edited page with. This object is left as
+        it is, so a preview never changes the state the next build starts from."""
+        view = copy.copy(self)
+        parsed = {**self.body.parsed, **{p.note.path: p for p in edited}}
+        view.body = BodyRenderer(self.body.md, list(parsed.values()), math, graph.resolved)
+        view.graph, view.math, view.dates = graph, math, dates
+        view.warnings = {}
+        return view
+
+    def render(self, p: ParsedNote, url: str, diagnostics: Diagnostics) -> str:
+        content = Markup(self.body.render(p, url, diagnostics))
+        page = {
+            "url": url,
+            "canonical": self.settings.base_url + p.note.url,
+            "title": p.note.title,
+            "description": _description(content),
+            "tags": [(tag, tag_url(tag)) for tag in self.graph.note_tags.get(p.note.path, [])],
+            "headings": headings(p),
+            "backlinks": self.graph.backlinks.get(p.note.path, []),
+            "cssclasses": _cssclasses(p.note.frontmatter),
+            "breadcrumbs": breadcrumbs(p.note, self.tree) if url == p.note.url else [],
+            "updated": self.dates[p.note].isoformat(),
+            "graph": Markup(
+                local_graph_svg(self.garden, str(p.note.path), url, label=self.theme.label("graph"))
+            ),
+            "content": content,
+        }
+        return self.theme.render("note.html", page=page, assets=self.assets)
+
+    def key(self, p: ParsedNote, url: str) -> str:
+        """Everything the page at `url` is made from, as one key."""
+        note = p.note
+        return digest(
+            self.site_key,
+            url,
+            self._body_key(note.path),
+            self.graph.note_tags.get(note.path, []),
+            [(str(n.path), n.title, n.url) for n in self.graph.backlinks.get(note.path, [])],
+            self.dates[note].isoformat(),
+            local_graph_inputs(self.garden, str(note.path)),
+        )
+
+    def _body_key(self, start: PurePosixPath) -> list[str]:
+        """The note's own inputs and those of every note it embeds, however deep."""
+        keys, seen, stack = [], {start}, [start]
+        while stack:
+            path = stack.pop()
+            keys.append(self._own_key(path))
+            for link in self.graph.resolved.get(path, []):
+                if link.embed and link.note is not None and link.note not in seen:
+                    seen.add(link.note)
+                    stack.append(link.note)
+        return sorted(keys)
+
+    def _own_key(self, path: PurePosixPath) -> str:
+        if path not in self._own:
+            p = self.body.parsed.get(path)
+            if p is None:
+                self._own[path] = digest("absent", str(path))
+            else:
+                math = [self.math.get((ref.tex, ref.display)) for ref in p.math]
+                cells = note_result(p.env)
+                self._own[path] = digest(
+                    str(path),
+                    p.note.url,
+                    p.note.title,
+                    p.note.source,
+                    self.graph.resolved.get(path, []),
+                    None if cells is None else cells.to_json(),
+                    [(m.html, m.error) if m is not None else None for m in math],
+                )
+        return self._own[path]
+
+
+def _theme_digest(theme_dir: Path) -> str:
+    files = sorted(p for p in theme_dir.rglob("*") if p.is_file())
+    return digest([(p.relative_to(theme_dir).as_posix(), p.read_bytes().hex()) for p in files])
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _description(body: str, limit: int = 160) -> str:
+    """The opening words of the note's first paragraph, for search engines and link cards."""
+    match = re.search(r"<p>(.*?)</p>", body, re.S)
+    if not match:
+        return ""
+    text = " ".join(_TAGS.sub("", match.group(1)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cssclasses(frontmatter: dict) -> str:
+    value = frontmatter.get("cssclasses", frontmatter.get("cssclass", []))
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    return " ".join(str(c) for c in items or [] if isinstance(c, str | int))

@@ -1,0 +1,109 @@
+"""Which files of the notes folder are read: hidden folders, unreadable names and links that
+leave the vault are skipped, each with a warning."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath
+
+from hortus.diagnostics import Diagnostics
+from hortus.vault.notes import NOTE_SUFFIXES
+
+
+def vault_files(root: Path, diagnostics: Diagnostics) -> list[PurePosixPath]:
+    """Every file under the vault, sorted; hidden folders (.obsidian, .trash) skipped.
+    Symlinks are never followed out of the vault, nor into folders (a folder linked to its
+    parent would never end); a broken or looping link, a pipe or a device is skipped."""
+    found: list[PurePosixPath] = []
+    real_root = root.resolve()
+
+    def unreadable(error: OSError) -> None:
+        where = _display_path(Path(error.filename or root), root)
+        diagnostics.warn(where, None, "read", f"cannot read the folder: {error.strerror}")
+
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable):
+        dirs[:] = _folders_to_enter(Path(folder), dirs, root, real_root, diagnostics)
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            full = Path(folder) / name
+            rel = _display_path(full, root)
+            if not _decodable(name):
+                diagnostics.warn(rel, None, "filename", "file name is not valid UTF-8; skipped")
+                continue
+            problem = _file_problem(full, real_root)
+            if problem is not None:
+                kind = "symlink" if full.is_symlink() else "read"
+                diagnostics.warn(rel, None, kind, problem)
+                continue
+            found.append(PurePosixPath(rel))
+    return found
+
+
+def _folders_to_enter(
+    folder: Path, names: list[str], root: Path, real_root: Path, diagnostics: Diagnostics
+) -> list[str]:
+    """The sub-folders of `folder` the walk goes into, sorted; the others are reported."""
+    kept = []
+    for name in sorted(d for d in names if not d.startswith(".")):
+        full = folder / name
+        rel = _display_path(full, root)
+        if not _decodable(name):
+            diagnostics.warn(rel, None, "filename", "folder name is not valid UTF-8; skipped")
+        elif full.is_symlink():
+            diagnostics.warn(rel, None, "symlink", _folder_link_problem(full, real_root))
+        else:
+            if name.lower().endswith(NOTE_SUFFIXES):
+                diagnostics.warn(
+                    rel, None, "filename", "a folder named like a note; read as a folder"
+                )
+            kept.append(name)
+    return kept
+
+
+def _display_path(full: Path, root: Path) -> str:
+    """The vault-relative path as text that can always be printed and written as UTF-8."""
+    try:
+        rel = full.relative_to(root).as_posix()
+    except ValueError:
+        rel = full.as_posix()
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
+def _decodable(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python keeps them as lone surrogates,
+    which no page, URL or report can hold)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _folder_link_problem(full: Path, real_root: Path) -> str:
+    try:
+        target = full.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: Python before 3.13 on a loop
+        return "symlink is broken or loops; not followed"
+    if not target.is_relative_to(real_root):
+        return "symlinked folder points outside the vault; not followed"
+    return "symlinked folder not followed (its notes are read where they really are)"
+
+
+def _file_problem(full: Path, real_root: Path) -> str | None:
+    """Why a file is not read, or None. A symlink may point at a file inside the vault."""
+    if full.is_symlink():
+        try:
+            target = full.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "symlink is broken or loops; skipped"
+        if not target.is_relative_to(real_root):
+            return "symlink points outside the vault; skipped"
+    try:
+        mode = full.stat().st_mode
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a pipe, socket or device); skipped"
+    return None

@@ -1,0 +1,134 @@
+"""Reading the vault: every note, canvas and attachment under the notes folder, each note
+decoded, its frontmatter read and its URL assigned, and the home page chosen."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path, PurePosixPath
+
+from hortus.config import Settings
+from hortus.diagnostics import Diagnostics
+from hortus.vault.canvas import CanvasError, canvas_markdown
+from hortus.vault.files import vault_files
+from hortus.vault.frontmatter import is_published, parse_frontmatter, string_list
+from hortus.vault.notes import CANVAS_SUFFIX, HOME_TAG, NOTE_SUFFIXES, Note, Vault
+from hortus.vault.permalinks import check_urls, note_url, pick_home
+from hortus.vault.slugs import path_slug
+
+
+def load_vault(notes_dir: Path, settings: Settings, diagnostics: Diagnostics) -> Vault:
+    """Every file under `notes_dir`: notes and canvases read, the rest kept as attachments;
+    a URL claimed twice is an error in `diagnostics`."""
+    vault = Vault(root=notes_dir)
+    for relpath in vault_files(notes_dir, diagnostics):
+        suffix = relpath.suffix.lower()
+        if suffix in NOTE_SUFFIXES:
+            note = read_note(notes_dir, relpath, settings, diagnostics)
+            if note is not None:
+                vault.notes.append(note)
+        elif suffix == CANVAS_SUFFIX:
+            note = _read_canvas(notes_dir, relpath, diagnostics)
+            if note is not None:
+                vault.notes.append(note)
+        else:
+            vault.attachments.append(relpath)
+    pick_home(vault, diagnostics)
+    check_urls(vault, diagnostics)
+    return vault
+
+
+def read_note(
+    root: Path, relpath: PurePosixPath, settings: Settings, diagnostics: Diagnostics
+) -> Note | None:
+    """The note at `relpath` under `root`, or None (reported) when it cannot be read. Whether
+    it is the home page is settled by load_vault, which sees every note."""
+    full = root / relpath
+    try:
+        mtime = full.stat().st_mtime
+        raw = full.read_bytes()
+    except OSError as exc:
+        diagnostics.warn(str(relpath), None, "read", f"cannot read the note: {exc.strerror}")
+        return None
+    text = decode_note(raw, str(relpath), diagnostics)
+    frontmatter, readable = parse_frontmatter(text, str(relpath), diagnostics)
+    published = readable and is_published(frontmatter, settings.publish)
+    tags = string_list(frontmatter.get("tags", frontmatter.get("tag")))
+    aliases = string_list(frontmatter.get("aliases", frontmatter.get("alias")), split_spaces=False)
+    home = HOME_TAG in {t.lower() for t in tags} or frontmatter.get("dg-home") is True
+    # An Excalidraw drawing's Markdown is the plugin's data, not prose: never a page.
+    drawing = "excalidraw-plugin" in frontmatter or relpath.stem.lower().endswith(".excalidraw")
+    title = frontmatter.get("title") or frontmatter.get("dg-title") or relpath.stem
+    url = note_url(relpath, frontmatter, diagnostics if published else None)
+    return Note(
+        path=relpath,
+        source=text,
+        frontmatter=frontmatter,
+        title=str(title),
+        url=url,
+        published=published,
+        home=home and published and not drawing,
+        page=not drawing,
+        drawing=drawing,
+        tags=tuple(t.lstrip("#") for t in tags if t.lstrip("#")),
+        aliases=tuple(aliases),
+        mtime=mtime,
+    )
+
+
+def decode_note(raw: bytes, path: str, diagnostics: Diagnostics) -> str:
+    """The note as text: UTF-8 (a BOM dropped), or UTF-16 where a BOM says so; bad bytes, NUL
+    and other control characters become U+FFFD with a warning on their line; CRLF and lone
+    CR become LF."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        diagnostics.warn(path, None, "encoding", "saved as UTF-16; read as such (save as UTF-8)")
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = _line_of(raw[: exc.start].decode("utf-8"))
+            diagnostics.warn(path, line, "encoding", "not valid UTF-8; bad bytes replaced")
+            text = raw.decode("utf-8", errors="replace")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    first = _CONTROL.search(text)
+    if first is not None:
+        line = text.count("\n", 0, first.start()) + 1
+        what = "NUL bytes" if first.group() == "\0" else "control characters"
+        diagnostics.warn(path, line, "encoding", f"{what} in the note; shown as \ufffd")
+        text = _CONTROL.sub("\ufffd", text)
+    return text
+
+
+# What HTML does not allow in a page: C0 and C1 controls other than tab, newline and form
+# feed, and the Unicode noncharacters.
+_NONCHARACTERS = "".join(chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0, 0x110000, 0x10000))
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef{_NONCHARACTERS}]")
+
+
+def _line_of(prefix: str) -> int:
+    return prefix.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+
+
+def _read_canvas(root: Path, relpath: PurePosixPath, diagnostics: Diagnostics) -> Note | None:
+    """A canvas becomes a note that is only shown where a published note embeds it."""
+    try:
+        mtime = (root / relpath).stat().st_mtime
+        text = (root / relpath).read_text(encoding="utf-8", errors="replace")
+        source = canvas_markdown(text)
+    except OSError as exc:
+        diagnostics.warn(str(relpath), None, "read", f"cannot read the canvas: {exc.strerror}")
+        return None
+    except CanvasError as exc:
+        diagnostics.warn(str(relpath), None, "canvas", str(exc))
+        source = ""
+    return Note(
+        path=relpath,
+        source=source,
+        frontmatter={},
+        title=relpath.stem,
+        url=path_slug(list(relpath.with_suffix("").parts)),
+        published=True,
+        page=False,
+        mtime=mtime,
+    )
