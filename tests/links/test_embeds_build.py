@@ -78,3 +78,22 @@ def test_paths_as_users_write_them(build_vault) -> None:
     assert '<img src="../../pic.png" alt="center"' in html
     assert (run.out / "其他" / "empty" / "index.html").is_file()
     assert "S.md:4: warning: image with an empty URL" in run.stderr
+
+
+def test_a_link_inside_an_embedded_note_has_one_class_on_every_page(build_vault) -> None:
+    """The embedded note's tokens are rendered for each page that embeds it (and for its own
+    page): its Markdown links keep one `internal` class however often they are shown."""
+    run = build_vault(
+        {
+            "Shared.md": P + "See [the target](Target.md).\n",
+            "Target.md": P + "t\n",
+            "A.md": P + "![[Shared]]\n",
+            "B.md": P + "![[Shared]]\n\n![[Shared]]\n",
+        },
+        settings='publish = "all"',
+    )
+    assert run.code == 0, run.stderr
+    for url in ("/a/", "/b/", "/shared/"):
+        html = article(run.page(url))
+        assert 'class="internal"' in html, url
+        assert "internal internal" not in html, url

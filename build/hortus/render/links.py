@@ -54,7 +54,10 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
                 break
         return '<span class="broken-link">'
     token.attrSet("href", _href(env, found.url))
-    token.attrJoin("class", "internal")
+    # The token is shared by every page that shows it (an embedded note is rendered on each
+    # page embedding it): its class is added once, not once per render.
+    if "internal" not in str(token.attrGet("class") or "").split():
+        token.attrJoin("class", "internal")
     return self.renderToken(tokens, idx, options, env)
 
 
