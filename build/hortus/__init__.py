@@ -2,11 +2,11 @@
 
 from hortus.version import __version__
 
-__all__ = ["__version__", "claim"]
+__all__ = ["__version__", "claim", "garden"]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # editors see the real signature; at run time it loads on first use
-    from hortus.cells import claim
+    from hortus.cells import claim, garden
 
 
 def __getattr__(name: str) -> object:
@@ -15,4 +15,8 @@ def __getattr__(name: str) -> object:
         from hortus.cells import claim
 
         return claim
+    if name == "garden":  # the published pages, for a cell (hortus.cells.garden)
+        from hortus.cells import garden
+
+        return garden
     raise AttributeError(f"module 'hortus' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from hortus.version import __version__
 
 # How many warnings of one kind are printed before the rest go to the summary count.
 SHOWN_PER_KIND = 10
-REPORT = Path(".hortus") / "report.json"
+REPORT = "report.json"  # in the cache folder: every problem of the last build
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -96,11 +96,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    report = write_report(root / REPORT, result.diagnostics.items)
+    report = write_report(settings.cache_folder / REPORT, result.diagnostics.items)
     _print_diagnostics(result.diagnostics.items, report)
     if os.environ.get("HORTUS_TIMINGS") and result.stages:  # for the benchmark
         spent = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result.stages.items())
         print(f"hortus: seconds by stage: {spent}", file=sys.stderr)
+    if result.choices():
+        print(result.choices(), file=sys.stderr)
     print(result.summary(), file=sys.stderr)
     return 0 if result.built else 1
 

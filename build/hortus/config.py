@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +11,8 @@ from pathlib import Path
 from hortus.diagnostics import BuildError
 
 PUBLISH_MODES = ("opt-in", "all")
+# A BCP 47 language tag as pages and Pagefind take it: `en`, `zh-CN`, `zh-Hant-TW`, `pt-BR`.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -16,7 +20,7 @@ class Settings:
     root: Path  # the project folder: where pyproject.toml is, else the working directory
     title: str = "hortus"
     base_url: str = ""
-    language: str = "zh-CN"
+    language: str | None = None  # the pages' language; None: chosen from the notes' text
     publish: str = "opt-in"
     theme: Path = Path("theme")
     strict: bool = False
@@ -24,6 +28,29 @@ class Settings:
     cell_memory_mb: int = 2048
     math_macros: dict[str, str] = field(default_factory=dict)
     search_shard_pages: int = 2000  # pages per search index; a larger garden gets several
+    properties: bool = True  # show a note's properties at the top of its page
+    hide_properties: list[str] = field(default_factory=list)  # property keys not shown
+    cache_dir: Path | None = None  # `cache-dir`: where caches live; None: see `cache_folder`
+    cells_dir: Path | None = None  # `cells-dir`: where cell results live; None: in the cache
+    freeze: bool = False  # reuse stored cell results while their sources and files are unchanged
+
+    @property
+    def cache_folder(self) -> Path:
+        """Every cache of the project: `cache-dir`; else, on Vercel (which keeps node_modules/
+        between deploys and nothing else), `node_modules/.cache/hortus/`; else `.hortus/`."""
+        if self.cache_dir is not None:
+            return self.root / self.cache_dir
+        if os.environ.get("VERCEL"):
+            return self.root / "node_modules" / ".cache" / "hortus"
+        return self.root / ".hortus"
+
+    @property
+    def cells_folder(self) -> Path:
+        """The notes' cell results: `cells-dir` (a folder a user may commit), else `cells/` of
+        the cache folder."""
+        if self.cells_dir is not None:
+            return self.root / self.cells_dir
+        return self.cache_folder / "cells"
 
     @property
     def theme_dir(self) -> Path:
@@ -64,23 +91,57 @@ def load_settings(root: Path) -> Settings:
         "cell-memory-mb": int,
         "math-macros": dict,
         "search-shard-pages": int,
+        "properties": bool,
+        "hide-properties": list,
+        "cache-dir": str,
+        "cells-dir": str,
+        "freeze": bool,
     }
     values: dict[str, object] = {}
     for key, value in table.items():
         if key not in known:
-            raise BuildError(f"{path}: [tool.hortus] has an unknown setting {key!r}")
+            raise BuildError(f"{_where(path, key)}: [tool.hortus] has an unknown setting {key!r}")
         if not isinstance(value, known[key]):  # type: ignore[arg-type]
-            raise BuildError(f"{path}: [tool.hortus] {key} has the wrong type: {value!r}")
+            raise BuildError(
+                f"{_where(path, key)}: [tool.hortus] {key} has the wrong type: {value!r}"
+            )
         values[key.replace("-", "_")] = value
     if values.get("publish", "opt-in") not in PUBLISH_MODES:
-        raise BuildError(f"{path}: [tool.hortus] publish must be one of {', '.join(PUBLISH_MODES)}")
+        modes = ", ".join(PUBLISH_MODES)
+        raise BuildError(f"{_where(path, 'publish')}: [tool.hortus] publish must be one of {modes}")
     if int(values.get("search_shard_pages", 1)) < 1:  # type: ignore[call-overload]
-        raise BuildError(f"{path}: [tool.hortus] search-shard-pages must be at least 1")
-    if "theme" in values:
-        values["theme"] = Path(str(values["theme"]))
+        where = _where(path, "search-shard-pages")
+        raise BuildError(f"{where}: [tool.hortus] search-shard-pages must be at least 1")
+    if "language" in values and not LANGUAGE_TAG.fullmatch(str(values["language"])):
+        raise BuildError(
+            f"{_where(path, 'language')}: [tool.hortus] language must be a language tag such "
+            f'as "en" or "zh-CN", not {values["language"]!r} (leave it out to have it '
+            "chosen from the notes)"
+        )
+    if not all(isinstance(key, str) for key in values.get("hide_properties", [])):  # type: ignore[attr-defined]
+        raise BuildError(f"{path}: [tool.hortus] hide-properties must be a list of keys")
+    for folder in ("theme", "cache_dir", "cells_dir"):
+        if folder in values:
+            values[folder] = Path(str(values[folder]))
     if "base_url" in values:
         values["base_url"] = str(values["base_url"]).rstrip("/")
     return Settings(root=root, **values)  # type: ignore[arg-type]
+
+
+def _where(path: Path, key: str) -> str:
+    """`path:line` of `key` in the [tool.hortus] table, for a message; `path` if not found."""
+    table = False
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return str(path)
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if text.startswith("["):
+            table = text.replace(" ", "").startswith("[tool.hortus]")
+        elif table and re.match(rf"""["']?{re.escape(key)}["']?\s*=""", text):
+            return f"{path}:{number}"
+    return str(path)
 
 
 def _read_toml(path: Path) -> dict:

@@ -242,9 +242,10 @@ def test_build_killed_between_the_renames_keeps_the_site(tmp_path: Path) -> None
     dead = 4_194_304 + 4321  # above Linux's largest pid: no such process
     out.rename(out.parent / f".public.previous-{dead}")
     (out.parent / f".public.staging-{dead}").mkdir()
-    (project / "notes" / "b.md").write_text(
-        "---\ndg-publish: true\npermalink: /a/\n---\nclash\n", encoding="utf-8"
-    )
+    for name in ("b.md", "c.md"):  # two permalinks of one URL
+        (project / "notes" / name).write_text(
+            "---\ndg-publish: true\npermalink: /a/\n---\nclash\n", encoding="utf-8"
+        )
     proc = run_hortus("build", cwd=project)
     assert proc.returncode == 1 and "error: URL /a/" in proc.stderr  # failed on purpose
     assert_same(before, snapshot(out))

@@ -131,31 +131,15 @@ def test_vercel_build_deploys_the_site(tmp_path: Path) -> None:
         "NO_UPDATE_NOTIFIER": "1",
         # The JavaScript CLI on every platform (macOS would otherwise run the native binary).
         "VERCEL_CLI_USE_NATIVE_BINARY": "0",
-        # The installCommand's `npm ci` takes KaTeX from npm's cache when it is there.
+        # The installCommand's `npm install` takes KaTeX from npm's cache when it is there.
         "npm_config_prefer_offline": "true",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PIP_NO_INPUT": "1",
     }
     for name in ("PYTHONPATH", "PYTHONHOME", "PIP_USER", "PIP_TARGET", "PIP_PREFIX", "VIRTUAL_ENV"):
         env.pop(name, None)
-    node = shutil.which("node")
-    assert node is not None
-    started = time.monotonic()
-    done = subprocess.run(
-        [node, str(cli), "build", "--yes", "--global-config", str(tmp_path / "vercel-global")],
-        cwd=project,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=900,
-    )
-    elapsed = time.monotonic() - started
-    print(f"vercel build took {elapsed:.1f} s")
-    log = f"--- stdout\n{done.stdout[-6000:]}\n--- stderr\n{done.stderr[-6000:]}"
-    assert done.returncode == 0, f"vercel build failed:\n{log}"
+    log = _vercel_build(cli, project, env, tmp_path / "vercel-global")
+    assert re.search(r"cells run for [1-9]\d* notes", log), log
 
     output = project / ".vercel" / "output"
     static = output / "static"
@@ -185,6 +169,36 @@ def test_vercel_build_deploys_the_site(tmp_path: Path) -> None:
     assert _redirect(routes, "/notion/index.html") == "/notion/", routes
     assert _redirect(routes, "/notion/") is None, routes
     assert _redirect(routes, "/" + assets[0].relative_to(static).as_posix()) is None, routes
+
+    # A second deploy of the same checkout finds the first one's cache where Vercel keeps it
+    # (node_modules/, which survives the install step) and runs no cell again.
+    assert (project / "node_modules" / ".cache" / "hortus" / "cells").is_dir()
+    again = _vercel_build(cli, project, env, tmp_path / "vercel-global")
+    assert re.search(r"cells run for 0 notes, [1-9]\d* from cache", again), again
+    assert "files kept from the last build" in again or "unchanged since" in again, again
+    assert page.read_text(encoding="utf-8") == html
+
+
+def _vercel_build(cli: Path, project: Path, env: dict[str, str], config: Path) -> str:
+    """`vercel build` in `project`; its log, once it has succeeded."""
+    node = shutil.which("node")
+    assert node is not None
+    started = time.monotonic()
+    done = subprocess.run(
+        [node, str(cli), "build", "--yes", "--global-config", str(config)],
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=900,
+    )
+    print(f"vercel build took {time.monotonic() - started:.1f} s")
+    log = f"--- stdout\n{done.stdout[-6000:]}\n--- stderr\n{done.stderr[-6000:]}"
+    assert done.returncode == 0, f"vercel build failed:\n{log}"
+    return log
 
 
 def test_readme_build_command_is_what_vercel_runs() -> None:

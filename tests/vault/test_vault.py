@@ -102,12 +102,12 @@ def test_broken_yaml_is_named_with_line_and_others_still_build(build_vault) -> N
 def test_permalink_that_escapes_the_site_is_refused(build_vault) -> None:
     run = build_vault({"Evil.md": "---\ndg-publish: true\npermalink: ../../etc\n---\nx\n"})
     assert run.code == 0
-    assert "Evil.md:2: warning: permalink '../../etc' leaves the site" in run.stderr
+    assert "Evil.md:3: warning: permalink '../../etc' leaves the site" in run.stderr
     assert (run.out / "evil" / "index.html").is_file()
     assert not (run.out.parent / "etc").exists()
 
 
-def test_two_notes_with_one_url_fail_naming_both(build_vault) -> None:
+def test_two_permalinks_of_one_url_fail_naming_both(build_vault) -> None:
     run = build_vault(
         {
             "a.md": "---\ndg-publish: true\npermalink: /same/\n---\nx\n",
@@ -115,7 +115,7 @@ def test_two_notes_with_one_url_fail_naming_both(build_vault) -> None:
         }
     )
     assert run.code == 1
-    assert "b.md: error: URL /same/ is also the URL of a.md" in run.stderr
+    assert "b.md:3: error: URL /same/ is also the URL of a.md:3" in run.stderr
 
 
 def test_crlf_bom_and_flow_yaml_frontmatter(build_vault) -> None:

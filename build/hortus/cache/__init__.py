@@ -26,6 +26,10 @@ package uses no stage of the pipeline.
 - *Typeset formulas* (math.py, `MathStore`): `.hortus/site/math-<key>.pickle`, every formula's
   KaTeX output (or its error), one file keyed on the macros and the code, so a rebuild sends
   KaTeX only formulas it has not seen; a formula typesets alike under the same definitions.
+- *Drawn diagrams* (diagrams.py, `DiagramStore`): `.hortus/site/diagrams-<key>.pickle`, every
+  Mermaid diagram's SVG per theme (or the renderer's message), one file keyed on the code
+  (which counts the renderer's version) and the drawing options, so a rebuild draws only new
+  diagrams; a source draws alike in the same theme under the same renderer.
 - *Cell results* (results.py, `ResultCache`): `.hortus/cells/<key>.json`, a note's cell
   outputs keyed on its steps and timeout, the format and the installation, valid while the
   bytes of every file its cells read are unchanged; the cells stage never keeps a failed
@@ -38,6 +42,7 @@ package uses no stage of the pipeline.
 """
 
 from hortus.cache.content import ContentMemory
+from hortus.cache.diagrams import DiagramStore
 from hortus.cache.digest import bytes_digest, digest, file_digest, short_digest, text_digest
 from hortus.cache.fingerprint import FORMAT, code_fingerprint, environment_fingerprint
 from hortus.cache.math import MathStore
@@ -51,14 +56,15 @@ from hortus.cache.record import (
     replay,
 )
 from hortus.cache.results import ResultCache
-from hortus.cache.site import CACHE_DIR, SiteCache
+from hortus.cache.site import SITE_FOLDER, SiteCache
 from hortus.cache.snapshot import inputs_snapshot
 
 __all__ = [
-    "CACHE_DIR",
     "FORMAT",
+    "SITE_FOLDER",
     "BuildRecord",
     "ContentMemory",
+    "DiagramStore",
     "FileRecord",
     "MathStore",
     "ParsedStore",

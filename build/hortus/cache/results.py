@@ -17,15 +17,18 @@ from hortus.cache.fingerprint import environment_fingerprint
 
 # Raised when what an entry holds changes shape (the envelope, or the results the cells stage
 # stores in it), so that old entries are never read.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 class ResultCache:
     """One JSON file per key, valid while every input file it names is unchanged."""
 
-    def __init__(self, folder: Path, enabled: bool) -> None:
+    def __init__(self, folder: Path, enabled: bool, base: Path | None = None) -> None:
         self.folder = folder
         self.enabled = enabled  # when False, nothing is read (a run with --no-cache still stores)
+        # Input files under `base` (the project) are kept relative to it, so the folder can be
+        # moved with the project (a fresh clone, another machine) and still be read.
+        self.base = base.resolve() if base is not None else None
 
     def key(self, *parts: Any) -> str:
         """The key of an entry made from `parts` (plain data), in this installation."""
@@ -38,7 +41,7 @@ class ResultCache:
         try:
             entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             inputs, value = entry["inputs"], entry["result"]
-            if any(file_digest(path) != known for path, known in inputs.items()):
+            if any(file_digest(self._absolute(p)) != known for p, known in inputs.items()):
                 return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -47,7 +50,7 @@ class ResultCache:
     def put(self, key: str, value: Any, inputs: Iterable[str]) -> None:
         """Keep `value` (JSON-able) under `key`, with the digests of the `inputs` files now."""
         entry = {
-            "inputs": {path: file_digest(path) for path in sorted(inputs)},
+            "inputs": {self._relative(path): file_digest(path) for path in sorted(inputs)},
             "result": value,
         }
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -55,3 +58,11 @@ class ResultCache:
         temporary = target.with_suffix(".tmp")
         temporary.write_text(json.dumps(entry), encoding="utf-8")
         temporary.replace(target)
+
+    def _relative(self, path: str) -> str:
+        if self.base is not None and Path(path).is_relative_to(self.base):
+            return Path(path).relative_to(self.base).as_posix()
+        return path
+
+    def _absolute(self, path: str) -> Path:
+        return self.base / path if self.base is not None else Path(path)

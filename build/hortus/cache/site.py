@@ -1,4 +1,4 @@
-"""The cache folder of a project, `.hortus/site/`, as one build uses it."""
+"""The site cache of a project (`site/` of its cache folder), as one build uses it."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from pathlib import Path
 from hortus.cache.parsed import ParsedStore
 from hortus.cache.record import BuildRecord, RecordFile
 
-CACHE_DIR = Path(".hortus") / "site"
+SITE_FOLDER = "site"  # in the project's cache folder (`Settings.cache_folder`)
 
 
 class SiteCache:
-    """The layers of `.hortus/site/` a build into `out_dir` reads and writes; `out_dir` None
-    (a check) has no record of its own."""
+    """The layers of `site/` in `cache_folder` a build into `out_dir` reads and writes;
+    `out_dir` None (a check) has no record of its own."""
 
-    def __init__(self, root: Path, out_dir: Path | None) -> None:
-        self.folder = root / CACHE_DIR
+    def __init__(self, cache_folder: Path, out_dir: Path | None) -> None:
+        self.folder = cache_folder / SITE_FOLDER
         self.record = RecordFile(self.folder, out_dir)
         self.parsed = ParsedStore(self.folder / "parsed")
 

@@ -3,9 +3,11 @@ note in a fresh fork of a warm worker process, and check the claims they make.
 
 execute_notes runs (or takes from the cache) every note that has cells, leaves each note's
 NoteResult where the renderer finds it (note_result), reports failed cells and claims, and
-returns an ExecutionReport listing every claim of the garden. note_steps, is_cell and
-inline_expression read a note's cells and inline values from its tokens; CellPool runs
-NoteJobs in worker processes, run_note runs Steps in this one. `claim` is what notes call.
+returns an ExecutionReport listing every claim of the garden; figure_refs gives a note's
+figure numbers for its `@fig-label` references. note_steps, is_cell, cell_header and
+inline_expression read a note's cells (Quarto's and knitr's headers and options) and inline
+values from its tokens; CellPool runs NoteJobs in worker processes, run_note runs Steps in
+this one. `claim` and `display` are what notes call.
 
 Names are loaded on first use: a worker process, a note that imports `claim` and the command
 line's start pay only for the modules they use (no Markdown parser in a worker).
@@ -19,14 +21,20 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from hortus.cells.capture import OUTPUT_LIMIT
     from hortus.cells.claims import ClaimRecord, ClaimWarning, claim, short_repr
+    from hortus.cells.crossrefs import figure_refs
+    from hortus.cells.display import display
     from hortus.cells.execute import ExecutionReport, execute_notes, note_result
+    from hortus.cells.garden import garden
     from hortus.cells.pool import CellPool
     from hortus.cells.processes import PROCESS_LIMIT
     from hortus.cells.records import (
         CellResult,
         ErrorOutput,
         FigureOutput,
+        ImageOutput,
         InlineResult,
+        LatexOutput,
+        MarkdownOutput,
         NoteClaim,
         NoteError,
         NoteJob,
@@ -39,14 +47,23 @@ if TYPE_CHECKING:
         ValueOutput,
     )
     from hortus.cells.run import run_note
-    from hortus.cells.steps import CellOptionError, inline_expression, is_cell, note_steps
+    from hortus.cells.steps import (
+        CellOptionError,
+        cell_header,
+        inline_expression,
+        is_cell,
+        note_steps,
+    )
 
 _MODULES = {
+    "garden": "garden",
     "OUTPUT_LIMIT": "capture",
     "ClaimRecord": "claims",
     "ClaimWarning": "claims",
     "claim": "claims",
     "short_repr": "claims",
+    "figure_refs": "crossrefs",
+    "display": "display",
     "ExecutionReport": "execute",
     "execute_notes": "execute",
     "note_result": "execute",
@@ -55,7 +72,10 @@ _MODULES = {
     "CellResult": "records",
     "ErrorOutput": "records",
     "FigureOutput": "records",
+    "ImageOutput": "records",
     "InlineResult": "records",
+    "LatexOutput": "records",
+    "MarkdownOutput": "records",
     "NoteClaim": "records",
     "NoteError": "records",
     "NoteJob": "records",
@@ -68,6 +88,7 @@ _MODULES = {
     "ValueOutput": "records",
     "run_note": "run",
     "CellOptionError": "steps",
+    "cell_header": "steps",
     "inline_expression": "steps",
     "is_cell": "steps",
     "note_steps": "steps",
@@ -84,7 +105,10 @@ __all__ = [
     "ErrorOutput",
     "ExecutionReport",
     "FigureOutput",
+    "ImageOutput",
     "InlineResult",
+    "LatexOutput",
+    "MarkdownOutput",
     "NoteClaim",
     "NoteError",
     "NoteJob",
@@ -95,8 +119,12 @@ __all__ = [
     "StepError",
     "StreamOutput",
     "ValueOutput",
+    "cell_header",
     "claim",
+    "display",
     "execute_notes",
+    "figure_refs",
+    "garden",
     "inline_expression",
     "is_cell",
     "note_result",

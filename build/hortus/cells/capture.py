@@ -1,5 +1,6 @@
-"""What a note's steps show: what they print, on Python's streams and (in a process of the
-note's own) on file descriptors 1 and 2, and the value of a cell's last expression."""
+"""What a note's steps show, in the order they show it: what they print, on Python's streams
+and (in a process of the note's own) on file descriptors 1 and 2, and what display(), a
+value and plt.show() add between the prints."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ import sys
 from types import TracebackType
 from typing import Any
 
-from hortus.cells.figures import figure_svg, held_by_pyplot, is_figure
-from hortus.cells.records import FigureOutput, Output, StreamName, StreamOutput, ValueOutput
+from hortus.cells.records import Output, StreamName, StreamOutput
 
 # Per stream and cell: a cell that prints megabytes must not bloat the page or the cache.
 OUTPUT_LIMIT = 100_000
@@ -31,31 +31,18 @@ def truncate(text: str) -> str:
     return text[:OUTPUT_LIMIT] + f"\n[... output truncated: {dropped} bytes not shown]"
 
 
-def display_value(value: Any) -> list[Output]:
-    """What Jupyter shows for a cell's last expression."""
-    if value is None:
-        return []
-    if is_figure(value):
-        return [] if held_by_pyplot(value) else [FigureOutput(figure_svg(value))]
-    text = truncate(without_addresses(repr(value)))
-    html = None
-    repr_html = getattr(value, "_repr_html_", None)
-    if callable(repr_html) and not isinstance(value, type):
-        try:
-            produced = repr_html()
-            html = None if produced is None else truncate(str(produced))
-        except Exception:  # as Jupyter: a broken formatter falls back to the plain repr
-            html = None
-    return [ValueOutput(text, html)]
-
-
 class Streams:
-    """stdout/stderr of one step in order of appearance, each stream capped at OUTPUT_LIMIT."""
+    """What one step showed, in order: stdout/stderr text (each stream capped at OUTPUT_LIMIT)
+    and the outputs shown between writes."""
 
     def __init__(self) -> None:
-        self.chunks: list[tuple[StreamName, list[str]]] = []
+        # A run of one stream's writes, or an output shown between them.
+        self.items: list[tuple[StreamName, list[str]] | Output] = []
         self.kept: dict[StreamName, int] = {"stdout": 0, "stderr": 0}
         self.dropped: dict[StreamName, int] = {"stdout": 0, "stderr": 0}
+
+    def add(self, output: Output) -> None:
+        self.items.append(output)
 
     def write(self, name: StreamName, text: str, dropped: int = 0) -> None:
         self.dropped[name] += dropped
@@ -76,25 +63,40 @@ class Streams:
                 self.kept[name] += len(data)
         else:
             self.kept[name] += len(text.encode("utf-8", "surrogateescape"))
-        if self.chunks and self.chunks[-1][0] == name:
-            self.chunks[-1][1].append(text)
+        last = self.items[-1] if self.items else None
+        if isinstance(last, tuple) and last[0] == name:
+            last[1].append(text)
         else:
-            self.chunks.append((name, [text]))
+            self.items.append((name, [text]))
 
-    def outputs(self) -> list[StreamOutput]:
-        texts = [(name, "".join(parts)) for name, parts in self.chunks]
+    def outputs(self) -> list[Output]:
+        shown: list[Output] = [
+            StreamOutput(item[0], "".join(item[1])) if isinstance(item, tuple) else item
+            for item in self.items
+        ]
         for name, dropped in self.dropped.items():
             if not dropped:
                 continue
             notice = f"[... output truncated: {dropped} bytes not shown]\n"
-            last = next((i for i in reversed(range(len(texts))) if texts[i][0] == name), None)
-            if last is None:
-                texts.append((name, notice))
-            else:
-                text = texts[last][1]
-                sep = "" if not text or text.endswith("\n") else "\n"
-                texts[last] = (name, text + sep + notice)
-        return [StreamOutput(name, text) for name, text in texts]
+            runs = [
+                i for i, o in enumerate(shown) if isinstance(o, StreamOutput) and o.name == name
+            ]
+            if not runs:
+                shown.append(StreamOutput(name, notice))
+                continue
+            text = shown[runs[-1]].text  # type: ignore[union-attr]
+            sep = "" if not text or text.endswith("\n") else "\n"
+            shown[runs[-1]] = StreamOutput(name, text + sep + notice)
+        return shown
+
+
+# The capture of the note running in this process, for display() and plt.show().
+_current: OutputCapture | None = None
+
+
+def current_capture() -> OutputCapture | None:
+    """The running note's capture; None outside a run."""
+    return _current
 
 
 class OutputCapture:
@@ -109,27 +111,47 @@ class OutputCapture:
         self.descriptors = descriptors
         self.fds: DescriptorCapture | None = None
         self.saved: tuple[Any, Any, Any] = (sys.stdin, sys.stdout, sys.stderr)
+        self.previous: OutputCapture | None = None
+        self.keep = True  # whether the step's outputs are kept (not with `output: false`)
+        self.quiet_stderr = False  # whether what the step prints on stderr is dropped
 
     def __enter__(self) -> OutputCapture:
+        global _current
         self.fds = DescriptorCapture() if self.descriptors else None
         self.saved = (sys.stdin, sys.stdout, sys.stderr)
         sys.stdin = io.StringIO("")  # input() fails at once instead of hanging
         sys.stdout = StreamWriter(self, "stdout", 1)
         sys.stderr = StreamWriter(self, "stderr", 2)
+        self.previous, _current = _current, self
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        global _current
+        _current = self.previous
         sys.stdin, sys.stdout, sys.stderr = self.saved
         if self.fds is not None:
             self.fds.close()
 
-    def begin_step(self) -> None:
+    def begin_step(self, keep: bool = True, quiet_stderr: bool = False) -> None:
+        """A new step: what it shows is kept when `keep`; its stderr is dropped when
+        `quiet_stderr` (knitr's `message: false`)."""
         self.streams = Streams()
+        self.keep = keep
+        self.quiet_stderr = quiet_stderr
 
-    def step_outputs(self) -> list[StreamOutput]:
-        """What the step wrote, descriptors included."""
+    def show(self, outputs: list[Output]) -> None:
+        """Outputs shown now (display(), a value, plt.show()), after what was printed so far."""
+        if not outputs or not self.keep:
+            return
+        if self.fds is not None:
+            self.fds.drain(self.streams)
+        for output in outputs:
+            self.streams.add(output)
+
+    def step_outputs(self) -> list[Output]:
+        """What the step showed, in order, descriptors included."""
         if self.fds is not None:
             self.fds.drain(self.streams)
         return self.streams.outputs()
@@ -150,7 +172,8 @@ class StreamWriter(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        self._capture.streams.write(self._name, text)
+        if not (self._name == "stderr" and self._capture.quiet_stderr):
+            self._capture.streams.write(self._name, text)
         return len(text)
 
     def writable(self) -> bool:

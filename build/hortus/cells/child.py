@@ -1,5 +1,6 @@
 """The note's child: the process a worker forks for one note, which runs it under its limits
-and tells the worker each step as it finishes, so that a later crash still keeps them."""
+(its worker watches its memory) and tells the worker each step as it finishes, so that a
+later crash still keeps them."""
 
 from __future__ import annotations
 
@@ -22,14 +23,12 @@ def run_child(work: WorkerJob, fd: int, worker_pid: int) -> None:
     prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
     if os.getppid() != worker_pid:  # the worker died before the line above
         os._exit(1)
-    listener = ChildListener(fd, os.getpid(), None)
+    listener = ChildListener(fd, os.getpid())
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file dropped into the vault
         if work.nproc:
             _limit_processes(work.nproc)
-        if work.memory_mb:
-            listener.memory_limit = _limit_memory(int(work.memory_mb))
         job = work.job
         run = NoteRun(
             job.steps,
@@ -40,9 +39,8 @@ def run_child(work: WorkerJob, fd: int, worker_pid: int) -> None:
             tempdir=work.tempdir,
         )
         result = run.run()
-        memory = listener.memory_limit is not None and isinstance(run.failure, MemoryError)
         error = None if result.error is None else result.error.to_json()
-        listener.send({"end": {"status": result.status, "error": error, "memory": memory}})
+        listener.send({"end": {"status": result.status, "error": error}})
     except BaseException:
         import traceback
 
@@ -53,23 +51,14 @@ def run_child(work: WorkerJob, fd: int, worker_pid: int) -> None:
 class ChildListener(RunListener):
     """Streams each finished step to the worker."""
 
-    def __init__(self, fd: int, owner: int, memory_limit: tuple[int, int] | None) -> None:
+    def __init__(self, fd: int, owner: int) -> None:
         self.fd = fd
         self.owner = owner  # the note's child: a process a cell forks must not speak for it
-        self.memory_limit = memory_limit  # (soft, hard) RLIMIT_AS, when capped
 
     def send(self, message: dict[str, Any]) -> None:
         if os.getpid() != self.owner:
             os._exit(0)  # a process forked by a cell: it must not speak for the note
-        import resource
-
-        if self.memory_limit is not None:  # a note near its cap must still be able to report
-            resource.setrlimit(resource.RLIMIT_AS, (self.memory_limit[1], self.memory_limit[1]))
-        try:
-            send(self.fd, message)
-        finally:
-            if self.memory_limit is not None:
-                resource.setrlimit(resource.RLIMIT_AS, self.memory_limit)
+        send(self.fd, message)
 
     def step_started(self, step: Step) -> None:
         self.send({"start": [step.kind, step.index]})
@@ -93,20 +82,3 @@ def _limit_processes(nproc: int) -> None:
     if hard != resource.RLIM_INFINITY:
         nproc = min(int(nproc), hard)
     resource.setrlimit(resource.RLIMIT_NPROC, (int(nproc), hard))
-
-
-def _limit_memory(memory_mb: int) -> tuple[int, int] | None:
-    """Cap the address space at what the warm worker already maps plus `memory_mb`."""
-    import resource
-
-    try:
-        with open("/proc/self/statm", "rb") as f:
-            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = mapped + memory_mb * 1024 * 1024
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (OSError, ValueError):  # no /proc or no RLIMIT_AS (macOS): no cap
-        return None
-    return limit, hard

@@ -2,22 +2,36 @@
 
 A note's results are reused only when nothing they depend on changed: its steps, hortus,
 Python and the installed packages, and the bytes of every file its cells read last time. Each
-note's NoteResult is left in `parsed.env["execution"]`, where the renderer finds it."""
+note's NoteResult is left in `parsed.env["execution"]`, where the renderer finds it, with its
+figure numbers (hortus.cells.crossrefs); the formulas its outputs show are added to its math,
+so they are typeset with the note's own. Every note that fails is reported, each with its
+line, before the build stops."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from hortus.cache import ResultCache
-from hortus.cells.records import NoteClaim, NoteJob, NoteResult, Step
+from hortus.cells.crossrefs import (
+    CROSSREFS,
+    CellWords,
+    cell_words,
+    figure_targets,
+    unknown_references,
+)
+from hortus.cells.defaults import note_defaults
+from hortus.cells.records import LatexOutput, MarkdownOutput, NoteClaim, NoteJob, NoteResult, Step
 from hortus.cells.steps import note_steps
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
-from hortus.markdown import ParsedNote
+from hortus.markdown import MathRef, ParsedNote, make_parser, walk_tokens
 
 # Where a note's result is left for the stages after this one.
 EXECUTION = "execution"
@@ -38,6 +52,15 @@ def note_result(env: Mapping[str, Any]) -> NoteResult | None:
     return env.get(EXECUTION)
 
 
+@dataclass
+class PendingNote:
+    """A note whose cells run in this build."""
+
+    parsed: ParsedNote  # the note
+    key: str  # its results' key in the cache
+    job: NoteJob  # what the pool runs
+
+
 def execute_notes(
     vault_root: Path,
     parsed: list[ParsedNote],
@@ -48,37 +71,118 @@ def execute_notes(
     jobs: int | None = None,
 ) -> ExecutionReport:
     report = ExecutionReport()
-    cache = ResultCache(settings.root / ".hortus" / "cells", use_cache)
-    pending: list[tuple[ParsedNote, str, NoteJob]] = []
+    cache = ResultCache(settings.cells_folder, use_cache, settings.root)
+    pending: list[PendingNote] = []
+    all_steps: dict[str, list[Step]] = {}
     for p in parsed:
-        steps, problems = note_steps(p.tokens)
-        for problem in problems:
-            diagnostics.warn(str(p.note.path), problem.line, "cell-option", problem.message)
-        if not steps:
+        read = _read_steps(p, diagnostics)
+        if read is None or not read.steps:
             continue
+        all_steps[str(p.note.path)] = read.steps
         timeout = _timeout(p, settings)
-        key = cache.key(str(p.note.path), timeout, [step.to_json() for step in steps])
+        key = cache.key(str(p.note.path), timeout, [step.to_json() for step in read.steps])
         cached = _cached_result(cache, key)
         if cached is not None:
             p.env[EXECUTION] = cached
             report.cached += 1
         else:
-            pending.append((p, key, _job(vault_root, p, steps, timeout)))
+            job = _job(vault_root, p, read, timeout)
+            pending.append(PendingNote(p, key, job))
     if pending:
         from hortus.cells.pool import CellPool  # the pool's start-up is paid only when needed
 
         with CellPool(jobs=jobs, memory_mb=settings.cell_memory_mb) as pool:
-            results = pool.map([job for _, _, job in pending])
-        for (p, key, _), result in zip(pending, results, strict=True):
-            p.env[EXECUTION] = result
+            results = pool.map([note.job for note in pending])
+        for note, result in zip(pending, results, strict=True):
+            note.parsed.env[EXECUTION] = result
             if result.status == "ok":  # failures run again: the fix may lie outside the key
-                cache.put(key, result.to_json(), result.files)
+                cache.put(note.key, result.to_json(), result.files)
             report.ran += 1
+    words = cell_words(settings.language)
+    outputs_parser = OutputsParser()
     for p in parsed:
         result = note_result(p.env)
+        _number_figures(p, all_steps.get(str(p.note.path), []), result, words, diagnostics)
         if result is not None:
+            outputs_parser.add_math(p, result)
             _report(p, result, diagnostics, report)
     return report
+
+
+@dataclass(frozen=True)
+class NoteSteps:
+    """A note's steps, read under its frontmatter's defaults."""
+
+    steps: list[Step]  # its cells and inline values, in order
+    memory_mb: int | None  # its own memory cap (`cell-memory-mb:`); None: the site's
+
+
+def _read_steps(p: ParsedNote, diagnostics: Diagnostics) -> NoteSteps | None:
+    """The note's steps, its problems reported; None when its cells cannot run (it names a
+    kernel that is not Python)."""
+    path = str(p.note.path)
+    defaults = note_defaults(p.note.frontmatter, p.note.source)
+    steps, problems = note_steps(p.tokens, defaults.options)
+    for problem in problems:
+        diagnostics.warn(path, problem.line, problem.kind, problem.message)
+    for note_problem in defaults.problems:
+        report = diagnostics.error if note_problem.fatal else diagnostics.warn
+        report(path, note_problem.line, "cell-option", note_problem.message)
+    if any(note_problem.fatal for note_problem in defaults.problems):
+        return None
+    return NoteSteps(steps, defaults.memory_mb)
+
+
+def _number_figures(
+    p: ParsedNote,
+    steps: list[Step],
+    result: NoteResult | None,
+    words: CellWords,
+    diagnostics: Diagnostics,
+) -> None:
+    """The note's figure numbers, left for the renderer; references to no figure reported."""
+    targets = figure_targets(steps, result, words.figure)
+    if steps or targets:
+        p.env[CROSSREFS] = dataclasses.replace(words, targets=targets)
+    for line, label in unknown_references(p.tokens, targets):
+        diagnostics.warn(
+            str(p.note.path),
+            line,
+            "crossref",
+            f"@{label} names no figure: no cell of this note has `label: {label}`",
+        )
+
+
+class OutputsParser:
+    """The formulas in what cells showed as Markdown or LaTeX, added to their note's math so
+    they are typeset (and cached) with the note's own; the parser is made on first use."""
+
+    def __init__(self) -> None:
+        self.md: MarkdownIt | None = None
+
+    def add_math(self, p: ParsedNote, result: NoteResult) -> None:
+        known = {(ref.tex, ref.display) for ref in p.math}
+        for cell in result.cells:
+            line = _cell_line(p, cell.index)
+            for output in cell.outputs:
+                if not isinstance(output, MarkdownOutput | LatexOutput):
+                    continue
+                if self.md is None:
+                    self.md = make_parser()
+                for token, _parent in walk_tokens(self.md.parse(output.markdown, {})):
+                    if token.type in ("math_inline", "math_block"):
+                        ref = MathRef(token.content, token.type == "math_block", line)
+                        if (ref.tex, ref.display) not in known:
+                            known.add((ref.tex, ref.display))
+                            p.math.append(ref)
+
+
+def _cell_line(p: ParsedNote, index: int) -> int:
+    """The .md line of cell `index`'s fence."""
+    for token in p.tokens:
+        if token.type == "fence" and token.meta.get("cell") == index and token.map:
+            return token.map[0] + 1
+    return 1
 
 
 def _cached_result(cache: ResultCache, key: str) -> NoteResult | None:
@@ -97,11 +201,11 @@ def _timeout(p: ParsedNote, settings: Settings) -> float:
     return float(value) if usable else settings.timeout  # `.inf` would mean no limit at all
 
 
-def _job(vault_root: Path, p: ParsedNote, steps: list[Step], timeout: float) -> NoteJob:
+def _job(vault_root: Path, p: ParsedNote, read: NoteSteps, timeout: float) -> NoteJob:
     # A cell's own `#| timeout:` raises the whole note's limit: the note runs as one process.
-    longest = max([timeout, *(float(s.options.get("timeout", 0) or 0) for s in steps)])
+    longest = max([timeout, *(float(s.options.get("timeout", 0) or 0) for s in read.steps)])
     workdir = (vault_root / p.note.path).parent.resolve()
-    return NoteJob(str(p.note.path), str(workdir), steps, longest)
+    return NoteJob(str(p.note.path), str(workdir), read.steps, longest, read.memory_mb)
 
 
 def _report(

@@ -1,17 +1,19 @@
 """Run notes' cells in parallel, each note in a fresh fork of a warm worker process.
 
     build process ──pipe── worker (python -m hortus.cells.worker; numpy + matplotlib imported once)
-                              └── fork per note: own process group, memory cap, runs the note
+                              └── fork per note: own process group, runs the note
 
-The worker watches the note's child: it kills the child's whole process group on timeout and
-after every note (so nothing a cell started outlives it), and reports a crash, a memory fault or a
-timeout as a result instead of failing. A worker that dies itself is replaced. The build process
-never forks: it only talks JSON lines to the workers (hortus.cells.protocol).
+The worker watches the note's child: it kills the child's whole process group on timeout, when
+the note holds more memory than its cap, and after every note (so nothing a cell started
+outlives it), and reports a crash, the memory cap or a timeout as a result instead of failing.
+A worker that dies itself is replaced. The build process never forks: it only talks JSON lines
+to the workers (hortus.cells.protocol).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import queue
@@ -67,8 +69,9 @@ class CellPool:
         # The note's temporary folder (its tempfile.gettempdir()) is made and removed here:
         # the note's child may be killed, and so may the worker running it.
         tempdir = make_note_tempdir()
-        located = NoteJob(job.note_path, os.path.abspath(job.workdir), job.steps, job.timeout)
-        work = WorkerJob(located, self.memory_mb, self._nproc, tempdir)
+        located = dataclasses.replace(job, workdir=os.path.abspath(job.workdir))
+        memory_mb = job.memory_mb if job.memory_mb is not None else self.memory_mb
+        work = WorkerJob(located, memory_mb, self._nproc, tempdir)
         data = (json.dumps(work.to_json(), default=str) + "\n").encode()
         worker = self._idle.get()
         try:

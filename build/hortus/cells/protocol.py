@@ -5,7 +5,7 @@ worker -> build   {"ready": true, "pid": N} once warm, then {"result": NoteResul
 child -> worker   {"start": [kind, index]} before a step,
                   {"done": {"kind", "entry", "claims", "files"}} after it (its StepResult,
                   its ClaimRecords and the new files it read),
-                  {"end": {"status", "error", "memory"}} when the note is done, or
+                  {"end": {"status", "error"}} when the note is done, or
                   {"fatal": traceback} when hortus itself failed in the child.
 """
 
@@ -24,7 +24,7 @@ class WorkerJob:
     """A note for a worker, with the limits it runs under."""
 
     job: NoteJob  # the note
-    memory_mb: int | None  # memory the note may use beyond the warm worker's; None: no cap
+    memory_mb: int | None  # memory the note may hold beyond the warm worker's; None: no cap
     nproc: int | None  # RLIMIT_NPROC for the note's processes; None: left as it is
     tempdir: str | None  # the note's temp folder, made by the build; None: the worker makes one
 

@@ -72,6 +72,7 @@ class NoteJob:
     workdir: str  # absolute folder of the note: the cells' working directory
     steps: list[Step]  # in document order
     timeout: float  # seconds for the whole note
+    memory_mb: int | None = None  # the note's own memory cap (`cell-memory-mb:`); None: the site's
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,12 +80,20 @@ class NoteJob:
             "workdir": self.workdir,
             "steps": [step.to_json() for step in self.steps],
             "timeout": self.timeout,
+            "note_memory_mb": self.memory_mb,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> NoteJob:
         steps = [Step.from_json(step) for step in data["steps"]]
-        return cls(data["note_path"], data["workdir"], steps, float(data["timeout"]))
+        memory = data.get("note_memory_mb")
+        return cls(
+            data["note_path"],
+            data["workdir"],
+            steps,
+            float(data["timeout"]),
+            None if memory is None else int(memory),
+        )
 
 
 # -- what a cell shows -------------------------------------------------------------------------
@@ -116,9 +125,10 @@ class ErrorOutput:
 
 @dataclass(frozen=True)
 class ValueOutput:
-    """The value of the cell's last expression, as Jupyter shows it."""
+    """A value the cell showed (its last expression, or display()) as text or HTML, as
+    Jupyter shows it."""
 
-    text: str  # its repr, memory addresses removed
+    text: str  # its repr (as IPython prints it), memory addresses removed
     html: str | None  # what its `_repr_html_` gave, if it has one that worked
 
     def to_json(self) -> dict[str, Any]:
@@ -127,7 +137,7 @@ class ValueOutput:
 
 @dataclass
 class FigureOutput:
-    """A matplotlib figure the cell left open (or showed as its value)."""
+    """A matplotlib figure: shown by plt.show() or display(), left open, or the cell's value."""
 
     svg: str  # the figure, as deterministic SVG
     url: str = ""  # where the site wrote the SVG; set by the site stage before pages render
@@ -136,7 +146,69 @@ class FigureOutput:
         return {"type": "figure", "svg": self.svg, "url": self.url}
 
 
-Output = StreamOutput | ErrorOutput | ValueOutput | FigureOutput
+@dataclass(frozen=True)
+class MarkdownOutput:
+    """Markdown for the page: a value's `_repr_markdown_`, or what a cell with `output: asis`
+    printed. The page renders it with the note's own parser."""
+
+    text: str  # the Markdown
+
+    @property
+    def markdown(self) -> str:
+        return self.text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "markdown", "text": self.text}
+
+
+@dataclass(frozen=True)
+class LatexOutput:
+    """A value's `_repr_latex_` (sympy, IPython's Math): typeset with KaTeX as the note's math."""
+
+    text: str  # the LaTeX, with its `$`/`$$` delimiters as the value gave them
+
+    @property
+    def markdown(self) -> str:
+        """The LaTeX as Markdown math: `\\[...\\]` and a bare `\\begin{...}` environment are
+        display math, as MathJax reads them in Jupyter; text with `$` math stays as it is."""
+        text = self.text.strip()
+        if text.startswith("\\[") and text.endswith("\\]"):
+            return f"$${text[2:-2]}$$"
+        if text.startswith("\\(") and text.endswith("\\)"):
+            return f"${text[2:-2]}$"
+        if "$" not in text:
+            return f"$${text}$$"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "latex", "text": self.text}
+
+
+ImageType = Literal["image/svg+xml", "image/png", "image/jpeg"]
+IMAGE_TYPES: tuple[ImageType, ...] = ("image/svg+xml", "image/png", "image/jpeg")
+
+
+@dataclass
+class ImageOutput:
+    """A value's `_repr_svg_`, `_repr_png_` or `_repr_jpeg_`, written as a file of the site."""
+
+    mime: ImageType  # what kind of image
+    data: str  # SVG text, or the PNG or JPEG bytes in base64
+    url: str = ""  # where the site wrote it; set by the site stage before pages render
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "image", "mime": self.mime, "data": self.data, "url": self.url}
+
+
+Output = (
+    StreamOutput
+    | ErrorOutput
+    | ValueOutput
+    | FigureOutput
+    | MarkdownOutput
+    | LatexOutput
+    | ImageOutput
+)
 
 
 def output_from_json(data: dict[str, Any]) -> Output:
@@ -149,6 +221,12 @@ def output_from_json(data: dict[str, Any]) -> Output:
         return ValueOutput(data["text"], data.get("html"))
     if kind == "figure":
         return FigureOutput(data["svg"], data.get("url", ""))
+    if kind == "markdown":
+        return MarkdownOutput(data["text"])
+    if kind == "latex":
+        return LatexOutput(data["text"])
+    if kind == "image" and data.get("mime") in IMAGE_TYPES:
+        return ImageOutput(data["mime"], data["data"], data.get("url", ""))
     raise ValueError(f"unknown cell output type {kind!r}")
 
 

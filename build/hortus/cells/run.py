@@ -11,31 +11,33 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
-import io
 import os
 import random
 import sys
-import tokenize
 import types
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from hortus.cells import claims
-from hortus.cells.capture import OutputCapture, display_value, truncate
+from hortus.cells.capture import OutputCapture, truncate
 from hortus.cells.claims import ClaimRecord
 from hortus.cells.dependencies import NoteInputs
-from hortus.cells.figures import prepare_matplotlib, take_figures
+from hortus.cells.display import display, use_for_ipython, value_outputs
+from hortus.cells.figures import figure_settings, prepare_matplotlib, take_figures
+from hortus.cells.interactive import ends_with_semicolon, run_statements
 from hortus.cells.processes import PROCESS_LIMIT
 from hortus.cells.records import (
     CellResult,
     ErrorOutput,
     InlineResult,
+    MarkdownOutput,
     NoteError,
     NoteResult,
     Output,
     Step,
     StepResult,
+    StreamOutput,
 )
 from hortus.cells.sandbox import note_tempdir, sandboxed
 from hortus.cells.tracebacks import NoteCode, register_source
@@ -112,7 +114,7 @@ class NoteRun:
         # functions and classes defined in cells can be pickled, e.g. by multiprocessing.
         main_module = types.ModuleType("__main__")
         namespace: dict[str, Any] = main_module.__dict__
-        namespace.update({"__builtins__": builtins, "claim": claims.claim})
+        namespace.update({"__builtins__": builtins, "claim": claims.claim, "display": display})
         collector = claims.Collector(self.code.locate)
         with contextlib.ExitStack() as stack:
             stack.enter_context(self.output)
@@ -164,54 +166,80 @@ class NoteRun:
         self, step: Step, namespace: dict[str, Any]
     ) -> tuple[CellResult, BaseException | None]:
         entry = CellResult(step.index)
-        if not flag(step.options, "eval", True):
+        options = step.options
+        if not flag(options, "eval", True):
             return entry, None
         register_source(step, step.source)
-        self.output.begin_step()
-        shown, exc = self.execute_cell(step, namespace)
+        keep = flag(options, "output", True) and flag(options, "include", True)
+        self.output.begin_step(keep, quiet_stderr=not flag(options, "message", True))
+        with figure_settings(options), self.warnings_shown(step):
+            exc = self.execute_cell(step, namespace)
         if self.capture_fds and os.getpid() != self.pid:
             os._exit(0)  # a process the cell forked must not go on running the note
-        keep = flag(step.options, "output", True)
         try:
             figures = take_figures(keep=keep)  # closed either way: the next cell starts clean
         except BaseException as caught:
             figures = []
             if exc is None:
                 exc = caught
-        streams = self.output.step_outputs()
+        shown = self.output.step_outputs()
         error_output: list[Output] = []
         if exc is not None:
             error = self.code.error(exc, step)
-            if flag(step.options, "error", False):  # Quarto's `error: true`: show and go on
+            if flag(options, "error", False):  # Quarto's `error: true`: show and go on
                 error_output = [ErrorOutput(error.traceback)]
                 exc = None
             else:
                 entry.error = error
         if keep:
-            entry.outputs = [*streams, *error_output, *shown, *figures]
+            # As Jupyter: in the order shown, then the traceback, then the figures left open.
+            entry.outputs = [*shown, *error_output, *figures]
+            if options.get("output") == "asis":
+                entry.outputs = as_markdown(entry.outputs)
         return entry, exc
 
-    def execute_cell(
-        self, step: Step, namespace: dict[str, Any]
-    ) -> tuple[list[Output], BaseException | None]:
-        """Run the cell's code: (what its last expression shows, the exception it raised)."""
+    def execute_cell(self, step: Step, namespace: dict[str, Any]) -> BaseException | None:
+        """Run the cell's code, showing values as IPython would; the exception it raised."""
         prepare_matplotlib(full_reset=False)
+        interactivity = str(step.options.get("ipynb-shell-interactivity", "last_expr"))
+        if ends_with_semicolon(step.source):  # as Jupyter, `x;` shows nothing
+            interactivity = "none"
         try:
             tree = ast.parse(step.source, step.filename)
             self.code.trees[step.index] = tree
-            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            exec(compile(tree, step.filename, "exec"), namespace)
-            if last is not None:
-                code = compile(ast.Expression(last.value), step.filename, "eval")
-                value = eval(code, namespace)
-                # As Jupyter, `x;` shows nothing; a claim is shown as its badge, not as `True`.
-                if not _ends_with_semicolon(step.source) and not _is_claim_call(last.value):
-                    return display_value(value), None
+            run_statements(tree, step.filename, namespace, interactivity, self.show_value)
         except BaseException as caught:
             if isinstance(caught, KeyboardInterrupt) and not self.capture_fds:
                 raise  # in-process (tests): Ctrl-C stops the caller, not just the cell
-            return [], caught
-        return [], None
+            return caught
+        return None
+
+    def show_value(self, value: Any) -> None:
+        self.output.show(value_outputs(value))
+
+    @contextlib.contextmanager
+    def warnings_shown(self, step: Step) -> Iterator[None]:
+        """Python's warnings while the cell runs: on its stderr, as Jupyter shows them (with the
+        note's file and line for a warning raised by the note's own code), or, with
+        `warning: false`, not at all."""
+        with warnings.catch_warnings():
+            if not flag(step.options, "warning", True):
+                warnings.simplefilter("ignore")
+            else:
+                warnings.showwarning = self.show_warning
+            yield
+
+    def show_warning(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        text = self.code.warning_text(message, category, filename, lineno, line)
+        self.output.streams.write("stderr", text)
 
     def run_inline(
         self, step: Step, namespace: dict[str, Any]
@@ -269,23 +297,19 @@ def fresh_state() -> None:
     if np is not None:
         np.random.seed(0)
     prepare_matplotlib(full_reset=True)
+    use_for_ipython()
 
 
-def _is_claim_call(node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and (
-        (isinstance(node.func, ast.Name) and node.func.id == "claim")
-        or (isinstance(node.func, ast.Attribute) and node.func.attr == "claim")
-    )
-
-
-def _ends_with_semicolon(source: str) -> bool:
-    skip = {tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    for token in reversed(tokens):
-        if token.type == tokenize.ENDMARKER or token.type in skip:
-            continue
-        return token.type == tokenize.OP and token.string == ";"
-    return False
+def as_markdown(outputs: list[Output]) -> list[Output]:
+    """`output: asis`: what the cell printed is Markdown for the page (as Quarto reads it)."""
+    converted: list[Output] = []
+    for output in outputs:
+        if isinstance(output, StreamOutput) and output.name == "stdout":
+            previous = converted[-1] if converted else None
+            if isinstance(previous, MarkdownOutput):
+                converted[-1] = MarkdownOutput(previous.text + output.text)
+            else:
+                converted.append(MarkdownOutput(output.text))
+        else:
+            converted.append(output)
+    return converted

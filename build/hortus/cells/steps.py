@@ -1,5 +1,6 @@
-"""The executable parts of a note, read from its tokens: ```{python} cells (Quarto's syntax,
-`#|` options) and `{python} expr` inline values, in document order, with the .md line of each."""
+"""The executable parts of a note, read from its tokens: cells (```{python}, ```{python label},
+```{python, label, key=value}; options from the header and from `#|` lines) and `{python} expr`
+inline values, in document order, with the .md line of each."""
 
 from __future__ import annotations
 
@@ -10,25 +11,35 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
+from hortus.cells.headers import CellHeader, normalise_options, read_header
 from hortus.cells.records import Step
 from hortus.markdown import token_line
 
-CELL_INFO = re.compile(r"^\{\s*python\s*\}")
 INLINE_PREFIX = re.compile(r"^\{python\}\s+")
+_PYTHON_START = re.compile(r"^\{\s*python", re.IGNORECASE)
 OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
 
 
 @dataclass(frozen=True)
 class CellOptionError:
-    """A `#|` line that is not a `key: value` option."""
+    """A cell header or option that hortus cannot use as written."""
 
     line: int  # 1-based line in the .md file
-    message: str  # what is wrong, quoting the line
+    message: str  # what is wrong, quoting it
+    kind: str = "cell-option"  # the warning's kind: `cell-option`, or `cell-engine` (not Python)
+
+
+def cell_header(token: Token) -> CellHeader | None:
+    """The `{engine ...}` header of a fence; None for other tokens and plain code blocks."""
+    if token.type != "fence":
+        return None
+    return read_header(token.info)
 
 
 def is_cell(token: Token) -> bool:
-    """Whether `token` is a fence that runs (```{python}), not one that is only shown."""
-    return token.type == "fence" and bool(CELL_INFO.match(token.info.strip()))
+    """Whether `token` is a fence that runs (```{python ...}), not one that is only shown."""
+    header = cell_header(token)
+    return header is not None and header.runs
 
 
 def inline_expression(token: Token) -> str | None:
@@ -42,8 +53,8 @@ def inline_expression(token: Token) -> str | None:
 def split_options(
     code: str, first_line: int
 ) -> tuple[dict[str, Any], str, int, list[CellOptionError]]:
-    """`#| key: value` lines at the top of a cell -> (options, the rest, its first line, the
-    lines not understood)."""
+    """`#| key: value` lines at the top of a cell -> (options in Quarto's names, the rest, its
+    first line, the lines and options not understood)."""
     lines = code.split("\n")
     option_lines: list[str] = []
     for line in lines:
@@ -63,22 +74,33 @@ def split_options(
                 CellOptionError(first_line + offset, f"cell option not understood: {text!r}")
             )
             continue
-        options.update({str(k): v for k, v in value.items()})
+        checked, bad = normalise_options({str(k): v for k, v in value.items()})
+        options.update(checked)
+        problems.extend(CellOptionError(first_line + offset, text) for text in bad)
     rest = "\n".join(lines[len(option_lines) :])
     return options, rest, first_line + len(option_lines), problems
 
 
-def note_steps(tokens: list[Token]) -> tuple[list[Step], list[CellOptionError]]:
-    """Every cell and inline value of a note, numbered per kind; each token gets its number in
-    `meta` (`cell` or `inline`) so the renderer finds its results."""
+def note_steps(
+    tokens: list[Token], defaults: dict[str, Any] | None = None
+) -> tuple[list[Step], list[CellOptionError]]:
+    """Every cell and inline value of a note, numbered per kind, with `defaults` (the note's
+    document-wide options) under each cell's own; each token gets its number in `meta`
+    (`cell` or `inline`) and a cell its options, so the renderer finds its results."""
     steps: list[Step] = []
     problems: list[CellOptionError] = []
     cells = inlines = 0
     for token in tokens:
-        if is_cell(token):
+        header = cell_header(token)
+        if header is None and _names_python(token):
+            problems.append(_not_a_header(token))
+        elif header is not None and not header.runs:
+            problems.append(_other_engine(token, header))
+        elif header is not None:
             fence_line = token_line(token)
-            options, source, line, bad = split_options(token.content.rstrip("\n"), fence_line + 1)
+            options, source, line, bad = _cell_options(token, header, fence_line)
             problems.extend(bad)
+            options = {**(defaults or {}), **options}
             token.meta["cell"] = cells
             token.meta["options"] = options
             token.meta["source"] = source
@@ -91,3 +113,34 @@ def note_steps(tokens: list[Token]) -> tuple[list[Step], list[CellOptionError]]:
                 steps.append(Step("inline", inlines, expression, token_line(child, token), {}))
                 inlines += 1
     return steps, problems
+
+
+def _cell_options(
+    token: Token, header: CellHeader, fence_line: int
+) -> tuple[dict[str, Any], str, int, list[CellOptionError]]:
+    """A cell's options, its header's then its `#|` lines' (which win), in Quarto's names."""
+    from_lines, source, line, bad_lines = split_options(token.content.rstrip("\n"), fence_line + 1)
+    from_header, bad = normalise_options(header.options)
+    problems = [CellOptionError(fence_line, text) for text in [*header.problems, *bad]]
+    return {**from_header, **from_lines}, source, line, problems + bad_lines
+
+
+def _other_engine(token: Token, header: CellHeader) -> CellOptionError:
+    return CellOptionError(
+        token_line(token),
+        f"a ```{{{header.engine}}} cell is shown as code and not run: hortus runs only Python",
+        "cell-engine",
+    )
+
+
+def _names_python(token: Token) -> bool:
+    """A fence whose info starts like a Python cell's header (`{python ...`)."""
+    return token.type == "fence" and bool(_PYTHON_START.match(token.info.strip()))
+
+
+def _not_a_header(token: Token) -> CellOptionError:
+    return CellOptionError(
+        token_line(token),
+        f"```{token.info.strip()} is not a cell header hortus reads (`{{python}}`, "
+        "`{python label}` or `{python, label, key=value}`): shown as code and not run",
+    )

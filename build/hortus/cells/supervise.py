@@ -1,6 +1,6 @@
 """A worker's side of one note: fork the note's child, follow its steps, stop it at its time
-limit, end everything it started, and tell how it ended as a NoteResult (a crash, a memory
-fault or a timeout included, with the steps that finished before)."""
+limit and at its memory cap, end everything it started, and tell how it ended as a NoteResult
+(a crash, the memory cap or a timeout included, with the steps that finished before)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import os
 import select
 import signal
 import time
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from hortus.cells.child import run_child
 from hortus.cells.claims import ClaimRecord
+from hortus.cells.memory import MemoryWatch, resident_bytes
 from hortus.cells.processes import children_of, kill_group, signal_name
 from hortus.cells.protocol import LineReader, WorkerJob
 from hortus.cells.records import NoteError, NoteResult, Status, Step, step_result_from_json
@@ -29,6 +30,7 @@ def run_job(work: WorkerJob, jobs_fd: int, results_fd: int) -> NoteResult:
     progress = Progress(work.job.steps)
     read_fd, write_fd = os.pipe()
     worker_pid = os.getpid()
+    baseline = resident_bytes(worker_pid) or 0  # the pages the child starts out sharing
     with note_tempdir(work.tempdir) as tempdir:  # the pool makes one; a bare job gets its own
         work = dataclasses.replace(work, tempdir=tempdir)
         pid = os.fork()
@@ -44,17 +46,25 @@ def run_job(work: WorkerJob, jobs_fd: int, results_fd: int) -> NoteResult:
         with contextlib.suppress(OSError):  # also here: no window in which a group kill misses it
             os.setpgid(pid, pid)
         child = ChildProcess(pid)
-        timed_out = _follow(child, read_fd, jobs_fd, work.job.timeout, progress)
+        watch = MemoryWatch(pid, work.memory_mb, baseline)
+        stopped = _follow(child, read_fd, jobs_fd, work.job.timeout, progress, watch)
         kill_group(pid)  # the child's leftovers (a Popen'd sleep); the child may be a zombie yet
         status, usage = child.reap()
         _reap_orphans()
     os.close(read_fd)
     child.close()
-    if timed_out is not None:
-        where, cell, line = progress.where()
-        message = f"timed out after {timed_out:g} s {where}"
+    where, cell, line = progress.where()
+    if isinstance(stopped, float):
+        message = f"timed out after {stopped:g} s {where}"
         return progress.finish("timeout", NoteError(message, line, cell))
-    return _how_it_ended(progress, status, usage, work.memory_mb)
+    if stopped == "memory":
+        message = (
+            f"stopped {where}: its processes held {watch.peak_mb} MB of memory, more than "
+            f"the {work.memory_mb} MB a note may hold (raise `cell-memory-mb` in "
+            "[tool.hortus] for every note, or `cell-memory-mb:` in this note's frontmatter)"
+        )
+        return progress.finish("memory", NoteError(message, line, cell))
+    return _how_it_ended(progress, status, usage)
 
 
 class ChildEnd(NamedTuple):
@@ -62,7 +72,6 @@ class ChildEnd(NamedTuple):
 
     status: Status  # the run's status
     error: NoteError | None  # why it failed, if it did
-    memory: bool  # whether the failure was a MemoryError under the note's memory cap
 
 
 class Progress:
@@ -103,7 +112,7 @@ class Progress:
         elif "end" in message:
             end = message["end"]
             error = None if end.get("error") is None else NoteError.from_json(end["error"])
-            self.end = ChildEnd(end.get("status", "error"), error, bool(end.get("memory")))
+            self.end = ChildEnd(end.get("status", "error"), error)
         elif "fatal" in message:
             self.fatal = str(message["fatal"])
 
@@ -174,9 +183,15 @@ class ChildProcess:
 
 
 def _follow(
-    child: ChildProcess, read_fd: int, jobs_fd: int, timeout: float, progress: Progress
-) -> float | None:
-    """Listen to the child until it is done or ends; the time limit that ran out, if one did."""
+    child: ChildProcess,
+    read_fd: int,
+    jobs_fd: int,
+    timeout: float,
+    progress: Progress,
+    watch: MemoryWatch,
+) -> float | Literal["memory"] | None:
+    """Listen to the child until it is done or ends, sampling its memory; the time limit that
+    ran out, or "memory" when it held more than its cap, if either stopped it."""
     note_deadline = time.monotonic() + timeout
     poller = select.poll()
     poller.register(read_fd, select.POLLIN)
@@ -189,7 +204,12 @@ def _follow(
         now = time.monotonic()
         if now >= deadline:
             return limit
+        if watch.over_cap(now):
+            return "memory"
         wait = deadline - now if child.pidfd is not None else min(deadline - now, 0.05)
+        sample = watch.wait(now)
+        if sample is not None:
+            wait = min(wait, sample)
         exited = False
         for fd, _event in poller.poll(max(1, int(wait * 1000) + 1)):
             if fd == read_fd:
@@ -225,31 +245,20 @@ def _read_rest(read_fd: int, progress: Progress) -> None:
         progress.take(data)
 
 
-def _how_it_ended(progress: Progress, status: int, usage: Any, memory_mb: int | None) -> NoteResult:
-    """The result of a child that was not stopped for time: done, failed in hortus, or dead."""
+def _how_it_ended(progress: Progress, status: int, usage: Any) -> NoteResult:
+    """The result of a child that was not stopped: done, failed in hortus, or dead."""
     where, cell, line = progress.where()
     end = progress.end
     if end is not None:
-        error = end.error
-        if end.memory and memory_mb and error:
-            step = progress.current
-            name = "cell" if step is None or step.kind == "cell" else "inline expression"
-            index = error.cell if step is None else step.index
-            message = f"used more than {memory_mb} MB in {name} {index} (line {error.line})"
-            return progress.finish("memory", NoteError(message, error.line, error.cell))
-        return progress.finish(end.status, error)
+        return progress.finish(end.status, end.error)
     if progress.fatal is not None:
         message = f"hortus failed to run the note {where}: {progress.fatal}"
         return progress.finish("crash", NoteError(message, line, cell))
-    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
     if os.WIFSIGNALED(status):
         signum = os.WTERMSIG(status)
-        if signum == signal.SIGKILL and memory_mb and peak_mb >= 0.9 * memory_mb:
-            message = f"used more than {memory_mb} MB {where}"
-            return progress.finish("memory", NoteError(message, line, cell))
         how = f"killed by signal {signal_name(signum)}"
         if signum == signal.SIGKILL:
-            how += f" (out of memory? peak {peak_mb:.0f} MB)"
+            how += f" (out of memory? peak {usage.ru_maxrss / 1024:.0f} MB)"  # kB on Linux
     else:
         how = f"exited with code {os.WEXITSTATUS(status)}"
     return progress.finish("crash", NoteError(f"crashed {where}: {how}", line, cell))

@@ -7,6 +7,7 @@ import ast
 import linecache
 import traceback
 import types
+import warnings
 
 from hortus.cells.capture import without_addresses
 from hortus.cells.claims import STEP_FILENAME
@@ -32,6 +33,23 @@ class NoteCode:
         """The .md line of line `lineno` of a step."""
         first = self.first_line.get((kind, index))
         return lineno if first is None else first + lineno - 1
+
+    def warning_text(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        line: str | None = None,
+    ) -> str:
+        """A warning as Python prints it, with a step's file and line as the note's."""
+        match = STEP_FILENAME.match(filename)
+        if match:
+            source_line = linecache.getline(filename, lineno)
+            filename = self.note_path
+            lineno = self.locate(match.group(1), int(match.group(2)), lineno)
+            line = source_line if line is None else line
+        return warnings.formatwarning(message, category, filename, lineno, line)
 
     def error(self, exc: BaseException, step: Step) -> StepError:
         """`exc`, raised while `step` ran, as the note's error."""

@@ -50,5 +50,8 @@ class LinkGraph:
     # Per note, where each of its links went, in the order of their link_index: what its
     # page's links are made from.
     resolved: dict[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
+    # Per note, where each link in its properties went, in the order the properties view
+    # shows them (hortus.markdown.property_links).
+    property_links: dict[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
     # The linker that made this graph, kept to link an edited note again (the live preview).
     linker: Relinker | None = field(default=None, repr=False, compare=False)

@@ -17,7 +17,14 @@ from hortus.diagnostics import Diagnostics
 from hortus.links.index import VaultIndex, heading_key, name_key, strip_md
 from hortus.links.records import LinkGraph, ResolvedLink
 from hortus.links.transclusion import report_embed_cycles
-from hortus.markdown import ParsedNote, headings, link_tokens, token_line, walk_tokens
+from hortus.markdown import (
+    ParsedNote,
+    headings,
+    link_tokens,
+    property_links,
+    token_line,
+    walk_tokens,
+)
 from hortus.vault import HOME_TAG, Note, Vault, attachment_url
 
 DRAWING_SUFFIXES = (".excalidraw", ".md")  # `X.excalidraw` files and `X.excalidraw.md` notes
@@ -195,6 +202,7 @@ class Linker:
             attachments=view.graph.attachments,
             note_tags={**self.graph.note_tags, **view.graph.note_tags},
             resolved={**self.graph.resolved, **view.graph.resolved},
+            property_links={**self.graph.property_links, **view.graph.property_links},
         )
 
     def link(self, parsed: ParsedNote) -> None:
@@ -209,6 +217,11 @@ class Linker:
         self.graph.resolved[parsed.note.path] = [
             self._resolve_token(parsed, token, parent)
             for token, parent in link_tokens(parsed.tokens)
+        ]
+        # `related: "[[Note]]"` links, and is a backlink, as a link in the text is.
+        self.graph.property_links[parsed.note.path] = [
+            self.resolve(parsed, link.target, link.heading, link.block, link.line)
+            for link in property_links(parsed.note.frontmatter, parsed.note.source)
         ]
         for token, _ in walk_tokens(parsed.tokens):
             if token.type == "tag":

@@ -6,7 +6,8 @@ a ParsedNote: the tokens, markdown-it's env (block ids, footnotes) and the formu
 headings, the source line of a token and its links come from the functions here: each link
 token carries its place among the note's links (link_index), by which later stages find
 what the link stage decided for it. Code blocks are highlighted with Pygments while
-parsing (highlight_code; pygments_css is their stylesheet)."""
+parsing (highlight_code; pygments_css is their stylesheet). A note's properties are read as
+Obsidian's properties view reads them, with the links they hold (properties)."""
 
 from hortus.markdown.code import highlight_code, pygments_css
 from hortus.markdown.parser import (
@@ -17,7 +18,14 @@ from hortus.markdown.parser import (
     note_from_tokens,
     parse_note,
 )
-from hortus.markdown.plugins import wikilink_label
+from hortus.markdown.plugins import FIELDS, InlineField, wikilink_label
+from hortus.markdown.properties import (
+    PropertyLink,
+    is_hortus_key,
+    property_links,
+    property_strings,
+    text_parts,
+)
 from hortus.markdown.summary import (
     MathRef,
     link_index,
@@ -27,17 +35,24 @@ from hortus.markdown.summary import (
 )
 
 __all__ = [
+    "FIELDS",
     "Heading",
+    "InlineField",
     "MathRef",
     "ParsedNote",
+    "PropertyLink",
     "headings",
     "highlight_code",
+    "is_hortus_key",
     "link_index",
     "link_tokens",
     "make_parser",
     "note_from_tokens",
     "parse_note",
+    "property_links",
+    "property_strings",
     "pygments_css",
+    "text_parts",
     "token_line",
     "walk_tokens",
     "wikilink_label",

@@ -14,11 +14,14 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from hortus.markdown.code import highlight_code
 from hortus.markdown.plugins import (
+    admonitions_plugin,
     blockids_plugin,
     callouts_plugin,
     cjk_plugin,
     comments_plugin,
+    crossrefs_plugin,
     embeds_plugin,
+    inlinefields_plugin,
     mark_plugin,
     math_plugin,
     mdlinks_plugin,
@@ -71,6 +74,7 @@ def make_parser() -> MarkdownIt:
     md.use(tasklists_plugin)
     md.use(comments_plugin)  # first: nothing inside `%%...%%` may become anything else
     md.use(callouts_plugin)
+    md.use(admonitions_plugin)  # rendered by the callouts' rules
     md.use(cjk_plugin)
     md.use(math_plugin)
     md.use(mark_plugin)
@@ -78,7 +82,9 @@ def make_parser() -> MarkdownIt:
     md.use(wikilinks_plugin)
     md.use(mdlinks_plugin)
     md.use(tags_plugin)
+    md.use(crossrefs_plugin)
     md.use(blockids_plugin)
+    md.use(inlinefields_plugin)  # after the link plugins: a field's value may hold links
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     md.core.ruler.push(LINK_INDEX, number_links)  # last: after every rule that moves tokens
     return md

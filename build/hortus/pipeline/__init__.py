@@ -6,7 +6,10 @@ to use, --strict, the cache, the diagnostics and the `Clock` that times each sta
 
 1. `PREPARE`, over the notes (`Prepared`): vault, parse (`parse_notes`, with the parsed-note
    cache), link, cells, math. With --strict, what they warned of is also an error
-   (`enforce_strict`; the build record keeps the warnings as said: `without_strict`).
+   (`enforce_strict`; the build record keeps the warnings as said: `without_strict`). The
+   vault stage runs first and alone, in the build's own process (`read_inputs`): it settles
+   the pages' language for every later stage, and a build its inputs doom (two permalinks
+   of one URL, a --strict frontmatter warning) stops there, before anything expensive.
 2. `WRITE`, over the site being written (`make_pages`): lay the pages out (garden graph,
    explorer, dates), write the assets, the note pages, then the other emitters of
    hortus.site in order. Except in Mode.SERVE these run in a child process, whose memory

@@ -17,9 +17,10 @@ from hortus.diagnostics import BuildError, Diagnostics
 from hortus.parallel import default_jobs, in_child_process
 from hortus.pipeline.context import BuildContext, Clock, Mode
 from hortus.pipeline.pages import LiveSite, Made, make_pages
-from hortus.pipeline.stages import prepare
+from hortus.pipeline.stages import Prepared, prepare, read_inputs
 from hortus.pipeline.strict import enforce_strict, without_strict
 from hortus.site import SearchIndexing, SiteWriter, clear_leftovers
+from hortus.vault import HomeChoice, SiteLanguage
 
 
 @dataclass
@@ -37,6 +38,19 @@ class BuildResult:
     unchanged: bool = False  # nothing changed since the last build: nothing was redone
     live: LiveSite | None = None  # with Mode.SERVE: what the live preview renders edits with
     stages: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
+    language: SiteLanguage | None = None  # the pages' language, when the vault was read
+    home: HomeChoice | None = None  # what `/` shows, when the vault was read
+
+    def choices(self) -> str:
+        """The language and the home page the build chose, and why; empty when it read no
+        notes (nothing changed since the last build)."""
+        if self.language is None or self.home is None:
+            return ""
+        home = self.home.path or "a list of the top-level folders and notes"
+        return (
+            f"hortus: language {self.language.tag} ({self.language.reason}); "
+            f"home page {home} ({self.home.reason})"
+        )
 
     def summary(self) -> str:
         warnings = len(self.diagnostics.warnings)
@@ -100,12 +114,12 @@ def build_site(
         jobs=jobs or default_jobs(),
         strict=strict,
         use_cache=use_cache,
-        cache=SiteCache(settings.root, out_dir) if use_cache else None,
+        cache=SiteCache(settings.cache_folder, out_dir) if use_cache else None,
         diagnostics=Diagnostics(),
         clock=Clock(),
     )
     if out_dir is None or context.mode is Mode.CHECK:
-        return _check(context, started)
+        return _check(context, read_inputs(context), started)
     snapshot = ""
     if context.cache is not None:
         previous = context.cache.previous
@@ -114,12 +128,18 @@ def build_site(
             clear_leftovers(out_dir.resolve())  # what a killed build left beside the site
             return _unchanged(context, started)
         context.clock.stage("snapshot")
-    return _publish(context, out_dir, writer_class, snapshot, started)
+    inputs = read_inputs(context)
+    if context.diagnostics.errors:
+        clear_leftovers(out_dir.resolve())  # a killed build's site is put back all the same
+        return _doomed(context, inputs, started)
+    return _publish(context, inputs, out_dir, writer_class, snapshot, started)
 
 
-def _check(context: BuildContext, started: float) -> BuildResult:
+def _check(context: BuildContext, inputs: Prepared, started: float) -> BuildResult:
     """Mode.CHECK: the notes prepared, nothing written."""
-    notes = prepare(context)
+    if context.diagnostics.errors:
+        return _doomed(context, inputs, started)
+    notes = prepare(context, inputs)
     return BuildResult(
         notes=sum(1 for p in notes.parsed if p.note.page),
         pages=0,
@@ -128,6 +148,25 @@ def _check(context: BuildContext, started: float) -> BuildResult:
         built=not context.diagnostics.errors,
         execution=notes.execution,
         stages=context.clock.stages,
+        language=notes.vault.language,
+        home=notes.vault.home_choice,
+    )
+
+
+def _doomed(context: BuildContext, inputs: Prepared, started: float) -> BuildResult:
+    """The inputs alone fail the build (two permalinks of one URL; with --strict, a warning
+    about a note's frontmatter or name): it stops before any expensive stage, writes nothing."""
+    vault = inputs.vault
+    return BuildResult(
+        notes=sum(1 for n in vault.notes if n.published and n.page),
+        pages=0,
+        seconds=time.perf_counter() - started,
+        diagnostics=context.diagnostics,
+        built=False,
+        execution=ExecutionReport(),
+        stages=context.clock.stages,
+        language=vault.language,
+        home=vault.home_choice,
     )
 
 
@@ -153,6 +192,7 @@ def _unchanged(context: BuildContext, started: float) -> BuildResult:
 
 def _publish(
     context: BuildContext,
+    inputs: Prepared,
     out_dir: Path,
     writer_class: type[SiteWriter],
     snapshot: str,
@@ -162,7 +202,7 @@ def _publish(
     build."""
     cache = context.cache
     writer = writer_class(out_dir, previous=cache.previous.files if cache else None)
-    made, search = _write_site(context, writer)
+    made, search = _write_site(context, writer, inputs)
     built = not context.diagnostics.errors
     page_count = len([p for p in writer.written if p.name == "index.html"])
     if cache is not None and built:
@@ -190,14 +230,18 @@ def _publish(
         reused=writer.reused,
         live=made.live,
         stages=context.clock.stages,
+        language=inputs.vault.language,
+        home=inputs.vault.home_choice,
     )
 
 
-def _write_site(context: BuildContext, writer: SiteWriter) -> tuple[Made, dict[str, str]]:
+def _write_site(
+    context: BuildContext, writer: SiteWriter, inputs: Prepared
+) -> tuple[Made, dict[str, str]]:
     """Every page into the staging folder, then, unless the build failed, the search index
     and the swap. Returns what making the pages gave back and each search shard's key."""
     try:
-        made = _make(context, writer)
+        made = _make(context, writer, inputs)
         context.diagnostics.items.extend(made.diagnostics)
         writer.record, writer.written, writer.reused = made.record, made.written, made.reused
         context.clock.stages.update(made.stages)
@@ -223,13 +267,13 @@ def _write_site(context: BuildContext, writer: SiteWriter) -> tuple[Made, dict[s
     return made, search
 
 
-def _make(context: BuildContext, writer: SiteWriter) -> Made:
+def _make(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> Made:
     """make_pages, with diagnostics of its own (they come back in Made); in a child process
     unless the state is kept."""
     own = replace(context, diagnostics=Diagnostics())
     if context.keeps_state:
-        return make_pages(own, writer)
-    return in_child_process(lambda: make_pages(own, writer))
+        return make_pages(own, writer, inputs)
+    return in_child_process(lambda: make_pages(own, writer, inputs))
 
 
 def _check_folders(settings: Settings, notes_dir: Path, out_dir: Path | None) -> None:

@@ -34,6 +34,7 @@ from hortus.site import (
     SiteWriter,
     emit_assets,
     emit_figures,
+    emit_mermaid_script,
     emit_note_pages,
     url_to_file,
 )
@@ -107,7 +108,9 @@ def lay_out(context: BuildContext, work: SiteWork) -> None:
     dates = note_dates(notes.vault.root, pages)
     has_claims = bool(notes.execution.claims)
     theme = Theme(context.settings.theme_dir, context.settings, tree=tree, has_claims=has_claims)
-    body = BodyRenderer(notes.md, notes.parsed, notes.math, notes.graph.resolved)
+    body = BodyRenderer(
+        notes.md, notes.parsed, notes.math, notes.graph.resolved, diagrams=notes.diagrams
+    )
     work.layout = Layout(pages, garden, tree, dates, theme, body)
 
 
@@ -116,6 +119,9 @@ def write_assets(context: BuildContext, work: SiteWork) -> None:
     the emitters read."""
     notes, layout = work.notes, work.layout
     assets = emit_assets(work.writer, context.settings.theme_dir)
+    assets.update(
+        emit_mermaid_script(work.writer, notes.diagrams, context.diagnostics, context.settings.root)
+    )
     emit_figures(work.writer, notes.parsed)
     note_pages = NotePages(
         context.settings,
@@ -159,8 +165,11 @@ def write_note_pages(context: BuildContext, work: SiteWork) -> None:
 
 
 def write_other_pages(context: BuildContext, work: SiteWork) -> None:
+    said_before = len(context.diagnostics.items)
     for emit in EMITTERS:
         emit(work.site, work.writer)
+    # What the emitters warned of (an alias whose URL is taken) fails a strict build too.
+    enforce_strict(context.diagnostics, context.strict, since=said_before)
 
 
 WRITE: list[Stage[SiteWork]] = [
@@ -171,9 +180,10 @@ WRITE: list[Stage[SiteWork]] = [
 ]
 
 
-def make_pages(context: BuildContext, writer: SiteWriter) -> Made:
-    """Every page of the site, written into the writer's staging folder."""
-    notes = prepare(context)
+def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> Made:
+    """Every page of the site, from the notes read_inputs read, written into the writer's
+    staging folder."""
+    notes = prepare(context, inputs)
     if context.cache is not None:
         context.cache.parsed.prune()
     work = SiteWork(writer, notes)

@@ -1,10 +1,10 @@
-"""The stages that read the notes, in order: vault, parse, link, cells, math. Each is a small
-function of the build context that adds its product to the notes prepared so far."""
+"""The stages that read the notes, in order: vault, parse, link, queries, cells, math, diagrams.
+is a small function of the build context that adds its product to the notes prepared so far."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
 from markdown_it import MarkdownIt
@@ -15,7 +15,15 @@ from hortus.markdown import ParsedNote, make_parser
 from hortus.pipeline.context import BuildContext
 from hortus.pipeline.parse import parse_notes
 from hortus.pipeline.strict import enforce_strict
-from hortus.render import MathResult, install_render_rules, math_macros, typeset_math
+from hortus.queries import Garden, evaluate_queries
+from hortus.render import (
+    Diagram,
+    MathResult,
+    draw_diagrams,
+    install_render_rules,
+    math_macros,
+    typeset_math,
+)
 from hortus.vault import Vault, load_vault
 
 S = TypeVar("S")
@@ -44,13 +52,19 @@ class Prepared:
     md: MarkdownIt = field(init=False)  # parse: the parser, with hortus's render rules
     parsed: list[ParsedNote] = field(init=False)  # parse: the published notes, in vault order
     graph: LinkGraph = field(init=False)  # link: every link resolved, backlinks, tags
+    garden: Garden | None = field(init=False)  # queries: what they saw; None without queries
     execution: ExecutionReport = field(init=False)  # cells: what ran, and every claim
     macros: dict[str, str] = field(init=False)  # math: the vault's and the settings' macros
     math: dict[tuple[str, bool], MathResult] = field(init=False)  # math: (tex, display) -> HTML
+    diagrams: dict[str, Diagram] = field(init=False)  # diagrams: Mermaid source -> drawings
 
 
 def read_vault(context: BuildContext, notes: Prepared) -> None:
-    notes.vault = load_vault(context.notes_dir, context.settings, context.diagnostics)
+    notes.vault = load_vault(
+        context.notes_dir, context.settings, context.diagnostics, jobs=context.jobs
+    )
+    # Every later stage is given the pages' language as a tag, chosen when it was not set.
+    context.settings = replace(context.settings, language=notes.vault.language.tag)
 
 
 def parse(context: BuildContext, notes: Prepared) -> None:
@@ -62,6 +76,13 @@ def parse(context: BuildContext, notes: Prepared) -> None:
 
 def link(context: BuildContext, notes: Prepared) -> None:
     notes.graph = link_notes(notes.vault, notes.parsed, context.diagnostics)
+
+
+def run_queries(context: BuildContext, notes: Prepared) -> None:
+    garden_dir = context.settings.cache_folder / "garden"  # what cells read of the garden
+    notes.garden = evaluate_queries(
+        notes.vault, notes.parsed, notes.graph, context.diagnostics, garden_dir
+    )
 
 
 def run_cells(context: BuildContext, notes: Prepared) -> None:
@@ -81,19 +102,35 @@ def typeset(context: BuildContext, notes: Prepared) -> None:
     notes.math = typeset_math(notes.parsed, notes.macros, context.diagnostics, folder)
 
 
+def draw(context: BuildContext, notes: Prepared) -> None:
+    folder = context.cache.folder if context.cache is not None else None
+    notes.diagrams = draw_diagrams(notes.parsed, context.diagnostics, folder)
+
+
 PREPARE: list[Stage[Prepared]] = [
     Stage("vault", read_vault),
     Stage("parse", parse),
     Stage("link", link),
+    Stage("queries", run_queries),
     Stage("cells", run_cells),
     Stage("math", typeset),
+    Stage("diagrams", draw),
 ]
 
 
-def prepare(context: BuildContext) -> Prepared:
-    """The notes through every stage of PREPARE; with --strict, what they warned of fails
-    the build."""
+def read_inputs(context: BuildContext) -> Prepared:
+    """The first stage of PREPARE, the vault, with --strict applied to what it found: every
+    check that can fail a build on its inputs, made before any expensive stage."""
     notes = Prepared()
-    run_stages(PREPARE, context, notes)
+    run_stages(PREPARE[:1], context, notes)
     enforce_strict(context.diagnostics, context.strict)
+    return notes
+
+
+def prepare(context: BuildContext, notes: Prepared) -> Prepared:
+    """`notes`, as read_inputs left them, through the other stages of PREPARE; with --strict,
+    what they warned of fails the build."""
+    said = len(context.diagnostics.items)
+    run_stages(PREPARE[1:], context, notes)
+    enforce_strict(context.diagnostics, context.strict, since=said)
     return notes

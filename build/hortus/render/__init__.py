@@ -6,13 +6,23 @@ link_index; an embedded note is expanded in place, within TRANSCLUSION_DEPTH and
 formulas typeset beforehand by typeset_math (KaTeX, one batch per build), code cells with
 their outputs. Theme renders the theme's templates (LABELS are the words it says itself);
 the folder tree and breadcrumbs (navigation) and the link graph's SVG drawings (graph)
-are the rest of a page."""
+are the rest of a page. Mermaid diagrams are drawn as SVG by draw_diagrams (merman, one pass
+per build, cached), those it leaves to the browser marked for the mermaid script. A note's
+properties become the rows of its properties view (property_rows); a note that opens with its
+title as a heading shows it once (without_title_heading); a canvas is drawn as a board
+(canvas_html)."""
 
 from hortus.render.body import (
     EMBED_LIMIT,
     TRANSCLUSION_DEPTH,
     BodyRenderer,
     install_render_rules,
+)
+from hortus.render.diagrams import (
+    Diagram,
+    draw_diagrams,
+    mermaid_script_path,
+    needs_mermaid_script,
 )
 from hortus.render.graph import (
     Garden,
@@ -31,24 +41,38 @@ from hortus.render.math import (
     math_macros,
     typeset_math,
 )
-from hortus.render.navigation import FolderTree, breadcrumbs, build_tree
+from hortus.render.navigation import (
+    EXPLORER_WINDOW,
+    Entry,
+    FolderTree,
+    breadcrumbs,
+    build_tree,
+)
+from hortus.render.properties import PropertyPart, PropertyRow, property_rows
 from hortus.render.theme import LABELS, Theme
+from hortus.render.titles import without_title_heading
 
 __all__ = [
     "EMBED_LIMIT",
+    "EXPLORER_WINDOW",
     "LABELS",
     "TRANSCLUSION_DEPTH",
     "BodyRenderer",
+    "Diagram",
+    "Entry",
     "FolderTree",
     "Garden",
     "GraphNode",
     "KatexError",
     "KatexRenderer",
     "MathResult",
+    "PropertyPart",
+    "PropertyRow",
     "Theme",
     "breadcrumbs",
     "build_graph",
     "build_tree",
+    "draw_diagrams",
     "garden_graph_svg",
     "install_render_rules",
     "katex_dist_dir",
@@ -56,5 +80,9 @@ __all__ = [
     "local_graph_inputs",
     "local_graph_svg",
     "math_macros",
+    "mermaid_script_path",
+    "needs_mermaid_script",
+    "property_rows",
     "typeset_math",
+    "without_title_heading",
 ]

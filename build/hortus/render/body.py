@@ -12,14 +12,18 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from hortus.cache import short_digest
 from hortus.diagnostics import Diagnostics
 from hortus.links import ResolvedLink, section_tokens
 from hortus.markdown import ParsedNote
+from hortus.render.canvas import canvas_html
 from hortus.render.cells import install_cell_rules
+from hortus.render.diagrams import Diagram, install_diagram_rules
 from hortus.render.links import install_link_rules, unwrap_transclusions
 from hortus.render.math.katex import MathResult
 from hortus.render.math.rules import install_math_rules
-from hortus.vault import relative_url
+from hortus.render.queries import install_query_rules, render_base_embed
+from hortus.vault import BASE_SUFFIX, relative_url
 
 TRANSCLUSION_DEPTH = 4
 # Notes and sections expanded on one page, counting those inside embedded notes.
@@ -27,10 +31,13 @@ EMBED_LIMIT = 200
 
 
 def install_render_rules(md: MarkdownIt) -> None:
-    """hortus's render rules: formulas, links and embeds, code cells and their outputs."""
+    """hortus's render rules: formulas, links and embeds, code cells and their outputs,
+    diagrams."""
     install_math_rules(md)
     install_link_rules(md)
     install_cell_rules(md)
+    install_diagram_rules(md)
+    install_query_rules(md)  # last: it passes other fences to the rules above
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class BodyRenderer:
         parsed: list[ParsedNote],
         math: Mapping[tuple[str, bool], MathResult],
         links: Mapping[PurePosixPath, Sequence[ResolvedLink]],
+        diagrams: Mapping[str, Diagram] | None = None,
     ) -> None:
         self.md = md
         self.parsed = {p.note.path: p for p in parsed}
@@ -67,6 +75,7 @@ class BodyRenderer:
         # The link stage's resolutions per note (read, not copied: an edited note's new
         # ones are found here as soon as it is linked again).
         self.links = links
+        self.diagrams = diagrams or {}  # Mermaid source -> its drawings
 
     def render(
         self, parsed: ParsedNote, page_url: str, diagnostics: Diagnostics | None = None
@@ -75,7 +84,7 @@ class BodyRenderer:
         `diagnostics` (once per note: its other URLs render the same embeds)."""
         budget = EmbedBudget()
         env = self._env(parsed, page_url, (parsed.note.path,), budget, None)
-        html = self._render(parsed.tokens, env)
+        html = self._canvas_or_text(parsed, parsed.tokens, env)
         skipped = budget.first_skipped
         if diagnostics is not None and skipped is not None and page_url == parsed.note.url:
             diagnostics.warn(
@@ -104,6 +113,7 @@ class BodyRenderer:
         return {
             **parsed.env,
             "math": self.math,
+            "diagrams": self.diagrams,
             "links": self.links.get(parsed.note.path, ()),
             "page_url": page_url,
             "body": self,
@@ -112,11 +122,24 @@ class BodyRenderer:
             "embed_page_line": page_line,
         }
 
+    def render_inline(self, path: str, index: int, env: dict[str, Any]) -> str | None:
+        """The inline token at `index` of the note at `path` (a task's text, shown by a
+        query), its links resolved as in that note; None when it is not at hand."""
+        parsed = self.parsed.get(PurePosixPath(path))
+        if parsed is None or not 0 <= index < len(parsed.tokens):
+            return None
+        token = parsed.tokens[index]
+        children = [c for c in token.children or () if "task-list-item-checkbox" not in c.content]
+        inner = self._env(parsed, env["page_url"], env["stack"], env["embeds"], None)
+        return self.md.renderer.renderInline(children, self.md.options, inner).strip()
+
     def transclude(self, found: ResolvedLink, env: dict[str, Any], line: int | None = None) -> str:
         """`found`'s note or section, embedded at `line` (1-based) of the note on top of
         env["stack"]."""
         note = found.note
         assert note is not None
+        if note.suffix.lower() == BASE_SUFFIX:  # a base's view, evaluated for this note
+            return render_base_embed(found, env)
         stack = env["stack"]
         title = escape(found.title or "")
         if found.page and found.url is not None:
@@ -141,10 +164,21 @@ class BodyRenderer:
         target = self.parsed[note]
         tokens = section_tokens(target.tokens, found.heading_id, found.block_id)
         inner_env = self._env(target, env["page_url"], (*stack, note), budget, page_line)
-        inner = self._render(tokens, inner_env)
+        inner = self._canvas_or_text(target, tokens, inner_env)
         return (
             f'<div class="transclusion"><div class="transclusion-source">'
             f"{source}</div>{inner}</div>"
+        )
+
+    def _canvas_or_text(self, target: ParsedNote, tokens: list[Token], env: dict[str, Any]) -> str:
+        """A canvas as its board and outline; any other note (or a canvas without its
+        layout) as its text."""
+        layout = target.note.canvas
+        if layout is None:
+            return self._render(tokens, env)
+        key = f"canvas-{short_digest(str(target.note.path))}"
+        return canvas_html(
+            layout, tokens, env["links"], lambda ts: self._render(ts, env), target.note.title, key
         )
 
 

@@ -8,9 +8,12 @@ from html import escape
 
 from hortus.vault import Note, relative_url, slugify
 
-# Above this many pages the explorer lists only the folders on the way to the current page
-# (and folder pages list the rest), so a page's size does not grow with the garden.
+# Above this many pages the explorer lists only the folders on the way to the current page,
+# and of each folder on that way at most EXPLORER_WINDOW entries around the one the page is
+# in, with a link to the folder's page (which lists all of it) for the rest: so a page of a
+# 50,000-note garden carries no more explorer than one of a few hundred notes.
 FULL_EXPLORER_LIMIT = 400
+EXPLORER_WINDOW = 24
 
 
 @dataclass
@@ -33,16 +36,13 @@ class FolderTree:
 
     _html: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
 
-    def for_page(self, page_url: str) -> list[Entry]:
-        if self.total <= FULL_EXPLORER_LIMIT:
-            return self.root
-        return _pruned(self.root, page_url)
-
     def html(self, page_url: str) -> str:
         """The explorer's list for one page. Pages in one folder share it but for the mark on
         the current page, so it is built once per folder and the mark is put in after."""
+        if self.total > FULL_EXPLORER_LIMIT:
+            return _bounded(self.root, "/", page_url, page_url)
         if not page_url:  # the 404 page: site-absolute links, no current page
-            return _list(self.for_page(page_url), "", ())
+            return _list(self.root, "", ())
         base = posixpath.dirname(page_url.rstrip("/")) or "/"
         # Links are made relative to a stand-in page in the same folder, so they are right
         # for every page there (`../note/`, never a page-specific `./`); `/` has no folder.
@@ -50,7 +50,7 @@ class FolderTree:
         opened = tuple(url for url in self.folders if page_url.startswith(url))
         key = (stand_in, opened)
         if key not in self._html:
-            self._html[key] = _list(self.for_page(page_url), stand_in, opened)
+            self._html[key] = _list(self.root, stand_in, opened)
         here = f' href="{escape(relative_url(stand_in, page_url))}"'
         return self._html[key].replace(here, here + ' aria-current="page"', 1)
 
@@ -82,18 +82,41 @@ def build_tree(notes: list[Note]) -> FolderTree:
     return tree
 
 
-def _pruned(entries: list[Entry], page_url: str) -> list[Entry]:
-    kept: list[Entry] = []
-    for entry in entries:
+def _bounded(entries: list[Entry], level_url: str, page_url: str, base: str) -> str:
+    """One level of a large garden's explorer: a window of entries around the one on the way
+    to the page, the folder on that way opened, every other folder closed and empty."""
+    on_way = next(
+        (i for i, e in enumerate(entries) if e.url == page_url or _contains(e, page_url)), 0
+    )
+    start = max(0, min(on_way - EXPLORER_WINDOW // 2, len(entries) - EXPLORER_WINDOW))
+    stop = start + EXPLORER_WINDOW
+    items = [_more(start, level_url, base)] if start > 0 else []
+    for entry in entries[start:stop]:
+        href = escape(relative_url(base, entry.url))
+        name = escape(entry.name)
         if entry.children is None:
-            kept.append(entry)
-        elif page_url.startswith(entry.url):
-            kept.append(
-                Entry(entry.name, entry.url, _pruned(entry.children, page_url), entry.notes)
-            )
-        else:
-            kept.append(Entry(entry.name, entry.url, [], entry.notes))
-    return kept
+            current = ' aria-current="page"' if entry.url == page_url else ""
+            items.append(f'<li class="explorer-note"><a href="{href}"{current}>{name}</a></li>')
+            continue
+        opened = _contains(entry, page_url)
+        inner = _bounded(entry.children, entry.url, page_url, base) if opened else "<ul></ul>"
+        items.append(
+            f'<li class="explorer-folder"><details{" open" if opened else ""}><summary>'
+            f'<a href="{href}">{name}</a></summary>{inner}</details></li>'
+        )
+    if stop < len(entries):
+        items.append(_more(len(entries) - stop, level_url, base))
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _contains(entry: Entry, page_url: str) -> bool:
+    return entry.children is not None and bool(page_url) and page_url.startswith(entry.url)
+
+
+def _more(count: int, level_url: str, base: str) -> str:
+    """The entries a bounded listing leaves out: how many, and the page that lists them."""
+    href = escape(relative_url(base, level_url))
+    return f'<li class="explorer-more"><a href="{href}">… {count:,}</a></li>'
 
 
 def breadcrumbs(note: Note, tree: FolderTree) -> list[tuple[str, str | None]]:

@@ -13,7 +13,7 @@ from hortus.diagnostics import BuildError
 from hortus.render.navigation import FolderTree
 from hortus.vault import relative_url
 
-# The few words the theme itself says, in the site's language.
+# The few words the theme itself says, in the site's language (see label_language).
 LABELS = {
     "en": {
         "contents": "Contents",
@@ -31,6 +31,17 @@ LABELS = {
         "graph": "Graph",
         "garden_graph": "Whole garden",
         "graph_hint": "Point at a note to see its links; click to open it.",
+        "search": "Search",
+        "search_placeholder": "Search notes",
+        "search_no_script": "Search needs JavaScript",
+        "search_results": "{n} results",
+        "search_none": "Nothing found for “{q}”",
+        "search_unavailable": "Search is unavailable: open this page from the website",
+        "not_found_title": "Not found",
+        "not_found": "This page does not exist.",
+        "back_home": "Back to the home page",
+        "toggle_theme": "Toggle dark mode",
+        "breadcrumbs": "Breadcrumbs",
     },
     "zh": {
         "contents": "目录",
@@ -48,8 +59,127 @@ LABELS = {
         "graph": "关系图",
         "garden_graph": "全部笔记的关系图",
         "graph_hint": "悬停查看链接，点击打开笔记。",
+        "search": "搜索",
+        "search_placeholder": "搜索笔记",
+        "search_no_script": "搜索需要 JavaScript",
+        "search_results": "{n} 条结果",
+        "search_none": "没有找到“{q}”",
+        "search_unavailable": "搜索不可用：请通过网站地址访问此页",
+        "not_found_title": "页面不存在",
+        "not_found": "这个页面不存在。",
+        "back_home": "返回首页",
+        "toggle_theme": "切换深色模式",
+        "breadcrumbs": "路径",
+    },
+    "zh-Hant": {
+        "contents": "目錄",
+        "backlinks": "反向連結",
+        "tags": "標籤",
+        "all_tags": "全部標籤",
+        "claims": "斷言",
+        "claims_checked": "條斷言在建置時檢驗",
+        "claim": "斷言",
+        "value": "計算值",
+        "expected": "期望值",
+        "note": "筆記",
+        "explorer": "筆記",
+        "updated": "更新於",
+        "graph": "關係圖",
+        "garden_graph": "全部筆記的關係圖",
+        "graph_hint": "懸停查看連結，點擊開啟筆記。",
+        "search": "搜尋",
+        "search_placeholder": "搜尋筆記",
+        "search_no_script": "搜尋需要 JavaScript",
+        "search_results": "{n} 筆結果",
+        "search_none": "找不到「{q}」",
+        "search_unavailable": "搜尋無法使用：請透過網站網址開啟此頁",
+        "not_found_title": "頁面不存在",
+        "not_found": "這個頁面不存在。",
+        "back_home": "返回首頁",
+        "toggle_theme": "切換深色模式",
+        "breadcrumbs": "路徑",
+    },
+    "ja": {
+        "contents": "目次",
+        "backlinks": "バックリンク",
+        "tags": "タグ",
+        "all_tags": "すべてのタグ",
+        "claims": "検証",
+        "claims_checked": "件の検証をビルド時に確認",
+        "claim": "検証",
+        "value": "計算値",
+        "expected": "期待値",
+        "note": "ノート",
+        "explorer": "ノート",
+        "updated": "更新日",
+        "graph": "グラフ",
+        "garden_graph": "すべてのノートのグラフ",
+        "graph_hint": "ノートを指すとリンクが見え、クリックで開きます。",
+        "search": "検索",
+        "search_placeholder": "ノートを検索",
+        "search_no_script": "検索には JavaScript が必要です",
+        "search_results": "{n} 件",
+        "search_none": "「{q}」は見つかりません",
+        "search_unavailable": "検索は使えません：サイトのアドレスからこのページを開いてください",
+        "not_found_title": "ページが見つかりません",
+        "not_found": "このページは存在しません。",
+        "back_home": "ホームへ戻る",
+        "toggle_theme": "ダークモードの切り替え",
+        "breadcrumbs": "パンくずリスト",
+    },
+    "ko": {
+        "contents": "목차",
+        "backlinks": "백링크",
+        "tags": "태그",
+        "all_tags": "모든 태그",
+        "claims": "검증",
+        "claims_checked": "개의 검증을 빌드할 때 확인함",
+        "claim": "검증",
+        "value": "계산값",
+        "expected": "기댓값",
+        "note": "노트",
+        "explorer": "노트",
+        "updated": "수정일",
+        "graph": "그래프",
+        "garden_graph": "모든 노트의 그래프",
+        "graph_hint": "노트를 가리키면 링크가 보이고, 클릭하면 열립니다.",
+        "search": "검색",
+        "search_placeholder": "노트 검색",
+        "search_no_script": "검색에는 JavaScript가 필요합니다",
+        "search_results": "결과 {n}개",
+        "search_none": "“{q}”에 대한 결과가 없습니다",
+        "search_unavailable": "검색을 쓸 수 없습니다: 웹사이트 주소로 이 페이지를 여세요",
+        "not_found_title": "페이지를 찾을 수 없음",
+        "not_found": "이 페이지는 없습니다.",
+        "back_home": "홈으로 돌아가기",
+        "toggle_theme": "다크 모드 전환",
+        "breadcrumbs": "경로",
     },
 }
+# Chinese in traditional characters: Taiwan, Hong Kong, Macau, or `zh-Hant` itself.
+_TRADITIONAL = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+_MONTHS = "January February March April May June July August September October November December"
+
+
+def label_language(language: str) -> str:
+    """The key of LABELS for a language tag: its script or language, else English."""
+    tag = language.lower()
+    if tag.startswith(_TRADITIONAL):
+        return "zh-Hant"
+    primary = tag.split("-")[0]
+    return primary if primary in LABELS else "en"
+
+
+def format_date(iso: str, language: str) -> str:
+    """`2024-03-05` as a reader of the language writes it: `March 5, 2024`, `2024年3月5日`,
+    `2024년 3월 5일`. Spelled out here, not by the system's locale: same input, same bytes."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    labels = label_language(language)
+    if labels in ("zh", "zh-Hant", "ja"):
+        return f"{year}年{month}月{day}日"
+    if labels == "ko":
+        return f"{year}년 {month}월 {day}일"
+    return f"{_MONTHS.split()[month - 1]} {day}, {year}"
 
 
 class Theme:
@@ -76,19 +206,26 @@ class Theme:
             keep_trailing_newline=True,
         )
         self.env.filters["rel"] = lambda target, page_url: relative_url(page_url, target)
+        self.env.filters["date"] = lambda iso: format_date(iso, self.language)
         self.settings = settings
+
+    @property
+    def language(self) -> str:
+        """The pages' language tag: the pipeline settles it from the vault before any page is
+        made; English only where a theme is used on its own."""
+        return self.settings.language or "en"
 
     def label(self, key: str) -> str:
         return self._labels[key]
 
     @property
     def _labels(self) -> dict[str, str]:
-        return LABELS["zh" if self.settings.language.lower().startswith("zh") else "en"]
+        return LABELS[label_language(self.language)]
 
     def render(self, template: str, **context: Any) -> str:
         site = {
             "title": self.settings.title,
-            "language": self.settings.language,
+            "language": self.language,
             "base_url": self.settings.base_url,
             "labels": self._labels,
             "explorer": Markup(self.tree.html(context["page"]["url"])) if self.tree else "",

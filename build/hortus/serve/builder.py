@@ -18,7 +18,7 @@ from hortus.serve.live import SWAP_LOCK
 from hortus.serve.preview import edited_pages
 from hortus.site import SiteWriter, url_to_file
 
-REPORT = Path(".hortus") / "report.json"
+REPORT = "report.json"  # in the cache folder: every problem of the last build
 
 
 @dataclass
@@ -112,7 +112,7 @@ class Builder:
                 traceback.print_exc()
             message = f"internal error: {type(exc).__name__}: {exc}"
             return Outcome(None, [message], seconds=time.perf_counter() - started)
-        write_report(self.root / REPORT, result.diagnostics.items)
+        write_report(settings.cache_folder / REPORT, result.diagnostics.items)
         if result.live is not None:
             self._keep(result.live)
         with self._previews_lock:

@@ -22,7 +22,7 @@ from hortus.serve.server import HOST, PreviewServer
 from hortus.serve.terminal import changed_names, report_build, say
 from hortus.serve.watcher import Previewer, Watcher
 
-WORK_DIR = Path(".hortus") / "serve"
+WORK_DIR = "serve"  # in the cache folder: one build folder per port
 
 
 class _Stop(BaseException):
@@ -91,7 +91,7 @@ def _start(notes: Path | None, port: int) -> _Session | None:
         say(f"hortus: error: cannot listen on {HOST}:{port}: {exc.strerror or exc}")
         return None
     port = server.server_address[1]
-    work = (root / WORK_DIR / str(port)).resolve()
+    work = (settings.cache_folder / WORK_DIR / str(port)).resolve()
     shutil.rmtree(work, ignore_errors=True)  # left over from a run that was killed
     work.mkdir(parents=True, exist_ok=True)
     builder = Builder(root, notes_dir, work)
@@ -99,7 +99,7 @@ def _start(notes: Path | None, port: int) -> _Session | None:
     theme = settings.theme_dir.resolve()
     if theme.is_dir() and not theme.is_relative_to(notes_dir):
         watched.append(theme)
-    watcher = Watcher(watched, ignore=[work, (root / ".hortus").resolve()])
+    watcher = Watcher(watched, ignore=[work, settings.cache_folder.resolve()])
     return _Session(state, server, builder, watcher, watched, work)
 
 

@@ -7,11 +7,14 @@ unchanged since the last build is hard-linked from its output instead of made ag
 What is written is a list of emitters with one interface (`Emitter`: `emit(site, writer)`
 over one `SiteState`): the note pages first (`emit_note_pages`, `NotePages`: each page keyed
 on everything it is made from), then `EMITTERS` in order: home, garden graph, tags, folders,
-feed, sitemap and robots.txt, 404, claims, attachments. A note's permalink may own a URL an
-emitter would write (`/tags/`): an emitter asks `writer.has_page` first. Assets are written
-with content-hashed names (`emit_assets`, `emit_figures`). Search is Pagefind over the
-written note pages (`SearchIndexing`, shard by shard, kept where a shard's pages are
-unchanged; `index_site` for a site already built).
+feeds (the site's, and one per tag and per folder), sitemap and robots.txt, 404, claims,
+attachments, and a redirect page at each alias of a published note. A note's permalink may
+own a URL an emitter would write (`/tags/`): an emitter asks `writer.has_page` first. Assets
+are written with content-hashed names (`emit_assets`, `emit_figures`, and the mermaid script
+when a diagram is left to it: `emit_mermaid_script`); `page_extras` names the stylesheets and
+scripts a page's features need. Search is Pagefind over the written note pages
+(`SearchIndexing`, shard by shard, kept where a shard's pages are unchanged; `index_site` for
+a site already built).
 """
 
 from hortus.site.assets import emit_assets
@@ -26,9 +29,17 @@ from hortus.site.emitters import (
     emit_note_pages,
     emit_tags,
 )
-from hortus.site.feeds import emit_feed, emit_sitemap, write_feed, write_sitemap
+from hortus.site.extras import emit_mermaid_script, page_extras
+from hortus.site.feeds import (
+    emit_feed,
+    emit_section_feeds,
+    emit_sitemap,
+    write_feed,
+    write_sitemap,
+)
 from hortus.site.outputs import emit_claims, emit_figures
 from hortus.site.pages import NotePages
+from hortus.site.redirects import alias_url, emit_alias_redirects
 from hortus.site.search import (
     BUNDLE_DIR,
     VIEW_END,
@@ -66,8 +77,10 @@ __all__ = [
     "Shard",
     "SiteState",
     "SiteWriter",
+    "alias_url",
     "clear_leftovers",
     "content_hash",
+    "emit_alias_redirects",
     "emit_assets",
     "emit_attachments",
     "emit_claims",
@@ -77,13 +90,16 @@ __all__ = [
     "emit_folders",
     "emit_garden_graph",
     "emit_home",
+    "emit_mermaid_script",
     "emit_not_found",
     "emit_note_pages",
+    "emit_section_feeds",
     "emit_sitemap",
     "emit_tags",
     "hashed_name",
     "index_shard",
     "index_site",
+    "page_extras",
     "pagefind_binary",
     "plan_shards",
     "run_pagefind",

@@ -8,8 +8,10 @@ from markupsafe import Markup
 
 from hortus.cache import digest
 from hortus.render import garden_graph_svg
-from hortus.site.feeds import emit_feed, emit_sitemap
+from hortus.site.extras import feed_url
+from hortus.site.feeds import emit_feed, emit_section_feeds, emit_sitemap
 from hortus.site.outputs import emit_claims
+from hortus.site.redirects import emit_alias_redirects
 from hortus.site.state import Emitter, SiteState
 from hortus.site.writer import SiteWriter, url_to_file
 from hortus.vault import tag_url
@@ -22,14 +24,13 @@ def emit_note_pages(site: SiteState, writer: SiteWriter) -> None:
 
 
 def emit_home(site: SiteState, writer: SiteWriter) -> None:
-    """A list of every page at `/`, unless a note is the home page."""
+    """`/`, unless a note is the home page: the top level of the garden, its folders and the
+    notes at its root, as the explorer lists them (not every note of a large garden)."""
     if writer.has_page("/"):
         return
-    notes = sorted((n for n in site.vault.published if n.page), key=lambda n: n.title.casefold())
     page = {"url": "/", "title": site.settings.title}
-    writer.write_page(
-        "/", site.theme.render("index.html", page=page, notes=notes, assets=site.assets)
-    )
+    html = site.theme.render("index.html", page=page, entries=site.tree.root, assets=site.assets)
+    writer.write_page("/", html)
 
 
 def emit_garden_graph(site: SiteState, writer: SiteWriter) -> None:
@@ -51,13 +52,13 @@ def emit_tags(site: SiteState, writer: SiteWriter) -> None:
     if not graph.tags:
         return
     tags = sorted(graph.tags, key=str.casefold)
-    index = {"url": "/tags/", "title": "Tags"}
+    index = {"url": "/tags/", "title": theme.label("tags")}
     listing = [(tag, tag_url(tag), len(graph.tags[tag])) for tag in tags]
     if not writer.has_page("/tags/"):  # a note may own /tags/ (its permalink says so)
         html = theme.render("tags.html", page=index, tags=listing, assets=assets)
         writer.write_page("/tags/", html)
     for tag in tags:
-        page = {"url": tag_url(tag), "title": f"#{tag}"}
+        page = {"url": tag_url(tag), "title": f"#{tag}", "feed": feed_url(tag_url(tag))}
         html = theme.render("tag.html", page=page, tag=tag, notes=graph.tags[tag], assets=assets)
         if not writer.has_page(page["url"]):  # a note's permalink, or `#Tag` and `#tag`
             writer.write_page(page["url"], html)
@@ -67,7 +68,7 @@ def emit_folders(site: SiteState, writer: SiteWriter) -> None:
     """A page per folder listing what it holds, unless a note owns that URL."""
     for url, folder in sorted(site.tree.folders.items()):
         if not writer.has_page(url):
-            page = {"url": url, "title": folder.name}
+            page = {"url": url, "title": folder.name, "feed": feed_url(url)}
             html = site.theme.render("folder.html", page=page, folder=folder, assets=site.assets)
             writer.write_page(url, html)
 
@@ -112,8 +113,10 @@ EMITTERS: list[Emitter] = [
     emit_tags,
     emit_folders,
     emit_feed,
+    emit_section_feeds,
     emit_sitemap,
     emit_not_found,
     emit_claims_page,
     emit_attachments,
+    emit_alias_redirects,
 ]

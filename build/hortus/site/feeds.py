@@ -1,13 +1,17 @@
-"""The files around the pages: Atom feed, sitemap.xml, robots.txt."""
+"""The files around the pages: Atom feeds (the site's, and one per tag and per folder beside
+its page), sitemap.xml, robots.txt."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePosixPath
 from xml.sax.saxutils import escape
 
+from hortus.render import Entry
+from hortus.site.extras import feed_url
 from hortus.site.state import SiteState
 from hortus.site.writer import SiteWriter
-from hortus.vault import Note
+from hortus.vault import Note, tag_url
 
 FEED_ENTRIES = 20
 
@@ -35,13 +39,45 @@ def _sitemap_pages(
     return listed + [(u, newest) for u in ("/",) if u not in {x for x, _ in listed}]
 
 
+def emit_section_feeds(site: SiteState, writer: SiteWriter) -> None:
+    """`feed.xml` beside each tag's and folder's page: the notes it lists, most recently
+    changed first (a folder's feed holds the notes of its sub-folders too)."""
+    by_url = {n.url: n for n in site.pages}
+    sections = [(f"#{tag}", tag_url(tag), notes) for tag, notes in site.graph.tags.items()]
+    for url, folder in site.tree.folders.items():
+        inside = [by_url[u] for u in _entry_urls(folder) if u in by_url]
+        sections.append((folder.name, url, inside))
+    for name, url, notes in sorted(sections, key=lambda s: s[1]):
+        path = feed_url(url).lstrip("/")
+        if PurePosixPath(path) in writer.written:
+            continue  # an attachment of that name: it was there first
+        entries = [_entry(n, site.dates) for n in notes if n in site.dates]
+        title = f"{name} · {site.settings.title}"
+        write_feed(writer, title, site.settings.base_url, entries, path=path, home=url)
+
+
+def _entry_urls(entry: Entry) -> list[str]:
+    urls = []
+    for child in entry.children or []:
+        urls.extend(_entry_urls(child) if child.children is not None else [child.url])
+    return urls
+
+
+def _entry(note: Note, dates: dict[Note, dt.date]) -> tuple[str, str, dt.date, str]:
+    return (note.title, note.url, dates[note], note.frontmatter.get("description") or "")
+
+
 def write_feed(
     writer: SiteWriter,
     title: str,
     base_url: str,
     entries: list[tuple[str, str, dt.date, str]],  # (title, url, updated, summary)
+    *,
+    path: str = "feed.xml",
+    home: str = "/",
 ) -> None:
-    """Recently changed notes, newest first; without a base URL links stay site-absolute."""
+    """Recently changed notes, newest first, written at `path`, as the feed of the page at
+    `home`; without a base URL links stay site-absolute."""
     recent = sorted(entries, key=lambda e: (e[2], e[1]), reverse=True)[:FEED_ENTRIES]
     newest = recent[0][2].isoformat() if recent else "1970-01-01"
     items = "".join(
@@ -53,11 +89,11 @@ def write_feed(
     feed = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom">\n'
-        f"<title>{escape(title)}</title><link href={_attr(base_url + '/')}/>"
-        f"<id>{escape(base_url + '/')}</id><updated>{newest}T00:00:00Z</updated>\n"
+        f"<title>{escape(title)}</title><link href={_attr(base_url + home)}/>"
+        f"<id>{escape(base_url + home)}</id><updated>{newest}T00:00:00Z</updated>\n"
         f"{items}</feed>\n"
     )
-    writer.write("feed.xml", feed)
+    writer.write(path, feed)
 
 
 SITEMAP_MAX_URLS = 50_000  # the sitemap protocol's limit per file

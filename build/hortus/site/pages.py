@@ -16,16 +16,21 @@ from hortus.diagnostics import Diagnostic, Diagnostics
 from hortus.links import LinkGraph
 from hortus.markdown import ParsedNote, headings
 from hortus.parallel import chunked, fork_map
+from hortus.queries import note_queries
 from hortus.render import (
     BodyRenderer,
     FolderTree,
     Garden,
     MathResult,
+    PropertyRow,
     Theme,
     breadcrumbs,
     local_graph_inputs,
     local_graph_svg,
+    property_rows,
+    without_title_heading,
 )
+from hortus.site.extras import feed_url, page_extras
 from hortus.site.writer import SiteWriter, url_to_file
 from hortus.vault import Note, tag_url
 
@@ -128,17 +133,26 @@ class NotePages:
         it is, so a preview never changes the state the next build starts from."""
         view = copy.copy(self)
         parsed = {**self.body.parsed, **{p.note.path: p for p in edited}}
-        view.body = BodyRenderer(self.body.md, list(parsed.values()), math, graph.resolved)
+        view.body = BodyRenderer(
+            self.body.md, list(parsed.values()), math, graph.resolved, self.body.diagrams
+        )
         view.graph, view.math, view.dates = graph, math, dates
         view.warnings = {}
         return view
 
     def render(self, p: ParsedNote, url: str, diagnostics: Diagnostics) -> str:
-        content = Markup(self.body.render(p, url, diagnostics))
+        body, title_id = without_title_heading(
+            self.body.render(p, url, diagnostics), p.note.title, headings(p)
+        )
+        content = Markup(body)
         page = {
             "url": url,
             "canonical": self.settings.base_url + p.note.url,
             "title": p.note.title,
+            "title_id": title_id,
+            "properties": self._properties(p.note),
+            "folder": self.tree.folders.get(url) if url == p.note.url else None,
+            "feed": feed_url(url) if url in self.tree.folders else None,
             "description": _description(content),
             "tags": [(tag, tag_url(tag)) for tag in self.graph.note_tags.get(p.note.path, [])],
             "headings": headings(p),
@@ -151,7 +165,14 @@ class NotePages:
             ),
             "content": content,
         }
+        page.update(page_extras(content, self.assets, properties=bool(page["properties"])))
         return self.theme.render("note.html", page=page, assets=self.assets)
+
+    def _properties(self, note: Note) -> list[PropertyRow]:
+        if not self.settings.properties:
+            return []
+        links = self.graph.property_links.get(note.path, [])
+        return property_rows(note.frontmatter, links, self.settings.hide_properties)
 
     def key(self, p: ParsedNote, url: str) -> str:
         """Everything the page at `url` is made from, as one key."""
@@ -186,14 +207,18 @@ class NotePages:
             else:
                 math = [self.math.get((ref.tex, ref.display)) for ref in p.math]
                 cells = note_result(p.env)
+                queries = note_queries(p.env)  # what its queries show: rebuilt when it changes
                 self._own[path] = digest(
                     str(path),
                     p.note.url,
                     p.note.title,
                     p.note.source,
+                    p.note.canvas,  # a board's places and arrows are not in its outline
                     self.graph.resolved.get(path, []),
+                    self.graph.property_links.get(path, []),
                     None if cells is None else cells.to_json(),
                     [(m.html, m.error) if m is not None else None for m in math],
+                    None if queries is None else queries.key(),
                 )
         return self._own[path]
 

@@ -24,13 +24,18 @@ def vault_files(root: Path, diagnostics: Diagnostics) -> list[PurePosixPath]:
 
     for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable):
         dirs[:] = _folders_to_enter(Path(folder), dirs, root, real_root, diagnostics)
+        base = _display_path(Path(folder), root)
         for name in sorted(files):
             if name.startswith("."):
                 continue
             full = Path(folder) / name
-            rel = _display_path(full, root)
             if not _decodable(name):
+                rel = _display_path(full, root)
                 diagnostics.warn(rel, None, "filename", "file name is not valid UTF-8; skipped")
+                continue
+            rel = name if base == "." else f"{base}/{name}"
+            if _plain_file(full):
+                found.append(PurePosixPath(rel))
                 continue
             problem = _file_problem(full, real_root)
             if problem is not None:
@@ -89,6 +94,15 @@ def _folder_link_problem(full: Path, real_root: Path) -> str:
     if not target.is_relative_to(real_root):
         return "symlinked folder points outside the vault; not followed"
     return "symlinked folder not followed (its notes are read where they really are)"
+
+
+def _plain_file(full: Path) -> bool:
+    """A regular file that is not a symlink: read as it is, the common case, asked of the
+    system once."""
+    try:
+        return stat.S_ISREG(os.lstat(full).st_mode)
+    except OSError:
+        return False
 
 
 def _file_problem(full: Path, real_root: Path) -> str | None:

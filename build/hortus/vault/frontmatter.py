@@ -150,6 +150,14 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def frontmatter_line(text: str, key: str) -> int:
+    """The file line of a top-level frontmatter key of the note `text` (line 2 when it cannot
+    be told, as in a one-line `{...}` mapping)."""
+    lines = text.split("\n", 400)[:400]  # frontmatter is at the top: no need to split it all
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 1)
+    return _key_line(lines[1:end], key)
+
+
 def _key_line(lines: list[str], key: str) -> int:
     """The file line of a top-level key (the fence is line 1), or line 2 when not found."""
     pattern = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*:""")

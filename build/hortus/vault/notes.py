@@ -1,10 +1,13 @@
-"""The records the vault stage hands on: a note, and the vault of notes and attachments."""
+"""The records the vault stage hands on: a note, the vault of notes and attachments, and the
+language and home page chosen for the site."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
+
+from hortus.vault.canvas import CanvasLayout
 
 NOTE_SUFFIXES = (".md", ".markdown")
 CANVAS_SUFFIX = ".canvas"
@@ -21,6 +24,7 @@ class Note:
     title: str  # frontmatter `title` or `dg-title`, else the file name without its suffix
     url: str  # canonical URL, `/a/b/`
     published: bool  # whether the note may appear on the site in any form
+    permalink_line: int | None = None  # the frontmatter line of the permalink the URL is from
     home: bool = False  # the home page: tagged `gardenEntry`, `dg-home: true` or permalink `/`
     tags: tuple[str, ...] = ()  # frontmatter tags, without their `#`
     aliases: tuple[str, ...] = ()  # other names a link may use for the note
@@ -28,10 +32,25 @@ class Note:
     extra_urls: tuple[str, ...] = ()  # other URLs the same page is published at (the home `/`)
     page: bool = True  # False for what is only ever shown embedded (a canvas, a drawing)
     drawing: bool = False  # an Excalidraw drawing: shown as its exported image, never as text
+    canvas: CanvasLayout | None = None  # a canvas's board (its text is the cards' outline)
 
     @property
     def name(self) -> str:
         return self.path.stem
+
+
+class SiteLanguage(NamedTuple):
+    """The language the pages are written in, and how it was chosen."""
+
+    tag: str  # a BCP 47 tag, as `<html lang>` and search take it: `en`, `zh-CN`, `ja`
+    reason: str  # how it was chosen, as the build summary says it
+
+
+class HomeChoice(NamedTuple):
+    """What `/` shows, and why."""
+
+    path: PurePosixPath | None  # the note published at `/`; None: a list of the top level
+    reason: str  # why, as the build summary says it
 
 
 @dataclass
@@ -41,6 +60,9 @@ class Vault:
     root: Path  # the notes folder
     notes: list[Note] = field(default_factory=list)  # in path order
     attachments: list[PurePosixPath] = field(default_factory=list)  # every other file, in order
+    # Set by load_vault: the pages' language (the settings' or the notes'), and what `/` is.
+    language: SiteLanguage = field(default_factory=lambda: SiteLanguage("en", ""))
+    home_choice: HomeChoice = field(default_factory=lambda: HomeChoice(None, ""))
 
     @property
     def published(self) -> list[Note]:

@@ -1,55 +1,60 @@
-"""Where each note is published: its permalink or a slug of its path, the home page, and the
-check that no two published notes claim one URL."""
+"""Where each note is published: its permalink or a slug of its path, and one page per URL.
+
+Two notes whose paths slug alike (`A b.md`, `a-B.md`) are both published: the first in path
+order keeps the URL, the other gets the same slug with a short hash of its path, and a warning
+says how to choose (`permalink:`). Two permalinks that claim one URL are an error, since
+neither can be moved without overruling what the writer said."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
+from hortus.cache import short_digest
 from hortus.diagnostics import Diagnostics
+from hortus.vault.frontmatter import frontmatter_line
 from hortus.vault.notes import Note, Vault
 from hortus.vault.slugs import has_slug, is_reserved_name, path_slug, slugify
 
-_PERMALINK_LINE = 2
 # Not allowed in Windows file names, or meaning something else in a URL path.
 _UNSAFE_CHARS = re.compile(r'[<>:"\\|?*#%\x00-\x1f\x7f]')
 _WINDOWS_CHARS = re.compile(r'[<>:"\\|?*\x00-\x1f]')
 _SEGMENT_BYTES = 200
 
 
+class NoteUrl(NamedTuple):
+    """Where a note is published, as its frontmatter and path say."""
+
+    url: str  # `/a/b/`
+    permalink_line: int | None  # the frontmatter line of the permalink; None: from the path
+
+
 def note_url(
-    relpath: PurePosixPath, frontmatter: dict[str, Any], diagnostics: Diagnostics | None
-) -> str:
+    relpath: PurePosixPath, frontmatter: dict[str, Any], text: str, diagnostics: Diagnostics | None
+) -> NoteUrl:
     """The note's URL from its permalink, else from its path. Problems are reported only for
     published notes (`diagnostics` None otherwise): a private note's name is nobody's business."""
     report = diagnostics or Diagnostics()
-    permalink = frontmatter.get("permalink") or frontmatter.get("dg-permalink")
+    key = "permalink" if frontmatter.get("permalink") else "dg-permalink"
+    permalink = frontmatter.get(key)
     if permalink:
+        line = frontmatter_line(text, key)
         clean = _clean_permalink(str(permalink))
         if clean is not None:
             safe = _safe_permalink(clean)
             if safe != clean:
                 report.warn(
-                    str(relpath), _PERMALINK_LINE, "permalink",
+                    str(relpath), line, "permalink",
                     f"permalink {permalink!r} holds what a file name or URL path cannot "
                     f"(on Windows, or too long); published at {safe}",
                 )  # fmt: skip
-            return safe
+            return NoteUrl(safe, line)
         report.warn(
-            str(relpath), _PERMALINK_LINE, "permalink",
-            f"permalink {permalink!r} leaves the site; ignored",
-        )  # fmt: skip
-    parts = list(relpath.with_suffix("").parts)
-    url = path_slug(parts)
-    problem = _name_problem(relpath)
-    if problem:
-        report.warn(
-            str(relpath), None, "filename",
-            f"{problem}; published at {url} (a permalink can choose another)",
-        )  # fmt: skip
-    return url
+            str(relpath), line, "permalink", f"permalink {permalink!r} leaves the site; ignored"
+        )
+    return NoteUrl(path_slug(list(relpath.with_suffix("").parts)), None)
 
 
 def _safe_permalink(url: str) -> str:
@@ -95,45 +100,59 @@ def _clean_permalink(permalink: str) -> str | None:
     return "/" if normal == "/" else normal + "/"
 
 
-def pick_home(vault: Vault, diagnostics: Diagnostics) -> None:
-    """Mark one note as the home page and publish it at `/`: the first garden entry, else a
-    published note whose permalink is `/`."""
-    homes = [n for n in vault.notes if n.home]
-    if not homes:
-        # Without a garden entry, a note whose permalink is `/` is the home page.
-        homes = [n for n in vault.published if n.url == "/"]
-        for note in homes:
-            note.home = True
-    for extra in homes[1:]:
-        extra.home = False
-        diagnostics.warn(
-            str(extra.path),
-            None,
-            "home",
-            f"more than one garden entry; {homes[0].path} is the home page",
-        )
-    if not homes:
-        return
-    home = homes[0]
-    if home.frontmatter.get("permalink") or home.frontmatter.get("dg-permalink"):
-        # The permalink stays the canonical URL; `/` serves the same page.
-        if home.url != "/":
-            home.extra_urls = ("/",)
-    else:
-        home.url = "/"
-
-
-def check_urls(vault: Vault, diagnostics: Diagnostics) -> None:
-    """Two published notes must not claim one URL: the second would silently overwrite the first."""
-    seen: dict[str, Note] = {}
-    for note in (n for n in vault.published if n.page):
+def place_pages(vault: Vault, diagnostics: Diagnostics) -> None:
+    """One published page per URL. What the writer chose (a permalink, the home page's `/`)
+    is placed first, and two such choices of one URL are an error naming both; then, in path
+    order, each note whose URL comes from its path, moved to a variant when it is taken."""
+    pages = [n for n in vault.notes if n.published and n.page]
+    owner: dict[str, Note] = {}
+    for note in (n for n in pages if _chosen(n)):
         for url in (note.url, *note.extra_urls):
-            other = seen.get(url)
-            if other is not None and other is not note:
+            other = owner.setdefault(url, note)
+            if other is not note:
                 diagnostics.error(
-                    str(note.path),
-                    None,
-                    "url",
-                    f"URL {url} is also the URL of {other.path}; give one of them a permalink",
-                )
-            seen.setdefault(url, note)
+                    str(note.path), note.permalink_line, "url",
+                    f"URL {url} is also the URL of {_where(other)}; change one of the permalinks",
+                )  # fmt: skip
+    # A variant must not take the URL another note's path gives it, even a later note's.
+    from_paths = {n.url for n in pages if not _chosen(n)}
+    for note in (n for n in pages if not _chosen(n)):
+        other = owner.get(note.url)
+        if other is not None:
+            variant = _variant(note, owner, from_paths)
+            diagnostics.warn(
+                str(note.path), None, "url",
+                f"URL {note.url} is also the URL of {other.path}; published at {variant} "
+                "(a `permalink:` in either note chooses another)",
+            )  # fmt: skip
+            note.url = variant
+        owner[note.url] = note
+        problem = _name_problem(note.path)
+        if problem:
+            diagnostics.warn(
+                str(note.path), None, "filename",
+                f"{problem}; published at {note.url} (a permalink can choose another)",
+            )  # fmt: skip
+
+
+def _chosen(note: Note) -> bool:
+    """The note's URLs were chosen by its writer: a permalink, or `/` for the home page."""
+    return note.permalink_line is not None or note.home
+
+
+def _where(note: Note) -> str:
+    """`path`, or `path:line` of the permalink that chose the URL."""
+    line = f":{note.permalink_line}" if note.permalink_line is not None else ""
+    return f"{note.path}{line}"
+
+
+def _variant(note: Note, owner: dict[str, Note], from_paths: set[str]) -> str:
+    """The note's URL with a short hash of its path on the last segment: readable, and the
+    same in every build, whatever other notes come and go."""
+    head, _, last = note.url.rstrip("/").rpartition("/")
+    seed = str(note.path)
+    while True:
+        url = f"{head}/{last}-{short_digest(seed, 6)}/"
+        if url not in owner and url not in from_paths:
+            return url
+        seed += "/"  # a note named like the variant itself: try the next one

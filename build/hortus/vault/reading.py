@@ -1,5 +1,6 @@
 """Reading the vault: every note, canvas and attachment under the notes folder, each note
-decoded, its frontmatter read and its URL assigned, and the home page chosen."""
+decoded, its frontmatter read and its URL assigned; then the home page, one page per URL and
+the language of the pages."""
 
 from __future__ import annotations
 
@@ -8,34 +9,79 @@ import re
 from pathlib import Path, PurePosixPath
 
 from hortus.config import Settings
-from hortus.diagnostics import Diagnostics
-from hortus.vault.canvas import CanvasError, canvas_markdown
+from hortus.diagnostics import Diagnostic, Diagnostics
+from hortus.parallel import chunked, fork_map
+from hortus.vault.bases import BASE_SUFFIX, read_base
+from hortus.vault.canvas import CanvasError, CanvasLayout, canvas_layout, canvas_markdown
 from hortus.vault.files import vault_files
+from hortus.vault.folders import assign_folder_notes
 from hortus.vault.frontmatter import is_published, parse_frontmatter, string_list
+from hortus.vault.home import pick_home
+from hortus.vault.language import site_language
 from hortus.vault.notes import CANVAS_SUFFIX, HOME_TAG, NOTE_SUFFIXES, Note, Vault
-from hortus.vault.permalinks import check_urls, note_url, pick_home
+from hortus.vault.permalinks import note_url, place_pages
 from hortus.vault.slugs import path_slug
 
+PARALLEL_READ_MIN = 500  # notes to read before forked workers pay for themselves
 
-def load_vault(notes_dir: Path, settings: Settings, diagnostics: Diagnostics) -> Vault:
+
+def load_vault(
+    notes_dir: Path, settings: Settings, diagnostics: Diagnostics, jobs: int = 1
+) -> Vault:
     """Every file under `notes_dir`: notes and canvases read, the rest kept as attachments;
-    a URL claimed twice is an error in `diagnostics`."""
+    then the home page, one page per URL (two permalinks of one URL are an error in
+    `diagnostics`) and the pages' language, the settings' or the published notes'. A large
+    vault's notes are read by `jobs` processes."""
     vault = Vault(root=notes_dir)
-    for relpath in vault_files(notes_dir, diagnostics):
+    files = vault_files(notes_dir, diagnostics)
+    read = _read_notes(
+        notes_dir, [f for f in files if f.suffix.lower() in NOTE_SUFFIXES], settings, jobs
+    )
+    for relpath in files:
         suffix = relpath.suffix.lower()
         if suffix in NOTE_SUFFIXES:
-            note = read_note(notes_dir, relpath, settings, diagnostics)
+            note, said = read[relpath]
+            diagnostics.items.extend(said)  # in path order, as if read here
             if note is not None:
                 vault.notes.append(note)
         elif suffix == CANVAS_SUFFIX:
             note = _read_canvas(notes_dir, relpath, diagnostics)
             if note is not None:
+                # A page of its own when every note is published; opt-in, it has no flag to
+                # say so, and is shown only where a published note embeds it.
+                note.page = settings.publish == "all"
+                vault.notes.append(note)
+        elif suffix == BASE_SUFFIX:  # an Obsidian base: a note that shows its views
+            note = read_base(notes_dir, relpath, settings, diagnostics)
+            if note is not None:
                 vault.notes.append(note)
         else:
             vault.attachments.append(relpath)
-    pick_home(vault, diagnostics)
-    check_urls(vault, diagnostics)
+    assign_folder_notes(vault)  # before the home page and the URL check see the URLs
+    vault.home_choice = pick_home(vault, diagnostics)
+    place_pages(vault, diagnostics)
+    vault.language = site_language(settings.language, vault.notes)
     return vault
+
+
+def _read_notes(
+    root: Path, paths: list[PurePosixPath], settings: Settings, jobs: int
+) -> dict[PurePosixPath, tuple[Note | None, list[Diagnostic]]]:
+    """Each note of `paths`, read, with what reading it reported."""
+
+    def read_chunk(chunk: list[PurePosixPath]) -> list[tuple[Note | None, list[Diagnostic]]]:
+        read = []
+        for relpath in chunk:
+            said = Diagnostics()
+            read.append((read_note(root, relpath, settings, said), said.items))
+        return read
+
+    workers = jobs if len(paths) >= PARALLEL_READ_MIN else 1
+    chunks = chunked(paths, workers)
+    found: dict[PurePosixPath, tuple[Note | None, list[Diagnostic]]] = {}
+    for chunk, notes in zip(chunks, fork_map(read_chunk, chunks, workers), strict=True):
+        found.update(zip(chunk, notes, strict=True))
+    return found
 
 
 def read_note(
@@ -59,14 +105,15 @@ def read_note(
     # An Excalidraw drawing's Markdown is the plugin's data, not prose: never a page.
     drawing = "excalidraw-plugin" in frontmatter or relpath.stem.lower().endswith(".excalidraw")
     title = frontmatter.get("title") or frontmatter.get("dg-title") or relpath.stem
-    url = note_url(relpath, frontmatter, diagnostics if published else None)
+    url = note_url(relpath, frontmatter, text, diagnostics if published else None)
     return Note(
         path=relpath,
         source=text,
         frontmatter=frontmatter,
         title=str(title),
-        url=url,
+        url=url.url,
         published=published,
+        permalink_line=url.permalink_line,
         home=home and published and not drawing,
         page=not drawing,
         drawing=drawing,
@@ -91,7 +138,9 @@ def decode_note(raw: bytes, path: str, diagnostics: Diagnostics) -> str:
             diagnostics.warn(path, line, "encoding", "not valid UTF-8; bad bytes replaced")
             text = raw.decode("utf-8", errors="replace")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    first = _CONTROL.search(text)
+    # The full class is slow to search (its astral noncharacters): only text that has
+    # characters beyond the BMP needs it.
+    first = (_CONTROL if _ASTRAL.search(text) else _BMP_CONTROL).search(text)
     if first is not None:
         line = text.count("\n", 0, first.start()) + 1
         what = "NUL bytes" if first.group() == "\0" else "control characters"
@@ -104,6 +153,8 @@ def decode_note(raw: bytes, path: str, diagnostics: Diagnostics) -> str:
 # feed, and the Unicode noncharacters.
 _NONCHARACTERS = "".join(chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0, 0x110000, 0x10000))
 _CONTROL = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef{_NONCHARACTERS}]")
+_BMP_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _line_of(prefix: str) -> int:
@@ -116,12 +167,13 @@ def _read_canvas(root: Path, relpath: PurePosixPath, diagnostics: Diagnostics) -
         mtime = (root / relpath).stat().st_mtime
         text = (root / relpath).read_text(encoding="utf-8", errors="replace")
         source = canvas_markdown(text)
+        layout: CanvasLayout | None = canvas_layout(text)
     except OSError as exc:
         diagnostics.warn(str(relpath), None, "read", f"cannot read the canvas: {exc.strerror}")
         return None
     except CanvasError as exc:
         diagnostics.warn(str(relpath), None, "canvas", str(exc))
-        source = ""
+        source, layout = "", None
     return Note(
         path=relpath,
         source=source,
@@ -131,4 +183,5 @@ def _read_canvas(root: Path, relpath: PurePosixPath, diagnostics: Diagnostics) -
         published=True,
         page=False,
         mtime=mtime,
+        canvas=layout,
     )

@@ -1,18 +1,58 @@
-"""Slugs for URLs and heading ids that keep Unicode letters, so Chinese titles stay readable."""
+"""Slugs for URLs and heading ids that keep Unicode letters, so Chinese titles stay readable.
+
+What a slug keeps and drops (the README states the same rules):
+- letters and digits of every script, and the marks (accents, vowel signs) written on them;
+  ASCII is lower-cased, other scripts are left as written; `_` and `.` stay;
+- spaces and hyphens become one `-`, and a slug never starts or ends with `-` or `.`;
+- characters that show nothing are dropped wherever they stand: format characters (category
+  Cf: ZWJ U+200D, ZWSP U+200B, BOM U+FEFF, direction marks...), variation selectors (U+FE0F
+  after an emoji, U+FE00-FE0F, U+E0100-E01EF, Mongolian U+180B-180F), the combining grapheme
+  joiner and the Hangul fillers; so are emoji, symbols and punctuation, with any mark that
+  was written on them.
+The result depends on the text alone (NFC first), so the same name always gets one URL."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from hortus.cache import short_digest
 
 _SEPARATORS = re.compile(r"[\s\-]+")
+# Invisible, yet not of category Cf: variation selectors (Mn), the combining grapheme joiner
+# (Mn) and the Hangul fillers (Lo), which would otherwise pass as marks or letters.
+_INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"
+)
 
 
-def _keep(char: str) -> bool:
-    # Letters, marks and digits of any script survive; so do `_` and `.` (file-like names).
-    return unicodedata.category(char)[0] in "LMN" or char in "-_."
+def visible(text: str) -> str:
+    """`text` without the characters that show nothing (see above)."""
+    text = _INVISIBLE.sub("", text)
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def _slug_chars(text: str, keep: str) -> str:
+    """Letters and digits of any script, the marks written on them, and the characters of
+    `keep`; a mark written on something dropped (an emoji's keycap) goes with it."""
+    kept: list[str] = []
+    on_letter = False  # whether a mark here belongs to a kept letter or digit
+    for char in text:
+        kind = unicodedata.category(char)
+        if kind[0] in "LN":
+            kept.append(char)
+            on_letter = True
+        elif kind in ("Mn", "Mc"):
+            if on_letter:
+                kept.append(char)
+        else:
+            if char in keep:
+                kept.append(char)
+            on_letter = False
+    return "".join(kept)
 
 
 def _ascii_lower(text: str) -> str:
@@ -37,10 +77,11 @@ def has_slug(text: str) -> bool:
     return bool(_plain_slug(text))
 
 
+@lru_cache(maxsize=65536)  # a folder's name is slugged for every note in it
 def _plain_slug(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).strip()
+    text = _normal(text).strip()
     text = _SEPARATORS.sub("-", text)
-    text = "".join(c for c in _ascii_lower(text) if _keep(c))
+    text = _slug_chars(_ascii_lower(text), "-_.")
     return re.sub(r"-{2,}", "-", text).strip("-.")
 
 
@@ -68,15 +109,21 @@ def safe_segment(segment: str, original: str) -> str:
     return segment
 
 
+def _normal(text: str) -> str:
+    """The text as it shows: NFC, after what shows nothing is gone (a ZWJ between a letter
+    and its accent would keep them apart)."""
+    return unicodedata.normalize("NFC", visible(text))
+
+
 def _digest(text: str) -> str:
-    return short_digest(unicodedata.normalize("NFC", text))
+    return short_digest(_normal(text))
 
 
 def heading_slug(text: str) -> str:
-    """The id of a heading, as GitHub and Quartz make it, Unicode letters kept."""
-    text = unicodedata.normalize("NFC", text).strip()
-    text = "".join(c for c in text.lower() if unicodedata.category(c)[0] in "LMN" or c in " -_")
-    return re.sub(r"\s", "-", text)
+    """The id of a heading, as GitHub and Quartz make it, Unicode letters kept and the
+    characters that show nothing dropped."""
+    text = _normal(text).strip()
+    return re.sub(r"\s", "-", _slug_chars(text.lower(), " -_"))
 
 
 def path_slug(parts: list[str]) -> str:

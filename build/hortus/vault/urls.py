@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from hortus.vault.slugs import safe_segment, slugify
+from hortus.vault.slugs import safe_segment, slugify, visible
 
 
 @lru_cache(maxsize=65536)
@@ -45,12 +45,15 @@ def _relpath(path: str, base: str) -> str:
 
 def tag_url(tag: str) -> str:
     """Tags are case-insensitive in Obsidian, so `#Tag` and `#tag` share one page; emoji and
-    letters of any script are kept (`#🌱` must not collapse into an empty name)."""
+    letters of any script are kept (`#🌱` must not collapse into an empty name), what shows
+    nothing (an emoji's variation selector U+FE0F) is not."""
     return "/tags/" + "/".join(_tag_segment(part) for part in tag.split("/") if part) + "/"
 
 
 def _tag_segment(part: str) -> str:
-    kept = "".join(c for c in part.casefold() if unicodedata.category(c)[0] in "LMNS" or c in "-_")
+    kept = "".join(
+        c for c in visible(part).casefold() if unicodedata.category(c)[0] in "LMNS" or c in "-_"
+    )
     return safe_segment(kept, part) if kept else "-"
 
 

@@ -4,11 +4,14 @@ Each module registers its rules with `md.use(<name>_plugin)` and documents the t
 makes (its token contract); `common` holds what the link plugins share (reading a link's
 target, and the core rule that makes their recorded lines absolute).
 
+- admonitions: the Admonition plugin's ```` ```ad-type ```` blocks, as callouts
 - blockids: `^block-id` at the end of a block
 - callouts: `> [!type] Title`, foldable with `-` or `+`
 - cjk: emphasis next to Chinese and Japanese punctuation
 - comments: `%%hidden%%`, dropped
+- crossrefs: `@fig-label`, Quarto's reference to a cell's figure
 - embeds: `![[file.png|300]]`, `![[Note#Heading]]`, sizes of Markdown images
+- inlinefields: Dataview's `key:: value`, `[key:: value]`, `(key:: value)`, `` `= expr` ``
 - mark: `==highlight==`
 - math: `$...$` and `$$...$$`
 - mdlinks: `[text](Note.md#Heading)` into the vault
@@ -17,12 +20,15 @@ target, and the core rule that makes their recorded lines absolute).
 - wikilinks: `[[Note]]`, `[[Note|text]]`, `[[Note#Heading]]`, `[[#^id]]`
 """
 
+from hortus.markdown.plugins.admonitions import admonitions_plugin
 from hortus.markdown.plugins.blockids import blockids_plugin
 from hortus.markdown.plugins.callouts import callouts_plugin, default_title
 from hortus.markdown.plugins.cjk import cjk_plugin, is_cjk
 from hortus.markdown.plugins.comments import comments_plugin, strip_comments
 from hortus.markdown.plugins.common import display_label
+from hortus.markdown.plugins.crossrefs import crossrefs_plugin
 from hortus.markdown.plugins.embeds import embeds_plugin
+from hortus.markdown.plugins.inlinefields import FIELDS, InlineField, inlinefields_plugin
 from hortus.markdown.plugins.mark import mark_plugin
 from hortus.markdown.plugins.math import math_plugin
 from hortus.markdown.plugins.mdlinks import mdlinks_plugin
@@ -31,13 +37,18 @@ from hortus.markdown.plugins.tags import is_tag_char, tags_plugin
 from hortus.markdown.plugins.wikilinks import wikilink_label, wikilinks_plugin
 
 __all__ = [
+    "FIELDS",
+    "InlineField",
+    "admonitions_plugin",
     "blockids_plugin",
     "callouts_plugin",
     "cjk_plugin",
     "comments_plugin",
+    "crossrefs_plugin",
     "default_title",
     "display_label",
     "embeds_plugin",
+    "inlinefields_plugin",
     "is_cjk",
     "is_tag_char",
     "mark_plugin",

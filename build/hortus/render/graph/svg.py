@@ -18,6 +18,9 @@ GARDEN_SPACING = 46.0  # SVG units between a node and its nearest one, typically
 GARDEN_FONT = 11.0
 LOCAL_FONT = 11.0
 LOCAL_LABEL_MAX = 84.0  # SVG units: the sidebar is about 240 px wide, the drawing ~250 units
+# Every local graph is at least this wide, so the sidebar scales each by about the same factor
+# and a note with one neighbour does not get labels several times larger than one with many.
+LOCAL_WIDTH = 260.0
 GARDEN_LABEL_MAX = 150.0
 
 
@@ -57,6 +60,7 @@ def local_graph_svg(
         label_max=LOCAL_LABEL_MAX,
         current=centre,
         aria=f"{label}: {title}",
+        min_width=LOCAL_WIDTH,
     )
 
 
@@ -117,6 +121,7 @@ def _svg(
     label_max: float,
     current: int | None,
     aria: str,
+    min_width: float = 0.0,
 ) -> str:
     """Nodes are links (circle + label), edges one path; labels that would overlap a label
     already placed (centre first, then best linked) get class `minor`: CSS shows them on hover
@@ -131,6 +136,8 @@ def _svg(
     )
     baselines = _place_labels(points, radii, labels, font, priority)
     ox, oy, width, height = _frame(points, radii, labels, font)
+    if width < min_width:  # centred in a frame of the common width
+        ox, width = ox + (min_width - width) / 2, min_width
     pts = [(_num(x + ox), _num(y + oy)) for x, y in points]
 
     out = [

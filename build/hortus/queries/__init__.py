@@ -1,0 +1,77 @@
+"""Stage 4, queries: Obsidian Bases and Dataview evaluated at build time over the published
+notes' summaries, never a private note's.
+
+evaluate_queries finds every ```dataview, ```base and ```dataviewjs block, `= expr` inline
+query and `![[X.base]]` embed, evaluates it (the Dataview query language and the Bases
+filter and formula language are parsed with Lark, then compiled into closures) and leaves
+each note's NoteQueries in its env, where the renderer finds it (note_queries): typed
+results (TableResult, ListResult, TaskResult, BaseResult, QueryFailure, ScriptBlock) whose
+values are ready to show (Text, Markdown, LinkTo, Items, Check, Image, Empty). `now()` is the
+build's moment, `SOURCE_DATE_EPOCH` when set (build_moment)."""
+
+from hortus.queries.bases_views import run_base
+from hortus.queries.dataview import run_dataview
+from hortus.queries.evaluate import evaluate_expression
+from hortus.queries.results import (
+    QUERY_NUMBER,
+    BaseResult,
+    Card,
+    CardsResult,
+    Check,
+    Empty,
+    Group,
+    Image,
+    Items,
+    LinkTo,
+    ListResult,
+    Markdown,
+    NoteQueries,
+    QueryFailure,
+    QueryResult,
+    ScriptBlock,
+    Shown,
+    TableResult,
+    TaskGroup,
+    TaskItem,
+    TaskResult,
+    Text,
+    ViewResult,
+    note_queries,
+)
+from hortus.queries.stage import build_moment, evaluate_queries, query_language
+from hortus.queries.summary import Garden, PageSummary
+
+__all__ = [
+    "QUERY_NUMBER",
+    "BaseResult",
+    "Card",
+    "CardsResult",
+    "Check",
+    "Empty",
+    "Garden",
+    "Group",
+    "Image",
+    "Items",
+    "LinkTo",
+    "ListResult",
+    "Markdown",
+    "NoteQueries",
+    "PageSummary",
+    "QueryFailure",
+    "QueryResult",
+    "ScriptBlock",
+    "Shown",
+    "TableResult",
+    "TaskGroup",
+    "TaskItem",
+    "TaskResult",
+    "Text",
+    "ViewResult",
+    "build_moment",
+    "evaluate_expression",
+    "evaluate_queries",
+    "note_queries",
+    "query_language",
+    "run_base",
+    "run_dataview",
+]

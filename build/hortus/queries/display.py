@@ -1,0 +1,89 @@
+"""Values as each plugin shows them: as text (`"a" + x`, `string(x)`, `toString()`) and as
+the `Shown` records of a result (a date as Obsidian writes it, a link as a link)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hortus.queries.dates import bases_date_text, dataview_date_text, duration_text
+from hortus.queries.results import (
+    Check,
+    Empty,
+    Image,
+    Items,
+    LinkTo,
+    Markdown,
+    Shown,
+    Text,
+)
+from hortus.queries.values import Duration, FileRef, Link, Pattern, Value, number_text
+
+
+class Picture(Link):
+    """Bases' `image()`: a link shown as the image it points to."""
+
+
+class Icon(str):
+    """Bases' `icon()`: shown as its name (the icon set is not part of the site)."""
+
+
+def value_text(value: Value, dialect: str) -> str:
+    """A value as text: Dataview's `Values.toString`, JavaScript's `String()` for Bases."""
+    bases = dialect == "bases"
+    if value is None:
+        return "null" if bases else "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return number_text(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return bases_date_text(value) if bases else dataview_date_text(value)
+    if isinstance(value, Duration):
+        return duration_text(value)
+    if isinstance(value, Link):
+        return value.label if bases else _link_markdown(value)
+    if isinstance(value, FileRef):
+        return value.path
+    if isinstance(value, Pattern):
+        return f"/{value.regex.pattern}/"
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v, dialect) for v in value)
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k}: {value_text(v, dialect)}" for k, v in value.items())
+        return f"{{ {inner} }}"
+    if hasattr(value, "keys") and hasattr(value, "get"):
+        return "{ " + ", ".join(value.keys()) + " }"
+    return "<function>" if callable(value) else str(value)
+
+
+def _link_markdown(link: Link) -> str:
+    target = link.path.removesuffix(".md")
+    if link.subpath:
+        target += "#" + link.subpath
+    return f"[[{target}|{link.display}]]" if link.display else f"[[{target}]]"
+
+
+def shown(value: Value, dialect: str, resolve_file: object = None) -> Shown:
+    """How a result cell shows `value`."""
+    bases = dialect == "bases"
+    if value is None or (value == [] and bases):
+        return Empty(not bases)
+    if isinstance(value, Picture):
+        return Image(value.url, value.label) if value.url else Text(value.label)
+    if isinstance(value, Link):
+        return LinkTo(value.label, value.url)
+    if isinstance(value, bool) and bases:
+        return Check(value)
+    if isinstance(value, Icon):
+        return Text(str(value))
+    if isinstance(value, str):
+        return Text(value) if bases else Markdown(value)
+    if isinstance(value, FileRef) and callable(resolve_file):
+        return resolve_file(value)
+    if isinstance(value, list):
+        return Items(tuple(shown(v, dialect, resolve_file) for v in value))
+    if hasattr(value, "page") and hasattr(value, "get") and callable(resolve_file):
+        return resolve_file(FileRef(value.page.path))  # a page row: its link
+    return Text(value_text(value, dialect))

@@ -1,0 +1,221 @@
+"""The queries stage: every ```dataview, ```base and ```dataviewjs block, `= expr` inline
+query and `![[X.base]]` embed of the published notes, evaluated over the garden's published
+pages; each note's results are left in its env (`note_queries`) for the renderer, and what
+fails is reported with its note and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+from markdown_it.token import Token
+
+from hortus.diagnostics import Diagnostics
+from hortus.links import LinkGraph
+from hortus.markdown import ParsedNote, token_line
+from hortus.queries.bases import line_of
+from hortus.queries.bases_views import run_base
+from hortus.queries.collect import build_garden
+from hortus.queries.dataview import run_dataview, show_value
+from hortus.queries.dataview_grammar import parse_expression
+from hortus.queries.evaluate import compile_expression
+from hortus.queries.export import write_garden
+from hortus.queries.results import (
+    QUERIES,
+    QUERY_NUMBER,
+    BaseResult,
+    NoteQueries,
+    QueryFailure,
+    QueryResult,
+    ScriptBlock,
+    Shown,
+)
+from hortus.queries.scope import Context, Scope
+from hortus.queries.summary import Garden, PageSummary
+from hortus.queries.values import QueryError
+from hortus.vault import BASE_SUFFIX, Note, Vault, note_dates
+
+QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
+_MAY_QUERY = re.compile(r"(?:```|~~~)\s*(?:dataview|base)|`\s*=|\.base\b", re.IGNORECASE)
+_LINE_PREFIX = re.compile(r"^line (\d+): ")
+_FROM_SOURCE = re.compile(r"this|\[\[|link\(|file\(|hasLink|linksTo|asFile|random|image\(")
+_MAY_READ_GARDEN = re.compile(r"\{python\}[\s\S]*\bgarden\b")
+
+
+def build_moment() -> dt.datetime:
+    """The build's `now()`: `SOURCE_DATE_EPOCH` (UTC) when set, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def query_language(token: Token) -> str | None:
+    """`dataview`, `base` or `dataviewjs` for a fence that holds a query, else None."""
+    if token.type != "fence":
+        return None
+    word = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+    return word if word in QUERY_LANGUAGES else None
+
+
+def evaluate_queries(
+    vault: Vault,
+    parsed: list[ParsedNote],
+    graph: LinkGraph,
+    diagnostics: Diagnostics,
+    garden_dir: Path | None = None,
+) -> Garden | None:
+    """Every query of the published notes, evaluated; when a cell may read the garden, its
+    files written in `garden_dir`. None when nothing needs the garden (it is then not
+    summarised at all)."""
+    holders = [p for p in parsed if _MAY_QUERY.search(p.note.source) and _has_query(p, graph)]
+    cells = garden_dir is not None and any(_MAY_READ_GARDEN.search(p.note.source) for p in parsed)
+    if not holders and not cells:
+        return None
+    pages = [p.note for p in parsed if p.note.page]
+    dates: dict[Note, dt.date] = note_dates(vault.root, pages)
+    garden = build_garden(vault, parsed, graph, dates, build_moment())
+    by_path = {p.note.path: p for p in parsed}
+    for p in holders:
+        p.env[QUERIES] = _note_queries(p, garden, graph, by_path, diagnostics)
+    if cells and garden_dir is not None:
+        write_garden(garden_dir, garden)
+    return garden
+
+
+def _has_query(p: ParsedNote, graph: LinkGraph) -> bool:
+    for token in p.tokens:
+        if query_language(token) or any(c.type == "inline_query" for c in token.children or ()):
+            return True
+    return any(_is_base(link.note) for link in graph.resolved.get(p.note.path, []) if link.embed)
+
+
+def _is_base(path: PurePosixPath | None) -> bool:
+    return path is not None and path.suffix.lower() == BASE_SUFFIX
+
+
+def _this(p: ParsedNote, garden: Garden) -> PageSummary | None:
+    return garden.page(str(p.note.path))
+
+
+def _note_queries(
+    p: ParsedNote,
+    garden: Garden,
+    graph: LinkGraph,
+    by_path: dict[PurePosixPath, ParsedNote],
+    diagnostics: Diagnostics,
+) -> NoteQueries:
+    found = NoteQueries()
+    path = str(p.note.path)
+    this = _this(p, garden)
+    blocks = inlines = 0
+    for token in p.tokens:
+        language = query_language(token)
+        if language is not None:
+            token.meta[QUERY_NUMBER] = blocks
+            found.blocks[blocks] = _run_block(language, token, p, garden, this, diagnostics)
+            blocks += 1
+        for child in token.children or ():
+            if child.type == "inline_query":
+                child.meta[QUERY_NUMBER] = inlines
+                found.inline[inlines] = _run_inline(child, token, p, garden, this, diagnostics)
+                inlines += 1
+    for link in graph.resolved.get(p.note.path, []):
+        if link.embed and _is_base(link.note) and str(link.note) not in found.embeds:
+            base = by_path.get(link.note)
+            text = _base_text(base) if base is not None else None
+            if text is not None:
+                result = run_base(text, garden, path, this)
+                _report(result, base, None, text, diagnostics)
+                found.embeds[str(link.note)] = result
+    return found
+
+
+def _base_text(base: ParsedNote) -> str | None:
+    """A base note's YAML: the text of its first ```base block."""
+    return next((t.content for t in base.tokens if query_language(t) == "base"), None)
+
+
+def _run_block(
+    language: str,
+    token: Token,
+    p: ParsedNote,
+    garden: Garden,
+    this: PageSummary | None,
+    diagnostics: Diagnostics,
+) -> QueryResult:
+    path = str(p.note.path)
+    line = token_line(token)
+    if language == "dataviewjs":
+        diagnostics.warn(
+            path, line, "query",
+            "dataviewjs blocks are JavaScript, which hortus does not run; shown as code",
+        )  # fmt: skip
+        return ScriptBlock("javascript")
+    own_page = p.note.path.suffix.lower() == BASE_SUFFIX
+    if own_page:
+        this = garden.page(path)
+    # The same query in many notes (a template's) is run once, unless its result depends
+    # on the note it is in: `this`, links named from it, a base's random().
+    sensitive = _FROM_SOURCE.search(token.content)
+    key = (language, token.info, token.content, path if sensitive else None)
+    result = garden.results.get(key)
+    if result is None:
+        if language == "dataview":
+            result = run_dataview(token.content, garden, path, this)
+        else:
+            view = re.search(r"\bview=(\d+)", token.info)
+            result = run_base(token.content, garden, path, this, int(view[1]) if view else None)
+        garden.results[key] = result
+    _report(result, p, None if own_page else line, token.content, diagnostics)
+    return result
+
+
+def _run_inline(
+    token: Token,
+    parent: Token,
+    p: ParsedNote,
+    garden: Garden,
+    this: PageSummary | None,
+    diagnostics: Diagnostics,
+) -> Shown | QueryFailure:
+    try:
+        context = Context(garden, "dataview", str(p.note.path), this)
+        value = compile_expression(parse_expression(token.content), context)(Scope(context, None))
+        return show_value(value, context)
+    except QueryError as exc:
+        line = int(token.meta.get("line", 0)) + 1 if "line" in token.meta else token_line(parent)
+        diagnostics.warn(
+            str(p.note.path), line, "query", f"inline query `= {token.content}`: {exc}"
+        )
+        return QueryFailure(str(exc))
+
+
+def _report(
+    result: QueryResult, p: ParsedNote, fence_line: int | None, text: str, diagnostics: Diagnostics
+) -> None:
+    """Say where a query failed: `note.md:LINE` of the statement when it can be found."""
+    failures: list[str] = []
+    if isinstance(result, QueryFailure):
+        failures.append(result.message)
+    elif isinstance(result, BaseResult):
+        failures += [v.body.message for v in result.views if isinstance(v.body, QueryFailure)]
+    for message in failures:
+        line = _failure_line(message, text)
+        if fence_line is not None:
+            line = fence_line + (line or 1)
+        diagnostics.warn(str(p.note.path), line, "query", f"query failed: {message}")
+
+
+def _failure_line(message: str, text: str) -> int | None:
+    """The line of the query's text a message is about: `line N: ...`, or the statement it
+    quotes."""
+    match = _LINE_PREFIX.match(message)
+    if match is not None:
+        return int(match.group(1))
+    quoted = re.search(r"of '([^']+)'|of \"([^\"]+)\"", message)
+    if quoted is not None:
+        return line_of(quoted.group(1) or quoted.group(2), text)
+    return None

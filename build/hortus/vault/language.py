@@ -1,0 +1,90 @@
+"""The language of the pages when the settings name none, chosen from the published notes'
+prose: mostly Chinese, Japanese or Korean script gives that language's tag, anything else
+English (the theme's other language). Only published notes are read: a private note must not
+decide what the site says it is written in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from hortus.vault.notes import Note, SiteLanguage
+
+SETTING = "set in [tool.hortus]"
+GUESSED = "from the notes' text; set language in [tool.hortus] to choose"
+# Enough to tell, cheap in a large vault: the opening of each note, and of a large vault's
+# notes every n-th in path order (the same ones in every build).
+PROSE_SAMPLE = 2000  # characters of a note
+NOTES_SAMPLE = 1000  # notes
+
+# The BMP's Han (the rare astral extensions would make every search slow, and tell nothing).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d"
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff"
+_CJK = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
+_HAN_RUNS = re.compile(f"[{_HAN}]+")
+_KANA_RUNS = re.compile(f"[{_KANA}]+")
+_HANGUL_RUNS = re.compile(f"[{_HANGUL}]+")
+# A word of any other script: a run of letters (not digits, `_` or the scripts above).
+_WORDS = re.compile(f"[^\\W\\d_{_HAN}{_KANA}{_HANGUL}]+")
+
+_FRONTMATTER = re.compile(r"---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# What is not prose, whatever language the notes are in: code, math, URLs, HTML tags.
+_NOT_PROSE = re.compile(
+    r"^(`{3,}|~{3,}).*?(?:^\1|\Z)|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]+\$|https?://\S+|<[^>\n]*>",
+    re.M | re.S,
+)
+
+# Among the most common characters of Chinese text, those whose simplified and traditional
+# forms differ, in the same order: which set a garden uses more tells its script.
+_SIMPLIFIED = (
+    "这个们说时会来对过还没为学发经数与关问题国么样现开见长动实点进种机"
+    "义处应当从两间体无东书电话记设计论级线图认让网写习气马车门头万业术"
+)
+_TRADITIONAL = (
+    "這個們說時會來對過還沒為學發經數與關問題國麼樣現開見長動實點進種機"
+    "義處應當從兩間體無東書電話記設計論級線圖認讓網寫習氣馬車門頭萬業術"
+)
+_SIMPLIFIED_CHARS = re.compile(f"[{_SIMPLIFIED}]")
+_TRADITIONAL_CHARS = re.compile(f"[{_TRADITIONAL}]")
+
+
+def site_language(setting: str | None, notes: Iterable[Note]) -> SiteLanguage:
+    """The settings' language, else the one the published pages among `notes` are written in."""
+    if setting:
+        return SiteLanguage(setting, SETTING)
+    pages = [n for n in notes if n.published and n.page and not n.drawing]
+    sample = pages[:: max(1, len(pages) // NOTES_SAMPLE)]
+    return SiteLanguage(language_of([_prose(n.source) for n in sample]), GUESSED)
+
+
+def language_of(texts: list[str]) -> str:
+    """`zh-CN`, `zh-TW`, `ja` or `ko` when the texts have more characters of those scripts
+    than words of others; else `en`."""
+    han = kana = hangul = words = 0
+    for text in texts:
+        words += len(_WORDS.findall(text))
+        if _CJK.search(text):
+            han += _count(_HAN_RUNS, text)
+            kana += _count(_KANA_RUNS, text)
+            hangul += _count(_HANGUL_RUNS, text)
+    if han + kana + hangul <= words:
+        return "en"
+    if hangul >= kana and hangul * 2 >= han:
+        return "ko"
+    if kana * 4 >= han:  # Japanese is written with kana between its kanji; Chinese has none
+        return "ja"
+    simplified = sum(len(_SIMPLIFIED_CHARS.findall(text)) for text in texts)
+    traditional = sum(len(_TRADITIONAL_CHARS.findall(text)) for text in texts)
+    return "zh-TW" if traditional > simplified else "zh-CN"
+
+
+def _count(runs: re.Pattern[str], text: str) -> int:
+    return sum(map(len, runs.findall(text)))
+
+
+def _prose(source: str) -> str:
+    """The opening of a note's body without what is not prose."""
+    front = _FRONTMATTER.match(source)
+    body = source[front.end() if front else 0 :][:PROSE_SAMPLE]
+    return _NOT_PROSE.sub(" ", body)

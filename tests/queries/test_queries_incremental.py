@@ -1,0 +1,77 @@
+"""Incremental builds with queries: a page with a query is made again when a note its query
+reads changes what it shows, and kept otherwise; the cached build equals a cold one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hortus.config import load_settings
+from hortus.pipeline import build_site
+
+NOTES = {
+    "Reading.md": (
+        "# Reading\n\n```dataview\nTABLE rating FROM #book SORT file.name\n```\n\n"
+        "```base\nfilters: 'file.inFolder(\"Books\")'\nviews:\n  - type: list\n    name: L\n```\n"
+    ),
+    "Books/Dune.md": "---\ntags: [book]\nrating: 5\n---\nDune.\n",
+    "Books/Emma.md": "---\ntags: [book]\nrating: 3\n---\nEmma.\n",
+    "Elsewhere.md": "# Elsewhere\n\nNothing to do with books.\n",
+}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+class Project:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        text = '[tool.hortus]\npublish = "all"\nlanguage = "en"\n'
+        (root / "pyproject.toml").write_text(text, encoding="utf-8")
+        for name, body in NOTES.items():
+            self.write(name, body)
+
+    def write(self, name: str, text: str) -> None:
+        path = self.root / "notes" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def build(self) -> None:
+        settings = load_settings(self.root)
+        notes = self.root / "notes"
+        cached = build_site(settings, notes, self.root / "public", strict=False)
+        assert cached.built
+        fresh = build_site(settings, notes, self.root / "fresh", strict=False, use_cache=False)
+        assert fresh.built
+        assert files(self.root / "public") == files(self.root / "fresh")
+
+    def inode(self, url: str) -> int:
+        return (self.root / "public" / url.strip("/") / "index.html").stat().st_ino
+
+
+def test_a_page_with_a_query_is_rebuilt_only_when_what_it_shows_changes(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    project.build()
+    reading = project.inode("/reading/")
+
+    project.write("Elsewhere.md", "# Elsewhere\n\nStill nothing to do with books.\n")
+    project.build()
+    assert project.inode("/reading/") == reading, "a note the queries do not show changed"
+
+    project.write("Books/Emma.md", "---\ntags: [book]\nrating: 4\n---\nEmma.\n")
+    project.build()
+    assert project.inode("/reading/") != reading, "a rating the table shows changed"
+    page = (tmp_path / "public" / "reading" / "index.html").read_text(encoding="utf-8")
+    assert "<td>4</td>" in page
+    reading = project.inode("/reading/")
+
+    project.write("Elsewhere.md", "---\ntags: [book]\n---\n# Elsewhere\n\nNow a book.\n")
+    project.build()
+    assert project.inode("/reading/") != reading, "a note newly tagged joined the table"
+
+    reading = project.inode("/reading/")
+    project.write("Books/Zola.md", "# Zola\n")
+    project.build()
+    assert project.inode("/reading/") != reading, "a note in the folder joined the base"
