@@ -123,3 +123,20 @@ def test_a_failed_check_stops_early_too(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert "b.md:3: error: URL /same/ is also the URL of a.md:3" in run.stderr
     assert not (root / "notes" / "ran.txt").exists()
+
+
+def test_a_note_never_takes_the_place_of_a_file_the_site_writes(build_vault) -> None:
+    """`/404.html/` as a note's page would be a folder where the 404 page is written."""
+    run = build_vault(
+        {
+            "A.md": "---\ndg-publish: true\npermalink: /404.html\n---\nA [[feed.xml]]\n",
+            "feed.xml.md": P + "the feed note\n",
+        }
+    )
+    assert run.code == 0, run.stderr
+    assert "A.md:3: warning: permalink '/404.html' is a file the site writes itself" in run.stderr
+    assert (run.out / "404.html").is_file()
+    assert "A [[feed.xml]]" not in article(run.page("/a/"))
+    assert "the feed note" in article(run.page("/feed-xml/"))
+    assert 'href="../feed-xml/"' in article(run.page("/a/"))
+    assert (run.out / "feed.xml").is_file()

@@ -22,6 +22,10 @@ from hortus.vault.slugs import has_slug, is_reserved_name, path_slug, slugify
 _UNSAFE_CHARS = re.compile(r'[<>:"\\|?*#%\x00-\x1f\x7f]')
 _WINDOWS_CHARS = re.compile(r'[<>:"\\|?*\x00-\x1f]')
 _SEGMENT_BYTES = 200
+# Files the site itself writes at its root: a page there would be a folder in their place.
+SITE_FILES = re.compile(
+    r"(404\.html|feed\.xml|sitemap(-\d+)?\.xml|robots\.txt|claims\.json)\Z", re.I
+)
 
 
 class NoteUrl(NamedTuple):
@@ -50,11 +54,32 @@ def note_url(
                     f"permalink {permalink!r} holds what a file name or URL path cannot "
                     f"(on Windows, or too long); published at {safe}",
                 )  # fmt: skip
-            return NoteUrl(safe, line)
+            if not _site_file(safe):
+                return NoteUrl(safe, line)
+            report.warn(
+                str(relpath), line, "permalink",
+                f"permalink {permalink!r} is a file the site writes itself; ignored",
+            )  # fmt: skip
+            return NoteUrl(
+                _clear_of_site_files(path_slug(list(relpath.with_suffix("").parts))), None
+            )
         report.warn(
             str(relpath), line, "permalink", f"permalink {permalink!r} leaves the site; ignored"
         )
-    return NoteUrl(path_slug(list(relpath.with_suffix("").parts)), None)
+    return NoteUrl(_clear_of_site_files(path_slug(list(relpath.with_suffix("").parts))), None)
+
+
+def _site_file(url: str) -> bool:
+    return bool(SITE_FILES.match(url.strip("/").split("/")[0]))
+
+
+def _clear_of_site_files(url: str) -> str:
+    """A note named `feed.xml.md` is published at `/feed-xml/`: `/feed.xml/` would be a
+    folder where the site's feed is written."""
+    if not _site_file(url):
+        return url
+    first, _, rest = url.strip("/").partition("/")
+    return "/" + "/".join(p for p in (first.replace(".", "-"), rest) if p) + "/"
 
 
 def _safe_permalink(url: str) -> str:
