@@ -2,10 +2,13 @@
 
 Each layer is keyed on everything its result is made from, and every key includes the code
 that made it (`code_fingerprint`: hortus's source and the installed packages) or the
-installation (`environment_fingerprint`). So deleting `.hortus/`, or a cache written by
+installation (`environment_fingerprint`). So deleting the cache folder, or a cache written by
 another version, changes only speed: a missing, unreadable or foreign entry is a miss. The
 layers store bytes and plain data; what the bytes mean is the caller's business, so this
 package uses no stage of the pipeline.
+
+Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by default,
+`node_modules/.cache/hortus/` on Vercel, or `cache-dir` in `[tool.hortus]`.
 
 - *Inputs snapshot* (snapshot.py, `inputs_snapshot`): every file of the vault and the theme,
   pyproject.toml and the files cells read, by path, size and modification time, with the
@@ -15,29 +18,29 @@ package uses no stage of the pipeline.
   parsed or written, and the last build's warnings are said again (`replay`). Safe because
   no file is read without being listed, and an edit changes a size or a time.
 - *Build record and output files reused by key* (record.py, `RecordFile`, `BuildRecord`):
-  `.hortus/site/build-<digest of the output folder>.json`, one per output folder. Each file
+  `site/build-<digest of the output folder>.json`, one per output folder. Each file
   the build wrote is recorded with the key of its inputs (or its bytes), size and time; the
   next build hard-links a file whose key is unchanged from the previous output instead of
   making it again (`SiteWriter.reuse`, in site/). A file touched since (size or time differ)
   is never reused, and the record is removed before the swap, so a failed build leaves none.
-- *Parsed notes* (parsed.py, `ParsedStore`, `parse_key`): `.hortus/site/parsed/<key>.pickle`,
+- *Parsed notes* (parsed.py, `ParsedStore`, `parse_key`): `site/parsed/<key>.pickle`,
   a note's tokens keyed on its path, its text, how it is shown and the code, so an unchanged
   note is loaded instead of parsed. Entries no note used in a build are pruned.
-- *Typeset formulas* (math.py, `MathStore`): `.hortus/site/math-<key>.pickle`, every formula's
+- *Typeset formulas* (math.py, `MathStore`): `site/math-<key>.pickle`, every formula's
   KaTeX output (or its error), one file keyed on the macros and the code, so a rebuild sends
   KaTeX only formulas it has not seen; a formula typesets alike under the same definitions.
-- *Drawn diagrams* (diagrams.py, `DiagramStore`): `.hortus/site/diagrams-<key>.pickle`, every
+- *Drawn diagrams* (diagrams.py, `DiagramStore`): `site/diagrams-<key>.pickle`, every
   Mermaid diagram's SVG per theme (or the renderer's message), one file keyed on the code
   (which counts the renderer's version) and the drawing options, so a rebuild draws only new
   diagrams; a source draws alike in the same theme under the same renderer.
-- *Cell results* (results.py, `ResultCache`): `.hortus/cells/<key>.json`, a note's cell
+- *Cell results* (results.py, `ResultCache`): `cells/<key>.json`, a note's cell
   outputs keyed on its steps and timeout, the format and the installation, valid while the
   bytes of every file its cells read are unchanged; the cells stage never keeps a failed
   run (its fix may lie outside what the key sees).
 - *Content memory* (content.py, `ContentMemory`): in memory only, for `hortus serve`: the
   digest of each file last seen changed, so a save that changes no byte starts no rebuild.
 
-`SiteCache` is the `.hortus/site/` folder as one build uses it; `digest`, `text_digest`,
+`SiteCache` is the `site/` folder as one build uses it; `digest`, `text_digest`,
 `bytes_digest`, `file_digest` and `short_digest` are the one way hortus names content.
 """
 
