@@ -32,7 +32,6 @@ class Settings:
     hide_properties: list[str] = field(default_factory=list)  # property keys not shown
     cache_dir: Path | None = None  # `cache-dir`: where caches live; None: see `cache_folder`
     cells_dir: Path | None = None  # `cells-dir`: where cell results live; None: in the cache
-    freeze: bool = False  # reuse stored cell results while their sources and files are unchanged
 
     @property
     def cache_folder(self) -> Path:
@@ -95,7 +94,6 @@ def load_settings(root: Path) -> Settings:
         "hide-properties": list,
         "cache-dir": str,
         "cells-dir": str,
-        "freeze": bool,
     }
     values: dict[str, object] = {}
     for key, value in table.items():

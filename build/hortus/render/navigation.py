@@ -13,7 +13,7 @@ from hortus.vault import Note, relative_url, slugify
 # in, with a link to the folder's page (which lists all of it) for the rest: so a page of a
 # 50,000-note garden carries no more explorer than one of a few hundred notes.
 FULL_EXPLORER_LIMIT = 400
-EXPLORER_WINDOW = 24
+EXPLORER_WINDOW = 12
 
 
 @dataclass
