@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import run_hortus
 from hortus.config import load_settings
 from hortus.pipeline import build_site
 
@@ -75,3 +76,20 @@ def test_a_page_with_a_query_is_rebuilt_only_when_what_it_shows_changes(tmp_path
     project.write("Books/Zola.md", "# Zola\n")
     project.build()
     assert project.inode("/reading/") != reading, "a note in the folder joined the base"
+
+
+def test_a_new_build_date_reaches_a_page_that_shows_today(tmp_path: Path) -> None:
+    """Nothing in the vault changed, but `today()` did: the page shows the new date."""
+    project = tmp_path / "site"
+    (project / "notes").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.hortus]\npublish = "all"\n', encoding="utf-8")
+    (project / "notes" / "Today.md").write_text(
+        '# Today\n\nIt is `= dateformat(date(today), "yyyy-MM-dd")`.\n', encoding="utf-8"
+    )
+    shown = []
+    for epoch in ("1700000000", "1800000000"):  # 2023-11-14, 2027-01-15
+        done = run_hortus("build", cwd=project, env={"SOURCE_DATE_EPOCH": epoch})
+        assert done.returncode == 0, done.stderr
+        shown.append((project / "public" / "today" / "index.html").read_text(encoding="utf-8"))
+    assert "2023-11-14" in shown[0]
+    assert "2027-01-15" in shown[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from pathlib import Path
@@ -66,4 +67,6 @@ def inputs_snapshot(
         stat_file(settings.root / "pyproject.toml"),
         [stat_file(Path(path)) for path in sorted(cell_files)],
         git_head(notes_dir),
+        # Queries' `today()` is the build's date: a new day (or epoch) is a new input.
+        os.environ.get("SOURCE_DATE_EPOCH", "").strip() or dt.date.today().isoformat(),
     )

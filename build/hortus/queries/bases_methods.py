@@ -298,7 +298,7 @@ def bases_method(target: Compiled, name: str, args: Args) -> Compiled:
             raise QueryError(f"{kind} has no function {name}()")
         try:
             return method(s, value, args)
-        except (TypeError, ValueError, OverflowError) as exc:
+        except (TypeError, ValueError, OverflowError, AttributeError, KeyError, re.error) as exc:
             raise QueryError(f"{name}(): {exc}") from None
 
     return call

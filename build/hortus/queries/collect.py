@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from markdown_it.token import Token
 
 from hortus.links import LinkGraph, ResolvedLink, VaultIndex
-from hortus.markdown import FIELDS, InlineField, ParsedNote, link_index
+from hortus.markdown import FIELDS, InlineField, ParsedNote, link_index, link_tokens
 from hortus.queries.fieldvalues import frontmatter_value, inline_value, links_in
 from hortus.queries.rows import simple_name
 from hortus.queries.summary import Garden, ListItemSummary, PageSummary
@@ -41,6 +41,10 @@ def build_garden(
         path = str(found.path) if isinstance(found, Note) else None
         return path if not outside and path in published else None
 
+    def private(target: str, source: str) -> bool:
+        found, _count, _outside = index.find(target, PurePosixPath(source))
+        return isinstance(found, Note) and str(found.path) not in published
+
     def attachment(target: str, source: str) -> str | None:
         found, _count, _outside = index.find(target, PurePosixPath(source))
         return graph.attachments.get(found) if isinstance(found, PurePosixPath) else None
@@ -51,6 +55,7 @@ def build_garden(
         today=now.replace(hour=0, minute=0, second=0, microsecond=0),
         now=now,
         attachment_url=attachment,
+        names_private=private,
         targets={str(p.note.path): (p.note.url, p.note.title) for p in pages},
     )
     summaries = {str(p.note.path): _summary(p, garden, graph, dates) for p in pages}
@@ -84,7 +89,8 @@ def _summary(
 
     def links() -> tuple[Link, ...]:
         found = _links(p, graph, garden)
-        return (*found, *(x for v in typed.values() for x in links_in(v) if x.url is not None))
+        listed = (x for v in typed.values() for x in links_in(v) if not x.private)
+        return (*found, *listed)
 
     summary = PageSummary(
         path=path,
@@ -154,20 +160,25 @@ def _item_lines(p: ParsedNote) -> set[int]:
 
 
 def _links(p: ParsedNote, graph: LinkGraph, garden: Garden) -> list[Link]:
-    """Links of the text to published pages and to files (never to a private note)."""
+    """Links of the text: to published pages, to files, and to what does not exist (by the
+    name written); never to a private note."""
     links = []
-    for resolved in graph.resolved.get(p.note.path, []):
-        if resolved.status != "ok":
+    resolved = graph.resolved.get(p.note.path, [])
+    for (token, _parent), target in zip(link_tokens(p.tokens), resolved, strict=False):
+        if target.status == "missing":
+            name = token.meta.get("target") or token.meta.get("internal", {}).get("target")
+            if name:
+                links.append(Link(str(name), None, None, None, target.embed))
+        elif target.status != "ok":
             continue
-        if resolved.note is not None and resolved.page:
-            page = garden.pages.get(str(resolved.note))
-            url = page.url if page is not None else (resolved.url or "").partition("#")[0]
+        elif target.note is not None and target.page:
+            url = (target.url or "").partition("#")[0] or None
             links.append(
-                Link(str(resolved.note), None, url, resolved.heading_id or resolved.block_id,
-                     resolved.embed, resolved.title)
+                Link(str(target.note), None, url, target.heading_id or target.block_id,
+                     target.embed, target.title)
             )  # fmt: skip
-        elif resolved.file is not None and resolved.url is not None:
-            links.append(Link(str(resolved.file), None, resolved.url, None, resolved.embed))
+        elif target.file is not None and target.url is not None:
+            links.append(Link(str(target.file), None, target.url, None, target.embed))
     return links
 
 

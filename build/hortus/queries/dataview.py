@@ -69,6 +69,8 @@ def _source_paths(source: Source, context: Context) -> list[str]:
         target = source.value.partition("|")[0].partition("#")[0]
         path = garden.resolve_name(target, context.source) if target else context.source
         page = garden.pages.get(path) if path else None
+        if page is None and kind == "link" and target:  # a note that does not exist
+            return [p for p, other in garden.pages.items() if _names(other.links, target)]
         if page is None:
             return []
         if kind == "link":
@@ -83,6 +85,14 @@ def _source_paths(source: Source, context: Context) -> list[str]:
         return [p for p in left if p in right]
     chosen = set(left) | right
     return [p for p in garden.pages if p in chosen]
+
+
+def _names(links: tuple, target: str) -> bool:
+    """Whether `links` hold one to `target` that reaches no page (written by its name)."""
+    wanted = target.casefold().removesuffix(".md")
+    return any(
+        link.url is None and link.path.casefold().removesuffix(".md") == wanted for link in links
+    )
 
 
 def _each_row(

@@ -4,6 +4,7 @@ pages. Names, members, calls and operators follow the dialect (Bases or Dataview
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -173,14 +174,13 @@ class _Compiler:
     def _call(self, node: Call) -> Compiled:
         args = [self.compile(arg) for arg in node.args]
         if isinstance(node.target, Name) and node.target.name in self.functions:
-            function = self.functions[node.target.name]
-            return lambda s: function(s, args)
+            return _guarded(node.target.name, self.functions[node.target.name], args)
         if isinstance(node.target, Member) and self.bases:
             return self.methods(self.compile(node.target.target), node.target.name, args)
         if isinstance(node.target, Name) and not self.bases:
             lowered = self.functions.get(node.target.name.lower())
             if lowered is not None:
-                return lambda s: lowered(s, args)
+                return _guarded(node.target.name, lowered, args)
         callee = self.compile(node.target)
         what = node.target.name if isinstance(node.target, Name) else "this value"
 
@@ -191,6 +191,22 @@ class _Compiler:
             return function(*(arg(s) for arg in args))
 
         return call
+
+
+# What a function given values of unexpected types raises: a failure of the query for that
+# row (as Dataview and Bases show it), never of the build.
+PYTHON_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError,
+                 ZeroDivisionError, re.error, RecursionError)  # fmt: skip
+
+
+def _guarded(name: str, function: Function, args: list[Compiled]) -> Compiled:
+    def call(s: Scope) -> Value:
+        try:
+            return function(s, args)
+        except PYTHON_ERRORS as exc:
+            raise QueryError(f"{name}(): {exc}") from None
+
+    return call
 
 
 def _row_field(row: Any, name: str) -> Value:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from markdown_it.token import Token
@@ -20,7 +21,7 @@ from hortus.queries.bases_views import run_base
 from hortus.queries.collect import build_garden
 from hortus.queries.dataview import run_dataview, show_value
 from hortus.queries.dataview_grammar import parse_expression
-from hortus.queries.evaluate import compile_expression
+from hortus.queries.evaluate import PYTHON_ERRORS, compile_expression
 from hortus.queries.export import write_garden
 from hortus.queries.results import (
     QUERIES,
@@ -70,7 +71,13 @@ def evaluate_queries(
     """Every query of the published notes, evaluated; when a cell may read the garden, its
     files written in `garden_dir`. None when nothing needs the garden (it is then not
     summarised at all)."""
-    holders = [p for p in parsed if _MAY_QUERY.search(p.note.source) and _has_query(p, graph)]
+    holders = [
+        p
+        for p in parsed
+        if (p.note.page or not _is_base(p.note.path))  # a base without a page: only embeds
+        and _MAY_QUERY.search(p.note.source)
+        and _has_query(p, graph)
+    ]
     cells = garden_dir is not None and any(_MAY_READ_GARDEN.search(p.note.source) for p in parsed)
     if not holders and not cells:
         return None
@@ -127,7 +134,7 @@ def _note_queries(
             base = by_path.get(link.note)
             text = _base_text(base) if base is not None else None
             if text is not None:
-                result = run_base(text, garden, path, this)
+                result = _safely(lambda text=text: run_base(text, garden, path, this))
                 _report(result, base, None, text, diagnostics)
                 found.embeds[str(link.note)] = result
     return found
@@ -163,11 +170,15 @@ def _run_block(
     key = (language, token.info, token.content, path if sensitive else None)
     result = garden.results.get(key)
     if result is None:
-        if language == "dataview":
-            result = run_dataview(token.content, garden, path, this)
-        else:
-            view = re.search(r"\bview=(\d+)", token.info)
-            result = run_base(token.content, garden, path, this, int(view[1]) if view else None)
+        view = re.search(r"\bview=(\d+)", token.info)
+        only = int(view[1]) if view else None
+        result = _safely(
+            lambda: (
+                run_dataview(token.content, garden, path, this)
+                if language == "dataview"
+                else run_base(token.content, garden, path, this, only)
+            )
+        )
         garden.results[key] = result
     _report(result, p, None if own_page else line, token.content, diagnostics)
     return result
@@ -185,12 +196,22 @@ def _run_inline(
         context = Context(garden, "dataview", str(p.note.path), this)
         value = compile_expression(parse_expression(token.content), context)(Scope(context, None))
         return show_value(value, context)
-    except QueryError as exc:
+    except (QueryError, *PYTHON_ERRORS) as exc:
         line = int(token.meta.get("line", 0)) + 1 if "line" in token.meta else token_line(parent)
         diagnostics.warn(
             str(p.note.path), line, "query", f"inline query `= {token.content}`: {exc}"
         )
         return QueryFailure(str(exc))
+
+
+def _safely(run: Callable[[], QueryResult]) -> QueryResult:
+    """A query's result, or its failure: whatever a query meets, the build goes on."""
+    try:
+        return run()
+    except QueryError as exc:
+        return QueryFailure(str(exc))
+    except Exception as exc:
+        return QueryFailure(f"cannot evaluate this query ({type(exc).__name__}: {exc})")
 
 
 def _report(

@@ -109,6 +109,8 @@ class Garden:
     now: dt.datetime  # the build's moment
     # A file a link names -> its site URL, when a published note already publishes it.
     attachment_url: Resolver = lambda _target, _source: None
+    # Whether a link target names a note that is not published (kept out of `links`).
+    names_private: Callable[[str, str], bool] = lambda _target, _source: False
     # Path -> (URL, title) of every published page, known before the summaries are made.
     targets: dict[str, tuple[str, str]] = field(default_factory=dict)
     by_tag: dict[str, list[str]] = field(default_factory=dict)  # `#tag` casefolded -> paths
@@ -156,6 +158,7 @@ class Garden:
         name, _, subpath = target.partition("#")
         path = self.resolve_name(name, source) if name else source
         if path is None or path not in self.targets:
-            return Link(name or target, display, None, subpath or None)
+            private = bool(name) and self.names_private(name, source)
+            return Link(name or target, display, None, subpath or None, private=private)
         url, title = self.targets[path]
         return Link(path, display, url, subpath or None, False, title)

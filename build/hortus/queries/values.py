@@ -76,6 +76,7 @@ class Link(NamedTuple):
     subpath: str | None = None  # `#Heading` or `^block` in the target
     embed: bool = False  # written `![[...]]`
     title: str | None = None  # the note's title, when resolved
+    private: bool = False  # names a note that is not published: its text only, never a link
 
     @property
     def label(self) -> str:
@@ -161,6 +162,11 @@ def compare(a: Value, b: Value) -> int:
     """A total order over every value (Dataview's `compareValue`)."""
     if a is None or b is None:
         return (a is not None) - (b is not None)
+    path_a, path_b = _path_of(a), _path_of(b)
+    if path_a is not None and path_b is not None:  # links, files, pages: by what they reach
+        return compare(path_a.casefold(), path_b.casefold()) or compare(
+            getattr(a, "subpath", None) or "", getattr(b, "subpath", None) or ""
+        )
     kind_a, kind_b = type_name(a), type_name(b)
     if kind_a != kind_b:
         return -1 if kind_a < kind_b else 1
@@ -171,17 +177,13 @@ def compare(a: Value, b: Value) -> int:
         return (a > b) - (a < b)
     if kind_a == "duration":
         return (a.millis() > b.millis()) - (a.millis() < b.millis())
-    if kind_a in ("link", "file"):
-        return compare(a.path.casefold(), b.path.casefold()) or compare(
-            getattr(a, "subpath", None) or "", getattr(b, "subpath", None) or ""
-        )
     if kind_a == "array":
         for x, y in zip(a, b, strict=False):
             order = compare(x, y)
             if order:
                 return order
         return (len(a) > len(b)) - (len(a) < len(b))
-    if kind_a == "object":
+    if kind_a == "object" and isinstance(a, dict) and isinstance(b, dict):
         order = compare(sorted(a), sorted(b))
         if order:
             return order
@@ -214,9 +216,11 @@ def sort_key(value: Value) -> tuple:
         inner = value.millis()
     elif kind in ("link", "file"):
         inner = (value.path.casefold(), getattr(value, "subpath", None) or "")
+    elif _path_of(value) is not None:  # a page (a row, `file`, `this`)
+        inner = (_path_of(value).casefold(), "")
     elif kind == "array":
         inner = tuple(sort_key(v) for v in value)
-    elif kind == "object":
+    elif kind == "object" and isinstance(value, dict):
         inner = (tuple(sorted(value)), tuple(sort_key(value[k]) for k in sorted(value)))
     else:
         inner = 0
