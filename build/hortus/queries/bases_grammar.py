@@ -7,22 +7,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lark import Lark, Transformer, v_args
+from lark import Lark, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, VisitError
 
 from hortus.queries.syntax import (
     Binary,
-    Call,
     Const,
-    Index,
-    ListOf,
-    Member,
     Name,
     Node,
-    ObjectOf,
-    Unary,
     unquote,
 )
+from hortus.queries.tree import ExpressionTree
 from hortus.queries.values import Pattern, QueryError
 
 GRAMMAR = r"""
@@ -65,7 +60,7 @@ _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
 
 
 @v_args(inline=True)
-class _ToTree(Transformer):
+class _ToTree(ExpressionTree):
     def number(self, token: str) -> Const:
         value = float(token)
         return Const(int(value) if value.is_integer() and "." not in token else value)
@@ -95,38 +90,9 @@ class _ToTree(Transformer):
     def name(self, token: str) -> Name:
         return Name(str(token))
 
-    def member(self, target: Node, name: str) -> Member:
-        return Member(target, str(name))
-
-    def index(self, target: Node, index: Node) -> Index:
-        return Index(target, index)
-
-    def call(self, target: Node, args: list[Node] | None) -> Call:
-        return Call(target, tuple(args or ()))
-
-    def args(self, *items: Node) -> list[Node]:
-        return list(items)
-
-    def list_(self, items: list[Node] | None) -> ListOf:
-        return ListOf(tuple(items or ()))
-
     def pair(self, key: str, value: Node) -> tuple[str, Node]:
         text = str(key)
         return (unquote(text, text[0]) if text[0] in "\"'" else text, value)
-
-    def pairs(self, *pairs: tuple[str, Node]) -> list[tuple[str, Node]]:
-        return list(pairs)
-
-    def object_(self, pairs: list[tuple[str, Node]] | None) -> ObjectOf:
-        return ObjectOf(tuple(pairs or ()))
-
-    def not_(self, operand: Node) -> Unary:
-        return Unary("!", operand)
-
-    def neg(self, operand: Node) -> Node:
-        if isinstance(operand, Const) and isinstance(operand.value, int | float):
-            return Const(-operand.value)
-        return Unary("-", operand)
 
     def binary(self, left: Node, op: str, right: Node) -> Binary:
         return Binary(str(op), left, right)

@@ -8,27 +8,22 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from hortus.queries.bases_grammar import syntax_message
 from hortus.queries.dates import parse_date, parse_duration
 from hortus.queries.syntax import (
     Binary,
-    Call,
     Const,
     DateWord,
-    Index,
     Lambda,
     LinkLiteral,
-    ListOf,
-    Member,
     Name,
     Node,
-    ObjectOf,
-    Unary,
     unquote,
 )
+from hortus.queries.tree import ExpressionTree
 from hortus.queries.values import QueryError
 
 _EXPRESSION = r"""
@@ -157,7 +152,7 @@ class Query(NamedTuple):
 
 
 @v_args(inline=True)
-class _ToQuery(Transformer):
+class _ToQuery(ExpressionTree):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
@@ -199,38 +194,9 @@ class _ToQuery(Transformer):
         inner = str(head).rstrip()[:-2].strip()[1:-1]
         return Lambda(tuple(p.strip() for p in inner.split(",") if p.strip()), body)
 
-    def member(self, target: Node, name: Token) -> Member:
-        return Member(target, str(name))
-
-    def index(self, target: Node, index: Node) -> Index:
-        return Index(target, index)
-
-    def call(self, target: Node, args: list[Node] | None) -> Call:
-        return Call(target, tuple(args or ()))
-
-    def args(self, *items: Node) -> list[Node]:
-        return list(items)
-
-    def list_(self, items: list[Node] | None) -> ListOf:
-        return ListOf(tuple(items or ()))
-
     def pair(self, key: Token, value: Node) -> tuple[str, Node]:
         text = str(key)
         return (unquote(text, '"') if text.startswith('"') else text, value)
-
-    def pairs(self, *pairs: tuple[str, Node]) -> list[tuple[str, Node]]:
-        return list(pairs)
-
-    def object_(self, pairs: list[tuple[str, Node]] | None) -> ObjectOf:
-        return ObjectOf(tuple(pairs or ()))
-
-    def not_(self, operand: Node) -> Unary:
-        return Unary("!", operand)
-
-    def neg(self, operand: Node) -> Node:
-        if isinstance(operand, Const) and isinstance(operand.value, int | float):
-            return Const(-operand.value)
-        return Unary("-", operand)
 
     def binary(self, left: Node, op: Token, right: Node) -> Binary:
         return Binary({"=": "=="}.get(str(op), str(op)), left, right)
