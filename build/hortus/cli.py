@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections import Counter
 from pathlib import Path
 
-from hortus.config import find_root, load_settings
+from hortus import pipeline  # its names load on first use (see _build)
+from hortus.config import Settings, find_root, load_settings
 from hortus.diagnostics import BuildError, Diagnostic, Severity, write_report
-from hortus.pipeline import build_site
 from hortus.version import __version__
 
 # How many warnings of one kind are printed before the rest go to the summary count.
@@ -38,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             help="processes for parsing, rendering and cells (default: cores)",
         )
+        command.add_argument(
+            "--executor",
+            type=_executor,
+            default=None,
+            help="where cells run: local, or dask://host:8786 (a Dask scheduler)",
+        )
     build.add_argument("--out", type=Path, default=None, help="output folder (default: public/)")
     serve = commands.add_parser("serve", help="live preview on localhost, rebuilt on save")
     serve.add_argument("--notes", type=Path, default=None, help="the vault (default: notes/)")
@@ -50,6 +57,15 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _executor(text: str) -> tuple[str, str | None]:
+    """`local`, `dask` (the scheduler in the settings) or `dask://host:port`."""
+    if text in ("local", "dask"):
+        return text, None
+    if text.startswith("dask://") and len(text) > len("dask://"):
+        return "dask", "tcp://" + text.removeprefix("dask://")
+    raise argparse.ArgumentTypeError("must be local, dask or dask://host:port")
 
 
 def _port(text: str) -> int:
@@ -71,16 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         root = find_root(Path.cwd())
         settings = load_settings(root)
-        notes = args.notes or root / "notes"
-        out = (args.out or root / "public") if args.command == "build" else None
-        result = build_site(
-            settings,
-            notes,
-            out,
-            strict=args.strict or settings.strict,
-            use_cache=not args.no_cache,
-            jobs=args.jobs,
-        )
+        if getattr(args, "executor", None):
+            executor, scheduler = args.executor
+            scheduler = scheduler or settings.dask_scheduler
+            settings = dataclasses.replace(settings, executor=executor, dask_scheduler=scheduler)
+        result = _build(args, settings, root)
     except BuildError as exc:
         print(f"hortus: error: {exc}", file=sys.stderr)
         return 1
@@ -107,11 +118,38 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result.built else 1
 
 
+def _build(args: argparse.Namespace, settings: Settings, root: Path) -> pipeline.BuildResult:
+    """`hortus build` or `hortus check`. A build with the cache first asks whether anything
+    changed since the last one, before the stages (parser, templates, search) are loaded:
+    on an unchanged garden that answer is the whole run."""
+    notes = args.notes or root / "notes"
+    out = (args.out or root / "public") if args.command == "build" else None
+    strict = args.strict or settings.strict
+    checked = None
+    if out is not None and not args.no_cache:
+        found = pipeline.build_if_unchanged(settings, notes, out, strict=strict)
+        if isinstance(found, pipeline.BuildResult):
+            return found
+        checked = found  # what it read is not read again
+    return pipeline.build_site(
+        settings,
+        notes,
+        out,
+        strict=strict,
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+        checked=checked,
+    )
+
+
 def _print_diagnostics(items: list[Diagnostic], report: Path | None) -> None:
     """Every error, the first few problems of each kind, then counts by kind: a vault with
     hundreds of broken links gets a readable summary, and the full list is in the report."""
     seen: Counter[str] = Counter()
     for item in sorted(items):
+        if item.severity is Severity.INFO:  # said in full, and not a problem
+            print(str(item), file=sys.stderr)
+            continue
         seen[item.kind] += 1
         if seen[item.kind] <= SHOWN_PER_KIND or item.severity is Severity.ERROR:
             print(str(item), file=sys.stderr)

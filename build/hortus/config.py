@@ -11,6 +11,7 @@ from pathlib import Path
 from hortus.diagnostics import BuildError
 
 PUBLISH_MODES = ("opt-in", "all")
+EXECUTORS = ("local", "dask")  # where notes' cells run
 # A BCP 47 language tag as pages and Pagefind take it: `en`, `zh-CN`, `zh-Hant-TW`, `pt-BR`.
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
@@ -32,6 +33,9 @@ class Settings:
     hide_properties: list[str] = field(default_factory=list)  # property keys not shown
     cache_dir: Path | None = None  # `cache-dir`: where caches live; None: see `cache_folder`
     cells_dir: Path | None = None  # `cells-dir`: where cell results live; None: in the cache
+    executor: str = "local"  # where cells run: "local" (this machine) or "dask" (a cluster)
+    dask_scheduler: str | None = None  # `dask-scheduler`: "tcp://host:8786", for "dask"
+    freeze: bool = False  # reuse stored cell results while sources and files read are unchanged
 
     @property
     def cache_folder(self) -> Path:
@@ -94,6 +98,9 @@ def load_settings(root: Path) -> Settings:
         "hide-properties": list,
         "cache-dir": str,
         "cells-dir": str,
+        "executor": str,
+        "dask-scheduler": str,
+        "freeze": bool,
     }
     values: dict[str, object] = {}
     for key, value in table.items():
@@ -104,6 +111,9 @@ def load_settings(root: Path) -> Settings:
                 f"{_where(path, key)}: [tool.hortus] {key} has the wrong type: {value!r}"
             )
         values[key.replace("-", "_")] = value
+    if values.get("executor", "local") not in EXECUTORS:
+        executors = " or ".join(f'"{name}"' for name in EXECUTORS)
+        raise BuildError(f"{_where(path, 'executor')}: [tool.hortus] executor must be {executors}")
     if values.get("publish", "opt-in") not in PUBLISH_MODES:
         modes = ", ".join(PUBLISH_MODES)
         raise BuildError(f"{_where(path, 'publish')}: [tool.hortus] publish must be one of {modes}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 
 class Severity(Enum):
+    INFO = "info"  # worth knowing, not a problem: never fails a build, even with --strict
     WARNING = "warning"
     ERROR = "error"
 
@@ -53,6 +54,9 @@ class Diagnostics:
 
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
+
+    def info(self, path: str, line: int | None, kind: str, message: str) -> None:
+        self.items.append(Diagnostic(path, line, kind, message, Severity.INFO))
 
     def warn(self, path: str, line: int | None, kind: str, message: str) -> None:
         self.items.append(Diagnostic(path, line, kind, message, Severity.WARNING))

@@ -1,20 +1,26 @@
 """Benchmark: `hortus build` on synthetic vaults, against a pure markdown-it-py floor.
 
-    python tests/bench/bench_build.py [--notes 1000 10000] [--cells 0.05] [--serve]
-                                      [--jobs N] [--make-vault PATH]
+    python tests/bench/bench_build.py [--notes 1000 10000 50000] [--no-change-runs 5]
+                                      [--cells 0.05] [--serve] [--jobs N] [--make-vault PATH]
 
-For each vault size (and, with --cells, a second vault where that fraction of notes carries a
-Python cell) it prints: cold build seconds, notes per second, no-change rebuild seconds,
-one-note-edit rebuild seconds, peak memory (the build's whole process tree, and its largest
-process), output size, and the floor: the same vault read, parsed and rendered to files by
-markdown-it-py with nothing else. With --serve it also measures how long after a save the
-edited page is served changed by `hortus serve`. A script that prints figures, not a test.
+For each vault size (by default 1,000, 10,000 and 50,000 notes, from make_vault.py; name
+fewer with --notes, since 50,000 takes long) it prints a table as soon as that size is done:
+the floor (the same vault read, parsed and rendered to files by markdown-it-py with nothing
+else, measured in the same run), the cold build and its ratio to the floor, the no-change
+build (the wall time of the whole `hortus build` process, start to exit: the median of
+several), the one-note edit, peak memory (the build's whole process tree, and its largest
+process) of the cold build and the edit, the output's size in all and per page, and the
+seconds by stage of the cold build and the edit. With --cells, a second vault where that
+fraction of notes carries a Python cell; with --serve, how long after a save the edited page
+is served changed by `hortus serve`. A script that prints figures, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -43,6 +49,12 @@ print(time.perf_counter() - start)
 """
 
 
+# As a user runs hortus: modules load from their bytecode, written on first use (or at
+# install) unless PYTHONDONTWRITEBYTECODE forbids it, which would time compiling them too.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["HORTUS_TIMINGS"] = "1"
+
+
 def _tree_rss(session: int) -> tuple[int, int]:
     """(total, largest) memory in KiB of the processes of one session: the total counts a
     page shared by forked workers once (PSS), the largest is one process's resident size."""
@@ -69,17 +81,18 @@ def _tree_rss(session: int) -> tuple[int, int]:
 class Measured:
     """Runs a command in its own session, sampling the memory of all its processes."""
 
-    def __init__(self, cmd: list[str], cwd: Path) -> None:
+    def __init__(self, cmd: list[str], cwd: Path, sample_memory: bool = True) -> None:
         self.peak_total = self.peak_largest = 0
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.Popen(
             cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", start_new_session=True, env={**os.environ, "HORTUS_TIMINGS": "1"},
+            encoding="utf-8", start_new_session=True, env=ENV,
         )  # fmt: skip
         done = threading.Event()
 
         def sample() -> None:
-            while not done.is_set():
+            while sample_memory and not done.is_set():
                 total, largest = _tree_rss(proc.pid)
                 self.peak_total = max(self.peak_total, total)
                 self.peak_largest = max(self.peak_largest, largest)
@@ -89,6 +102,10 @@ class Measured:
         sampler.start()
         self.stdout, self.stderr = proc.communicate()
         self.seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # Processor seconds of the process and the children it waited for: what the time
+        # would be on an idle machine, near enough, when other work shares the cores.
+        self.cpu = sum(getattr(after, f) - getattr(before, f) for f in ("ru_utime", "ru_stime"))
         done.set()
         sampler.join()
         self.code = proc.returncode
@@ -165,6 +182,31 @@ def serve_latency(project: Path, note: Path, url: str, jobs: list[str], edits: i
             server.kill()
 
 
+def hortus_command(jobs: list[str]) -> list[str]:
+    """`hortus build` as a user runs it: the console script installed beside this Python
+    (else `python -m hortus`)."""
+    script = Path(sys.executable).with_name("hortus")
+    start = [str(script)] if script.is_file() else [sys.executable, "-m", "hortus"]
+    return [*start, "build", *jobs]
+
+
+def no_change(build: list[str], project: Path, runs: int) -> list[Measured]:
+    """`runs` whole `hortus build` processes (start to exit) on an unchanged garden, by
+    wall time."""
+    found = []
+    for _ in range(runs):
+        run = Measured(build, project, sample_memory=False)
+        if "unchanged since the last build" not in run.summary:
+            raise SystemExit(f"a build after no change was not a no-change build: {run.summary}")
+        found.append(run)
+    return sorted(found, key=lambda run: run.seconds)
+
+
+def pages_of(summary: str) -> int:
+    match = re.search(r"(\d+) pages", summary)
+    return int(match.group(1)) if match else 0
+
+
 def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None:
     project = work / f"site-{size}-{cells}"
     notes = project / "notes"
@@ -175,45 +217,63 @@ def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None
     )  # fmt: skip
     (project / "pyproject.toml").write_text("[tool.hortus]\n", encoding="utf-8")
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    build = [sys.executable, "-m", "hortus", "build", *jobs]
-    cold = Measured(build, project)
-    unchanged = Measured(build, project)
-    edited_note = sorted(notes.rglob("*.md"))[len(list(notes.rglob("*.md"))) // 2]
-    _edit(edited_note, "An edit for the benchmark.")
-    edit = Measured(build, project)
+    build = hortus_command(jobs)
     floor_out = work / f"floor-{size}-{cells}"
     floor = subprocess.run(
         [sys.executable, "-c", FLOOR, str(notes), str(floor_out)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     floor_s = float(floor.stdout.strip())
-    label = f"{size} notes" + (f", {cells:.0%} with cells" if cells else "")
-    print(f"{label}")
-    print(
-        f"  cold build     {cold.seconds:7.2f} s  ({size / cold.seconds:5.0f} notes/s)  "
-        f"peak memory {cold.peak_total / 1024:6.0f} MB (PSS; largest process "
-        f"{cold.peak_largest / 1024:.0f} MB)"
-    )
-    print(f"                 {cold.summary}")
-    print(f"                 {cold.stages}")
-    print(f"  no change      {unchanged.seconds:7.2f} s   {unchanged.summary}")
-    print(f"  one-note edit  {edit.seconds:7.2f} s   {edit.summary}")
-    print(f"                 {edit.stages}")
-    print(
-        f"  output {folder_mb(project / 'public'):.1f} MB | floor {floor_s:.2f} s | "
-        f"cold / floor {cold.seconds / floor_s:.1f}x"
-    )
+    shutil.rmtree(floor_out, ignore_errors=True)
+    cold = Measured(build, project)
+    output_mb = folder_mb(project / "public")
+    pages = pages_of(cold.summary)
+    unchanged = no_change(build, project, args.no_change_runs)
+    median = unchanged[len(unchanged) // 2]
+    all_notes = sorted(notes.rglob("*.md"))
+    edited_note = all_notes[len(all_notes) // 2]
+    _edit(edited_note, "An edit for the benchmark.")
+    edit = Measured(build, project)
+    label = f"{size:,} notes" + (f", {cells:.0%} with cells" if cells else "")
+    rows = [
+        ("floor (markdown-it-py)", f"{floor_s:.2f} s", "read, parse, render to files"),
+        ("cold build", f"{cold.seconds:.2f} s",
+         f"{cold.seconds / floor_s:.1f}x floor, {size / cold.seconds:.0f} notes/s, "
+         f"processor {cold.cpu:.1f} s"),
+        ("no change", f"{median.seconds:.3f} s",
+         f"median of {len(unchanged)} whole processes (fastest {unchanged[0].seconds:.3f} s); "
+         f"processor {min(run.cpu for run in unchanged):.3f} s"),
+        ("one-note edit", f"{edit.seconds:.2f} s",
+         f"processor {edit.cpu:.1f} s; " + edit.summary.removeprefix("hortus: ")),
+        ("peak memory, cold", f"{cold.peak_total / 1024:.0f} MB",
+         f"PSS of the process tree; largest process {cold.peak_largest / 1024:.0f} MB"),
+        ("peak memory, edit", f"{edit.peak_total / 1024:.0f} MB",
+         f"largest process {edit.peak_largest / 1024:.0f} MB"),
+        ("output", f"{output_mb:.1f} MB",
+         f"{output_mb * 1000 / max(pages, 1):.1f} KB per page, {pages} pages"),
+        ("stages, cold", "", cold.stages.removeprefix("seconds by stage: ")),
+        ("stages, edit", "", edit.stages.removeprefix("seconds by stage: ")),
+    ]  # fmt: skip
+    print(f"\n### {label}\n\n{cold.summary}\n{median.summary}\n")
+    print("| measure | value | detail |\n|---|---|---|")
+    for name, value, detail in rows:
+        print(f"| {name} | {value} | {detail} |")
     if args.serve:
         rel = edited_note.relative_to(notes).with_suffix("")
         url = "/" + "/".join(part.lower().replace(" ", "-") for part in rel.parts) + "/"
-        print(f"  serve: edit visible after {serve_latency(project, edited_note, url, jobs)}")
+        print(f"\nserve: edit visible after {serve_latency(project, edited_note, url, jobs)}")
+    sys.stdout.flush()
     shutil.rmtree(project, ignore_errors=True)
-    shutil.rmtree(floor_out, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument(
+        "--notes", type=int, nargs="+", default=[1000, 10000, 50000], help="vault sizes to run"
+    )
+    parser.add_argument(
+        "--no-change-runs", type=int, default=5, help="no-change builds timed (the median shown)"
+    )
     parser.add_argument("--cells", type=float, default=None, help="also a vault with cells")
     parser.add_argument("--serve", action="store_true", help="measure hortus serve too")
     parser.add_argument("--jobs", type=int, default=None)

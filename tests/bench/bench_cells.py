@@ -1,16 +1,22 @@
-"""Benchmark: the cell executor (hortus.cells.CellPool) against a fresh Python per note.
+"""Benchmark: the cell executor (hortus.cells.CellPool) against a fresh Python per note, and
+whole builds on the local pool against a Dask LocalCluster.
 
-    python tests/bench/bench_cells.py [--notes 100] [--jobs 2]
+    python tests/bench/bench_cells.py [--notes 100] [--jobs 2] [--no-builds]
 
 Prints: the per-note overhead of the pool (a note with one trivial cell, run one after the
 other on a warm worker); the wall time of N notes that each import numpy and matplotlib and
 draw one small plot, through the pool with `--jobs` workers; and the same N notes, each run by
-a fresh `python -c` process, `--jobs` at a time. A script that prints figures, not a test.
+a fresh `python -c` process, `--jobs` at a time. Then `hortus build` of a vault of N
+numpy/matplotlib notes (two cells and an inline value each), on the local pool with `--jobs`
+workers and on a LocalCluster of `--jobs` worker processes: cold (no cache), and after one
+cell of every note was edited. A script that prints figures, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import statistics
 import subprocess
 import sys
@@ -84,11 +90,85 @@ def fresh_wall(folder: str, notes: int, jobs: int) -> float:
     return time.perf_counter() - start
 
 
+NOTE = """---
+dg-publish: true
+---
+# Note {k}
+
+```{{python}}
+import numpy as np
+rng = np.random.default_rng({k})
+data = rng.normal(size=5000)
+```
+
+The mean is `{{python}} f"{{data.mean():.3f}}"`.
+
+```{{python}}
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(4, 3))
+ax.hist(data, bins=40)
+ax.set_title("note {k}, {version}")
+```
+"""
+
+
+def build(project: Path, *args: str) -> tuple[float, str]:
+    """(wall seconds, the cells stage's seconds) of one `hortus build`."""
+    env = {**os.environ, "HORTUS_TIMINGS": "1", "CI": "true"}
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "hortus", "build", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    if run.returncode != 0:
+        raise SystemExit(f"build failed: {run.stderr}")
+    cells = re.search(r"cells (\d+\.\d+)", run.stderr)
+    return wall, cells.group(1) if cells else "?"
+
+
+def builds(root: Path, notes: int, jobs: int, executor: str, label: str) -> None:
+    """A cold build and a build after one cell per note was edited, printed."""
+    project = root / label
+    (project / "notes").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[tool.hortus]\n", encoding="utf-8")
+    for k in range(notes):
+        text = NOTE.format(k=k, version="first")
+        (project / "notes" / f"n{k}.md").write_text(text, encoding="utf-8")
+    args = ("--jobs", str(jobs), "--executor", executor)
+    cold, cold_cells = build(project, *args)
+    for k in range(notes):
+        text = NOTE.format(k=k, version="edited")
+        (project / "notes" / f"n{k}.md").write_text(text, encoding="utf-8")
+    edited, edited_cells = build(project, *args)
+    print(
+        f"build of {notes} numpy+matplotlib notes, {label}: cold {cold:.1f} s "
+        f"(cells {cold_cells} s); one cell edited per note {edited:.1f} s (cells {edited_cells} s)"
+    )
+
+
+def bench_builds(notes: int, jobs: int) -> None:
+    from distributed import LocalCluster
+
+    with tempfile.TemporaryDirectory(prefix="hortus-bench-builds-") as folder:
+        builds(Path(folder), notes, jobs, "local", f"local pool, {jobs} jobs")
+        with LocalCluster(
+            n_workers=jobs, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster:
+            address = "dask://" + cluster.scheduler_address.removeprefix("tcp://")
+            builds(Path(folder), notes, jobs, address, f"Dask LocalCluster, {jobs} workers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--no-builds", action="store_true", help="skip the whole builds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hortus-bench-") as folder:
         Path(folder, "warm").write_text("")
@@ -108,6 +188,8 @@ def main() -> None:
             f"time: {fresh:.2f} s wall ({fresh / args.notes * 1000:.0f} ms a note)"
         )
         print(f"speed-up: {fresh / total:.1f}x")
+    if not args.no_builds:
+        bench_builds(args.notes, args.jobs)
 
 
 if __name__ == "__main__":

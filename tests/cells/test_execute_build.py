@@ -59,6 +59,8 @@ def test_cells_outputs_inline_values_claims_and_figures(build_vault) -> None:
     svgs = list(run.out.glob("assets/d-cell2-1.*.svg"))
     assert len(svgs) == 1 and svgs[0].read_text(encoding="utf-8").lstrip().startswith("<?xml")
     claims = json.loads((run.out / "claims.json").read_text(encoding="utf-8"))
+    computed = claims[0].pop("computed")  # the note imported numpy and matplotlib
+    assert {"numpy", "matplotlib"} <= set(computed["distributions"]) and not computed["frozen"]
     assert claims == [
         {
             "note": "d.md", "line": 20, "text": "the mean is 3", "actual": "3.0",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hortus.cache import ResultCache
+from hortus.cache import ResultCache, python_version
 from hortus.cells import (
     CellResult,
     ClaimRecord,
@@ -81,8 +81,10 @@ def test_results_are_cached_while_their_inputs_are_unchanged(tmp_path: Path) -> 
     key = cache.key("n.md", 120.0, [Step("cell", 0, "x", 1, {}).to_json()])
     assert key != cache.key("n.md", 60.0, [Step("cell", 0, "x", 1, {}).to_json()])
     stored = sample().to_json()
-    cache.put(key, stored, [str(data)])
-    assert NoteResult.from_json(cache.get(key)) == sample()
+    cache.put(key, stored, [str(data)], {"python": python_version(), "distributions": {}})
+    found = cache.get(key)
+    assert found is not None and NoteResult.from_json(found.value) == sample()
+    assert found.files == [str(data)]
     assert ResultCache(tmp_path / "cells", enabled=False).get(key) is None  # --no-cache
     data.write_text("1,3\n", encoding="utf-8")
     assert cache.get(key) is None

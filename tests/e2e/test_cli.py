@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import run_hortus
@@ -72,3 +74,41 @@ def test_same_input_builds_the_same_bytes(build_vault, tmp_path: Path) -> None:
         p.relative_to(second.out): p.read_bytes() for p in second.out.rglob("*") if p.is_file()
     }
     assert snapshot == again
+
+
+def test_an_unchanged_build_says_what_the_last_one_said(build_vault) -> None:
+    first = build_vault({"m.md": BAD_MATH, "a.md": GOOD})
+    assert first.code == 0, first.stderr
+    project = first.out.parent
+    again = run_hortus("build", cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert "m.md:6: warning: KaTeX cannot typeset" in again.stderr
+    last = again.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"hortus: 2 notes, \d+ pages, cells run for 0 notes, 0 from cache, "
+        r"1 warnings, 0 errors in \d+\.\d\d s \(built, unchanged since the last build\)",
+        last,
+    ), last
+    strict = run_hortus("build", "--strict", cwd=project)
+    assert strict.returncode == 1
+    assert "m.md:6: error: KaTeX cannot typeset" in strict.stderr
+    assert strict.stderr.strip().endswith("(not built)")
+
+
+def test_an_unchanged_build_loads_no_stage(build_vault) -> None:
+    """Start-up is most of an unchanged build: the parser, templates, search and the
+    libraries behind them are not even imported."""
+    first = build_vault({"a.md": GOOD})
+    assert first.code == 0, first.stderr
+    heavy = ("markdown_it", "jinja2", "pygments", "numpy", "hortus.markdown", "hortus.render")
+    script = (
+        "import sys\nfrom hortus.cli import main\ncode = main(['build'])\n"
+        f"print(code, sorted(m for m in sys.modules if m.startswith({heavy!r})))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=first.out.parent, capture_output=True, text=True,
+        encoding="utf-8", timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "0 []", run.stdout
+    assert "unchanged since the last build" in run.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 from conftest import run_hortus
 from hortus.config import load_settings
 from hortus.pipeline import build_site
+from search_harness import searchable
 
 NOTES = {
     "Reading.md": (
@@ -24,6 +25,10 @@ def files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def without_search(found: dict[str, bytes]) -> dict[str, bytes]:
+    return {rel: data for rel, data in found.items() if not rel.startswith("pagefind/")}
 
 
 class Project:
@@ -46,7 +51,11 @@ class Project:
         assert cached.built
         fresh = build_site(settings, notes, self.root / "fresh", strict=False, use_cache=False)
         assert fresh.built
-        assert files(self.root / "public") == files(self.root / "fresh")
+        # The search index is compared by what a search finds (see tests/search_harness.py).
+        assert searchable(self.root / "public") == searchable(self.root / "fresh")
+        ours, theirs = files(self.root / "public"), files(self.root / "fresh")
+        assert [rel for rel in ours if rel.startswith("pagefind/pagefind-entry")]
+        assert without_search(ours) == without_search(theirs)
 
     def inode(self, url: str) -> int:
         return (self.root / "public" / url.strip("/") / "index.html").stat().st_ino

@@ -59,7 +59,7 @@ def test_local_graph_holds_the_note_and_its_neighbours_only() -> None:
     # In- and outgoing links both count; `far` is two links away and `alone` unlinked.
     assert sorted(resolve("/hub/", h) for h in hrefs(svg)) == ["/a/", "/b/", "/c/", "/hub/"]
     assert svg.count('aria-current="page"') == 1
-    assert re.search(r'<a href="./" class="graph-node current" aria-current="page">', svg)
+    assert re.search(r'<a href="./" class="current" aria-current="page">', svg)
     two = local_graph_svg(garden, "hub.md", "/hub/", depth=2)
     assert "/far/" in {resolve("/hub/", h) for h in hrefs(two)}
     assert "/alone/" not in {resolve("/hub/", h) for h in hrefs(two)}
@@ -303,7 +303,7 @@ def test_built_pages_draw_the_graph_without_javascript(browser, build_vault, ser
     tab.goto(f"{site}/start/")
     box = tab.locator("svg.graph-local").bounding_box()
     assert box and box["width"] > 100 and box["height"] > 50
-    assert tab.locator("svg.graph-local a.graph-node").count() == 3
+    assert tab.locator("svg.graph-local .graph-nodes > a").count() == 3
     shot(tab, "graph-local-nojs.png")
     tab.goto(f"{site}/graph/")
     box = tab.locator(".garden-graph svg.graph").bounding_box()

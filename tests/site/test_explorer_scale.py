@@ -26,7 +26,7 @@ def test_a_page_lists_a_window_of_its_folder_and_links_the_rest(build_vault) -> 
     run = build_vault(_garden(), settings='publish = "all"')
     assert run.code == 0, run.stderr
     explorer = _explorer(run.page("/big/note-0200/"))
-    listed = re.findall(r'class="explorer-note"><a href="[^"]*"[^>]*>(Note \d+)<', explorer)
+    listed = re.findall(r'<li><a href="[^"]*"[^>]*>(Note \d+)<', explorer)
     assert len(listed) == EXPLORER_WINDOW
     assert "Note 0200" in listed
     assert '<a href="./" aria-current="page">Note 0200</a>' in explorer
@@ -34,10 +34,13 @@ def test_a_page_lists_a_window_of_its_folder_and_links_the_rest(build_vault) -> 
     before, after = re.findall(r'class="explorer-more"><a href="([^"]*)">… ([\d,]+)<', explorer)
     assert before[0] == after[0] == "../"
     assert int(before[1]) + int(after[1]) + EXPLORER_WINDOW == BIG
-    # The other folder is listed, closed; the folder's page lists every note of it.
-    assert re.search(r"<details><summary><a href=\"../../small/\">Small</a>", explorer)
-    folder = run.page("/big/")
+    # The other folder is listed, closed (a link to its page); the folder's page lists every
+    # note of it...
+    assert '<li class="explorer-shut"><a href="../../small/">Small</a></li>' in explorer
+    # ... on pages of a bounded size, the first at the folder's URL.
+    folder = run.page("/big/") + run.page("/big/page/2/")
     assert all(f"Note {i:04d}" in folder for i in range(BIG))
+    assert "Note 0000" not in run.page("/big/page/2/").split("<main")[1]
 
 
 def test_the_explorer_does_not_grow_with_the_garden(build_vault, tmp_path) -> None:
@@ -47,3 +50,25 @@ def test_the_explorer_does_not_grow_with_the_garden(build_vault, tmp_path) -> No
     assert more.code == 0, more.stderr
     assert len(_explorer(more.page("/big/note-0000/"))) <= first + 16  # the wider count only
     assert first < 4000
+
+
+def test_the_more_links_go_to_the_page_of_the_folder_that_lists_what_is_left_out(
+    build_vault,
+) -> None:
+    run = build_vault(_garden(), settings='publish = "all"')
+    explorer = _explorer(run.page("/big/note-0400/"))
+    before, after = re.findall(r'class="explorer-more"><a href="([^"]*)">… ([\d,]+)<', explorer)
+    # Note 0393, just before the window, is on the listing's second page; so is Note 0406.
+    assert before[0] == after[0] == "../page/2/"
+    listing = run.page("/big/page/2/").split("<main")[1]
+    assert "Note 0393" in listing and "Note 0406" in listing
+
+
+def test_a_folder_note_lists_its_whole_folder_so_the_more_links_go_to_it(build_vault) -> None:
+    files = {**_garden(), "Big/Big.md": "The folder's own note.\n"}
+    run = build_vault(files, settings='publish = "all"')
+    explorer = _explorer(run.page("/big/note-0400/"))
+    before, after = re.findall(r'class="explorer-more"><a href="([^"]*)">… ([\d,]+)<', explorer)
+    assert before[0] == after[0] == "../"
+    assert "The folder's own note." in run.page("/big/") and "Note 0459" in run.page("/big/")
+    assert not (run.out / "big" / "page").exists()

@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,9 +66,11 @@ def test_scratch_folder_is_named_with_the_pid(tmp_path: Path, monkeypatch) -> No
     seen: list[str] = []
     real_run = search.run_pagefind
 
-    def watching(binary: Path, view: Path, bundle: Path, language: str) -> None:
+    def watching(
+        binary: Path, pages: Iterable[tuple[str, str]], bundle: Path, lang: str
+    ) -> dict[str, str]:
         seen.extend(p.name for p in tmp_path.glob(".pagefind-*"))
-        real_run(binary, view, bundle, language)
+        return real_run(binary, pages, bundle, lang)
 
     monkeypatch.setattr(search, "run_pagefind", watching)
     assert index_site(site, "en").pages == 1

@@ -9,7 +9,7 @@
   document.querySelectorAll("svg.graph").forEach(setup);
 
   function setup(svg) {
-    var nodes = Array.prototype.slice.call(svg.querySelectorAll("a.graph-node"));
+    var nodes = Array.prototype.slice.call(svg.querySelectorAll(".graph-nodes > a"));
     if (!nodes.length) return;
     var index = new Map();
     var centres = nodes.map(function (a, i) {
@@ -51,7 +51,7 @@
       if (tip) tip.hidden = true;
     }
     function nodeOf(target) {
-      var a = target && target.closest ? target.closest("a.graph-node") : null;
+      var a = target && target.closest ? target.closest(".graph-nodes > a") : null;
       return a && index.has(a) ? a : null;
     }
     svg.addEventListener("pointerover", function (e) {

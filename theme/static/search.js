@@ -12,6 +12,7 @@
   var MAX_SHOWN = 10;
   var MAX_LOADED = 30; // results whose text is loaded to re-rank Chinese queries
   var pagefind = null;
+  var hidden = {}; // Pagefind id -> URL: old versions of pages edited since their shard was made
   var generation = 0; // drops answers to queries the reader has already typed past
   var active = -1;
   var timer = 0;
@@ -29,11 +30,13 @@
         return pf.options({ baseUrl: baseUrl }).then(function () {
           pf.init();
           // A large garden's index comes in shards, listed beside the first: merged here,
-          // they are searched as one.
+          // they are searched as one. Pages edited since their shard was made are in a shard
+          // of their own; the old versions, still in theirs, are listed to be hidden.
           return fetch(new URL("hortus-shards.json", bundle).href)
             .then(function (response) { return response.ok ? response.json() : { shards: [] }; })
             .catch(function () { return { shards: [] }; })
             .then(function (list) {
+              hidden = list.hidden || {};
               return Promise.all((list.shards || []).map(function (shard) {
                 return pf.mergeIndex(new URL(shard, bundle).pathname, { baseUrl: baseUrl });
               }));
@@ -99,6 +102,15 @@
       exact.push(excerpt ? Object.assign({}, r, { excerpt: excerpt }) : r);
     });
     return exact.length ? { results: exact, total: exact.length } : { results: rest, total: total };
+  }
+
+  // The results without the old versions of edited pages. A hidden id is checked against
+  // its page's URL too: ids are unique within one shard, not across them.
+  function current(results) {
+    return Promise.all(results.map(function (r) {
+      if (!Object.prototype.hasOwnProperty.call(hidden, r.id)) return r;
+      return r.data().then(function (data) { return data.raw_url === hidden[r.id] ? null : r; });
+    })).then(function (kept) { return kept.filter(Boolean); });
   }
 
   function format(template, values) {
@@ -172,12 +184,13 @@
     }
     load()
       .then(function (pf) { return pf.search(query); })
-      .then(function (found) {
+      .then(function (found) { return current(found.results); })
+      .then(function (results) {
         if (mine !== generation) return null;
-        var top = found.results.slice(0, MAX_LOADED);
+        var top = results.slice(0, MAX_LOADED);
         return Promise.all(top.map(function (r) { return r.data(); })).then(function (data) {
           if (mine !== generation) return;
-          var ranked = rank(query, data, found.results.length);
+          var ranked = rank(query, data, results.length);
           render(query, ranked.total, ranked.results);
         });
       })

@@ -1,22 +1,26 @@
 """Every cache layer of hortus: what lets a rebuild skip the work whose inputs are unchanged.
 
 Each layer is keyed on everything its result is made from, and every key includes the code
-that made it (`code_fingerprint`: hortus's source and the installed packages) or the
-installation (`environment_fingerprint`). So deleting the cache folder, or a cache written by
-another version, changes only speed: a missing, unreadable or foreign entry is a miss. The
-layers store bytes and plain data; what the bytes mean is the caller's business, so this
-package uses no stage of the pipeline.
+that made it (`code_fingerprint`: hortus's source and the installed packages), or, for cell
+results, what of the installation the cells used (`Installation`). So deleting the cache
+folder, or a cache written by another version, changes only speed: a missing, unreadable or
+foreign entry is a miss. The layers store bytes and plain data; what the bytes mean is the
+caller's business, so this package uses no stage of the pipeline.
 
 Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by default,
 `node_modules/.cache/hortus/` on Vercel, or `cache-dir` in `[tool.hortus]`.
 
 - *Inputs snapshot* (snapshot.py, `inputs_snapshot`): every file of the vault and the theme,
   pyproject.toml and the files cells read, by path, size and modification time, with the
-  settings, the vault's git commit and the code. Kept in the build record. When it equals
-  the last successful build's and that build's output is intact (`RecordFile.output_intact`:
-  every file it wrote has the size and time it had), the build is done: nothing is read,
-  parsed or written, and the last build's warnings are said again (`replay`). Safe because
-  no file is read without being listed, and an edit changes a size or a time.
+  settings, the vault's git commit (read from .git's files, not by running git), the date
+  or SOURCE_DATE_EPOCH, and the code by stat (`code_stamp`: hortus's source files, the
+  folders of installed distributions, node_modules' lock file). Kept in the build record.
+  When it equals the last successful build's and that build's output is intact
+  (`RecordFile.output_intact`: every file it wrote has the size and time it had), the build
+  is done: nothing is read, parsed or written, and the last build's warnings are said again
+  (`replay`); `hortus build` then loads no stage at all (hortus.pipeline's
+  `build_if_unchanged`). Safe because no file is read without being listed, and an edit
+  changes a size or a time.
 - *Build record and output files reused by key* (record.py, `RecordFile`, `BuildRecord`):
   `site/build-<digest of the output folder>.json`, one per output folder. Each file
   the build wrote is recorded with the key of its inputs (or its bytes), size and time; the
@@ -26,6 +30,14 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
 - *Parsed notes* (parsed.py, `ParsedStore`, `parse_key`): `site/parsed/<key>.pickle`,
   a note's tokens keyed on its path, its text, how it is shown and the code, so an unchanged
   note is loaded instead of parsed. Entries no note used in a build are pruned.
+- *Read notes* (notes.py, `NoteStore`): `site/notes-<key>.pickle`, each note as the vault
+  stage read it (text, frontmatter, URL, what reading it warned of), by path, size and
+  modification time, keyed on the code and the publishing mode; an unchanged file is not
+  opened. Safe for the reason the inputs snapshot is: an edit changes a size or a time.
+- *Links* (links.py, `LinkStore`): `site/links-<key>.pickle`, per note what its text
+  declares (links, headings, block ids, tags) and where its links went, each entry keyed on
+  the note's text and on what its links' targets declare, so an edit relinks only the notes
+  whose links could go elsewhere.
 - *Typeset formulas* (math.py, `MathStore`): `site/math-<key>.pickle`, every formula's
   KaTeX output (or its error), one file keyed on the macros and the code, so a rebuild sends
   KaTeX only formulas it has not seen; a formula typesets alike under the same definitions.
@@ -33,10 +45,17 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   Mermaid diagram's SVG per theme (or the renderer's message), one file keyed on the code
   (which counts the renderer's version) and the drawing options, so a rebuild draws only new
   diagrams; a source draws alike in the same theme under the same renderer.
-- *Cell results* (results.py, `ResultCache`): `cells/<key>.json`, a note's cell
-  outputs keyed on its steps and timeout, the format and the installation, valid while the
-  bytes of every file its cells read are unchanged; the cells stage never keeps a failed
-  run (its fix may lie outside what the key sees).
+- *Cell results* (results.py, `ResultCache`): `cells/<key>.json` (or `cells-dir`), a note's
+  cell outputs keyed on its steps and timeout and the format, valid while the bytes of every
+  file its cells read are unchanged and the Python major.minor and the versions of the
+  distributions its cells imported (`Installation`) are those it was computed with; a frozen
+  read (`freeze`) checks the files only. The cells stage never keeps a failed run (its fix
+  may lie outside what the key sees).
+- *Cell checkpoints* (checkpoints.py, `NoteCheckpoints`, `checkpoint_keys`):
+  `checkpoints/<note>/<key>.checkpoint`, what a note's run needs to go on after one of its
+  cells, keyed on the note, its steps up to that cell, its time limit and the installation,
+  valid while the files its cells read before it are unchanged; a note keeps only those of
+  its current steps.
 - *Content memory* (content.py, `ContentMemory`): in memory only, for `hortus serve`: the
   digest of each file last seen changed, so a save that changes no byte starts no rebuild.
 
@@ -44,11 +63,24 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
 `bytes_digest`, `file_digest` and `short_digest` are the one way hortus names content.
 """
 
+from hortus.cache.checkpoints import (
+    CHECKPOINT_LIMIT,
+    NoteCheckpoints,
+    checkpoint_keys,
+)
 from hortus.cache.content import ContentMemory
 from hortus.cache.diagrams import DiagramStore
 from hortus.cache.digest import bytes_digest, digest, file_digest, short_digest, text_digest
-from hortus.cache.fingerprint import FORMAT, code_fingerprint, environment_fingerprint
+from hortus.cache.fingerprint import (
+    FORMAT,
+    Installation,
+    code_fingerprint,
+    environment_fingerprint,
+    python_version,
+)
+from hortus.cache.links import LinkStore
 from hortus.cache.math import MathStore
+from hortus.cache.notes import NoteStore
 from hortus.cache.parsed import ParsedStore, parse_key
 from hortus.cache.record import (
     BuildRecord,
@@ -58,30 +90,38 @@ from hortus.cache.record import (
     recorded,
     replay,
 )
-from hortus.cache.results import ResultCache
+from hortus.cache.results import ResultCache, StoredResult
 from hortus.cache.site import SITE_FOLDER, SiteCache
 from hortus.cache.snapshot import inputs_snapshot
 
 __all__ = [
+    "CHECKPOINT_LIMIT",
     "FORMAT",
     "SITE_FOLDER",
     "BuildRecord",
     "ContentMemory",
     "DiagramStore",
     "FileRecord",
+    "Installation",
+    "LinkStore",
     "MathStore",
+    "NoteCheckpoints",
+    "NoteStore",
     "ParsedStore",
     "RecordFile",
     "RecordedDiagnostic",
     "ResultCache",
     "SiteCache",
+    "StoredResult",
     "bytes_digest",
+    "checkpoint_keys",
     "code_fingerprint",
     "digest",
     "environment_fingerprint",
     "file_digest",
     "inputs_snapshot",
     "parse_key",
+    "python_version",
     "recorded",
     "replay",
     "short_digest",

@@ -58,9 +58,10 @@ class RecordFile:
         """Every file the last build wrote is still there, as it was written."""
         if not self.previous.files:
             return False
+        folder = str(out_dir)  # joined as text: a Path per file costs more than its stat
         for rel, (_key, size, mtime) in self.previous.files.items():
             try:
-                stat = (out_dir / rel).stat()
+                stat = os.stat(os.path.join(folder, rel))
             except OSError:
                 return False
             if stat.st_size != size or stat.st_mtime_ns != mtime:
@@ -84,6 +85,8 @@ def replay(items: list[RecordedDiagnostic], into: Diagnostics) -> None:
     for severity, path, line, kind, message in items:
         if severity == Severity.ERROR.value:
             into.error(path, line, kind, message)
+        elif severity == Severity.INFO.value:
+            into.info(path, line, kind, message)
         else:
             into.warn(path, line, kind, message)
 

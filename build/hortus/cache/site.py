@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hortus.cache.links import LinkStore
 from hortus.cache.parsed import ParsedStore
 from hortus.cache.record import BuildRecord, RecordFile
 
@@ -18,6 +19,7 @@ class SiteCache:
         self.folder = cache_folder / SITE_FOLDER
         self.record = RecordFile(self.folder, out_dir)
         self.parsed = ParsedStore(self.folder / "parsed")
+        self.links = LinkStore(self.folder)
 
     @property
     def previous(self) -> BuildRecord:

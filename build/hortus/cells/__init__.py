@@ -23,10 +23,14 @@ if TYPE_CHECKING:
     from hortus.cells.claims import ClaimRecord, ClaimWarning, claim, short_repr
     from hortus.cells.crossrefs import figure_refs
     from hortus.cells.display import display
-    from hortus.cells.execute import ExecutionReport, execute_notes, note_result
+    from hortus.cells.execute import execute_notes, note_result
+    from hortus.cells.executor import NoteExecutor
+    from hortus.cells.executors import open_executor
     from hortus.cells.garden import garden
     from hortus.cells.pool import CellPool
     from hortus.cells.processes import PROCESS_LIMIT
+    from hortus.cells.progress import NoteProgress, progress_for
+    from hortus.cells.provenance import Provenance
     from hortus.cells.records import (
         CellResult,
         ErrorOutput,
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
         StreamOutput,
         ValueOutput,
     )
+    from hortus.cells.report import ExecutionReport
     from hortus.cells.run import run_note
     from hortus.cells.steps import (
         CellOptionError,
@@ -64,10 +69,14 @@ _MODULES = {
     "short_repr": "claims",
     "figure_refs": "crossrefs",
     "display": "display",
-    "ExecutionReport": "execute",
+    "ExecutionReport": "report",
     "execute_notes": "execute",
     "note_result": "execute",
     "CellPool": "pool",
+    "NoteExecutor": "executor",
+    "open_executor": "executors",
+    "NoteProgress": "progress",
+    "progress_for": "progress",
     "PROCESS_LIMIT": "processes",
     "CellResult": "records",
     "ErrorOutput": "records",
@@ -80,6 +89,7 @@ _MODULES = {
     "NoteError": "records",
     "NoteJob": "records",
     "NoteResult": "records",
+    "Provenance": "provenance",
     "Output": "records",
     "Status": "records",
     "Step": "records",
@@ -111,9 +121,12 @@ __all__ = [
     "MarkdownOutput",
     "NoteClaim",
     "NoteError",
+    "NoteExecutor",
     "NoteJob",
+    "NoteProgress",
     "NoteResult",
     "Output",
+    "Provenance",
     "Status",
     "Step",
     "StepError",
@@ -129,6 +142,8 @@ __all__ = [
     "is_cell",
     "note_result",
     "note_steps",
+    "open_executor",
+    "progress_for",
     "run_note",
     "short_repr",
 ]

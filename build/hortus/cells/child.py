@@ -12,6 +12,7 @@ from hortus.cells.claims import ClaimRecord
 from hortus.cells.processes import PR_SET_PDEATHSIG, prctl
 from hortus.cells.protocol import WorkerJob, send
 from hortus.cells.records import Step, StepResult
+from hortus.cells.resume import ResumePlan
 from hortus.cells.run import NoteRun, RunListener
 
 
@@ -37,10 +38,12 @@ def run_child(work: WorkerJob, fd: int, worker_pid: int) -> None:
             capture_fds=True,
             listener=listener,
             tempdir=work.tempdir,
+            resume=ResumePlan.of(job),
         )
         result = run.run()
         error = None if result.error is None else result.error.to_json()
-        listener.send({"end": {"status": result.status, "error": error}})
+        end = {"status": result.status, "error": error, "modules": result.modules}
+        listener.send({"end": end})
     except BaseException:
         import traceback
 

@@ -1,7 +1,9 @@
 """What a note's frontmatter says about all of its cells, as Quarto reads it: `execute:`
 defaults (echo, eval, warning, error, output, include; `enabled: false` runs nothing),
 `ipynb-shell-interactivity`, `code-fold` and `code-summary`, the Jupyter kernel it names
-(`jupyter:`), and `cell-memory-mb`, the memory its cells may hold."""
+(`jupyter:`), `cell-memory-mb`, the memory its cells may hold, and `freeze` (also under
+`execute:`, as Quarto has it), whether its stored results are reused on any Python and with
+any package versions while its sources and the files it read are unchanged."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from hortus.cells.headers import normalise_options
 # `execute:` keys with the meaning of the cell option of the same name.
 EXECUTE_OPTIONS = frozenset({"echo", "eval", "warning", "error", "output", "include"})
 # `execute:` keys Quarto uses for its own runs; hortus decides these itself (its cache).
-QUARTO_RUN_KEYS = frozenset({"freeze", "cache", "daemon", "daemon-restart", "debug", "kernel"})
+QUARTO_RUN_KEYS = frozenset({"cache", "daemon", "daemon-restart", "debug", "kernel"})
+# `freeze:` values: Quarto's `auto` (re-run when the source changes) is what hortus's freeze does.
+FREEZE_VALUES = {True: True, False: False, "auto": True}
 INTERACTIVITY = ("all", "last", "last_expr", "none", "last_expr_or_assign")
 # Top-level keys that are also document defaults of the cells' options.
 TOP_LEVEL_OPTIONS = ("code-fold", "code-summary")
@@ -36,6 +40,7 @@ class NoteDefaults:
     options: dict[str, Any] = field(default_factory=dict)  # under every cell's own options
     problems: list[NoteProblem] = field(default_factory=list)  # what the frontmatter got wrong
     memory_mb: int | None = None  # `cell-memory-mb:`; None: the site's setting
+    freeze: bool | None = None  # `freeze:`; None: the site's setting
 
 
 def note_defaults(frontmatter: dict[str, Any], source: str) -> NoteDefaults:
@@ -58,7 +63,7 @@ def note_defaults(frontmatter: dict[str, Any], source: str) -> NoteDefaults:
         if problem is not None:
             problems.append(problem)
     memory = _memory_mb(frontmatter, source, problems)
-    return NoteDefaults(options, problems, memory)
+    return NoteDefaults(options, problems, memory, _freeze(frontmatter, source, problems))
 
 
 def _execute_options(execute: Any, line: int, problems: list[NoteProblem]) -> dict[str, Any]:
@@ -77,7 +82,7 @@ def _execute_options(execute: Any, line: int, problems: list[NoteProblem]) -> di
                 options["eval"] = False  # Quarto runs nothing: the code is shown
         elif key == "ipynb-shell-interactivity":
             _interactivity(value, line, options, problems)
-        elif key not in QUARTO_RUN_KEYS:
+        elif key not in QUARTO_RUN_KEYS and key != "freeze":  # freeze: read by _freeze
             problems.append(NoteProblem(line, f"execute: `{key}` is not an option hortus knows"))
     return options
 
@@ -120,6 +125,21 @@ def _not_python(what: str, line: int) -> NoteProblem:
         "name a Python kernel (`jupyter: python3`) or remove the key",
         fatal=True,
     )
+
+
+def _freeze(frontmatter: dict[str, Any], source: str, problems: list[NoteProblem]) -> bool | None:
+    """`freeze:` at the top level, else under `execute:`; None when neither says."""
+    execute = frontmatter.get("execute")
+    if "freeze" in frontmatter:
+        value, line = frontmatter["freeze"], key_line(source, "freeze")
+    elif isinstance(execute, dict) and "freeze" in execute:
+        value, line = execute["freeze"], key_line(source, "execute")
+    else:
+        return None
+    if isinstance(value, bool | str) and value in FREEZE_VALUES:
+        return FREEZE_VALUES[value]
+    problems.append(NoteProblem(line, f"freeze must be true, false or auto, not {value!r}"))
+    return None
 
 
 def _memory_mb(frontmatter: dict[str, Any], source: str, problems: list[NoteProblem]) -> int | None:

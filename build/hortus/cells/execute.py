@@ -1,7 +1,9 @@
 """The cells stage: run every note's cells (in parallel, isolated, cached) and check its claims.
 
-A note's results are reused only when nothing they depend on changed: its steps, hortus,
-Python and the installed packages, and the bytes of every file its cells read last time. Each
+A note's results are reused only when nothing they depend on changed: its steps and time
+limit, the bytes of every file its cells read last time, the Python major.minor and the
+versions of the distributions its cells imported (a frozen note, `freeze`, checks only its
+steps and files). Each note's result says what it was computed with (Provenance). Each
 note's NoteResult is left in `parsed.env["execution"]`, where the renderer finds it, with its
 figure numbers (hortus.cells.crossrefs); the formulas its outputs show are added to its math,
 so they are typeset with the note's own. Every note that fails is reported, each with its
@@ -10,9 +12,11 @@ line, before the build stops."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +31,18 @@ from hortus.cells.crossrefs import (
     unknown_references,
 )
 from hortus.cells.defaults import note_defaults
-from hortus.cells.records import LatexOutput, MarkdownOutput, NoteClaim, NoteJob, NoteResult, Step
+from hortus.cells.executors import open_executor
+from hortus.cells.provenance import Provenance
+from hortus.cells.records import (
+    LatexOutput,
+    MarkdownOutput,
+    NoteClaim,
+    NoteJob,
+    NoteResult,
+    Step,
+)
+from hortus.cells.report import ExecutionReport
+from hortus.cells.resume import finish_resume, plan_resume
 from hortus.cells.steps import note_steps
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
@@ -35,15 +50,6 @@ from hortus.markdown import MathRef, ParsedNote, make_parser, walk_tokens
 
 # Where a note's result is left for the stages after this one.
 EXECUTION = "execution"
-
-
-@dataclass
-class ExecutionReport:
-    """What running the notes' cells tells the build."""
-
-    ran: int = 0  # notes whose cells ran in this build
-    cached: int = 0  # notes whose results were reused from the cache
-    claims: list[NoteClaim] = field(default_factory=list)  # every claim, with its note
 
 
 def note_result(env: Mapping[str, Any]) -> NoteResult | None:
@@ -59,6 +65,7 @@ class PendingNote:
     parsed: ParsedNote  # the note
     key: str  # its results' key in the cache
     job: NoteJob  # what the pool runs
+    frozen: bool = False  # under `freeze`
 
 
 def execute_notes(
@@ -80,23 +87,28 @@ def execute_notes(
             continue
         all_steps[str(p.note.path)] = read.steps
         timeout = _timeout(p, settings)
+        frozen = settings.freeze if read.freeze is None else read.freeze
         key = cache.key(str(p.note.path), timeout, [step.to_json() for step in read.steps])
-        cached = _cached_result(cache, key)
+        cached = _cached_result(cache, key, frozen)
         if cached is not None:
             p.env[EXECUTION] = cached
             report.cached += 1
         else:
             job = _job(vault_root, p, read, timeout)
-            pending.append(PendingNote(p, key, job))
+            # From its first changed cell, when a checkpoint before it is still valid.
+            job = plan_resume(job, settings.cache_folder, timeout, use_cache)
+            pending.append(PendingNote(p, key, job, frozen))
     if pending:
-        from hortus.cells.pool import CellPool  # the pool's start-up is paid only when needed
-
-        with CellPool(jobs=jobs, memory_mb=settings.cell_memory_mb) as pool:
-            results = pool.map([note.job for note in pending])
+        # The local pool or a Dask cluster, as the settings say; started only when needed.
+        with open_executor(settings, jobs=jobs) as executor:
+            results = executor.map([note.job for note in pending])
         for note, result in zip(pending, results, strict=True):
             note.parsed.env[EXECUTION] = result
+            finish_resume(note.job, diagnostics)
+            made = {"computed_at": _moment(), **cache.environment(result.modules)}
             if result.status == "ok":  # failures run again: the fix may lie outside the key
-                cache.put(note.key, result.to_json(), result.files)
+                cache.put(note.key, _stored(result), result.files, made)
+            result.provenance = _shown(made, note.frozen)
             report.ran += 1
     words = cell_words(settings.language)
     outputs_parser = OutputsParser()
@@ -115,6 +127,7 @@ class NoteSteps:
 
     steps: list[Step]  # its cells and inline values, in order
     memory_mb: int | None  # its own memory cap (`cell-memory-mb:`); None: the site's
+    freeze: bool | None = None  # its own `freeze:`; None: the site's
 
 
 def _read_steps(p: ParsedNote, diagnostics: Diagnostics) -> NoteSteps | None:
@@ -130,7 +143,7 @@ def _read_steps(p: ParsedNote, diagnostics: Diagnostics) -> NoteSteps | None:
         report(path, note_problem.line, "cell-option", note_problem.message)
     if any(note_problem.fatal for note_problem in defaults.problems):
         return None
-    return NoteSteps(steps, defaults.memory_mb)
+    return NoteSteps(steps, defaults.memory_mb, defaults.freeze)
 
 
 def _number_figures(
@@ -185,14 +198,46 @@ def _cell_line(p: ParsedNote, index: int) -> int:
     return 1
 
 
-def _cached_result(cache: ResultCache, key: str) -> NoteResult | None:
-    stored = cache.get(key)
+def _cached_result(cache: ResultCache, key: str, frozen: bool) -> NoteResult | None:
+    stored = cache.get(key, frozen=frozen)
     if stored is None:
         return None
     try:
-        return NoteResult.from_json(stored)
-    except (KeyError, TypeError, ValueError):
+        result = NoteResult.from_json(stored.value)
+        result.provenance = _shown(stored.provenance, frozen)
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None  # not a result this version can read: run the note again
+    result.files = stored.files  # where the files it read are now (the folder may have moved)
+    return result
+
+
+def _stored(result: NoteResult) -> dict[str, Any]:
+    """What the cache keeps of a result: the files it read are kept (relative to the project)
+    beside it, and what it was computed with is the cache's provenance."""
+    return {**result.to_json(), "files": [], "provenance": None}
+
+
+def _shown(made: dict[str, Any], frozen: bool) -> Provenance:
+    """What the claims page says a result was computed with. A frozen result keeps the moment
+    it was computed; any other is what this build would compute (an incremental build equals a
+    cold one), at the build's moment: `SOURCE_DATE_EPOCH`, or none, so pages carry no date
+    that is not in the input."""
+    at = made.get("computed_at") if frozen else _moment(reproducible=True)
+    distributions = {str(k): str(v) for k, v in dict(made["distributions"]).items()}
+    return Provenance(at, str(made["python"]), distributions, frozen)
+
+
+def _moment(*, reproducible: bool = False) -> str | None:
+    """Now, UTC, to the second: `SOURCE_DATE_EPOCH` when set; else the clock (None when
+    `reproducible`)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    elif reproducible:
+        return None
+    else:
+        moment = dt.datetime.now(dt.UTC)
+    return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _timeout(p: ParsedNote, settings: Settings) -> float:
@@ -213,7 +258,8 @@ def _report(
 ) -> None:
     path = str(p.note.path)
     for claim in result.claims:
-        report.claims.append(NoteClaim.made_in(claim, path, p.note.url, p.note.title))
+        made = NoteClaim.made_in(claim, path, p.note.url, p.note.title, result.provenance)
+        report.claims.append(made)
         if not claim.passed:
             diagnostics.error(path, claim.line, "claim", claim.failure_message())
     error = result.error

@@ -133,5 +133,8 @@ class GardenView:
     def __repr__(self) -> str:
         return f"<garden of {len(self)} published pages>"
 
+    def __reduce__(self) -> str:
+        return "garden"  # pickled (a namespace kept between cells) as this module's one view
+
 
 garden = GardenView()

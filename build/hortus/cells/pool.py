@@ -7,7 +7,8 @@ The worker watches the note's child: it kills the child's whole process group on
 the note holds more memory than its cap, and after every note (so nothing a cell started
 outlives it), and reports a crash, the memory cap or a timeout as a result instead of failing.
 A worker that dies itself is replaced. The build process never forks: it only talks JSON lines
-to the workers (hortus.cells.protocol).
+to the workers (hortus.cells.protocol), which also tell each step of a note as it starts and
+ends, for the progress display. CellPool is the default NoteExecutor (hortus.cells.executors).
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from hortus.cells.executor import NoteExecutor
 from hortus.cells.processes import signal_name, user_process_cap
+from hortus.cells.progress import NoteProgress
 from hortus.cells.protocol import LineReader, WorkerJob
 from hortus.cells.records import NoteJob, NoteResult
 from hortus.cells.sandbox import clear_stale_note_tempdirs, make_note_tempdir
@@ -40,12 +44,20 @@ STARTUP_TIMEOUT = 300.0
 WORKER_GRACE = 30.0
 
 
-class CellPool:
-    """Long-lived workers; `run` is thread-safe and `map` runs up to `jobs` notes at once."""
+class CellPool(NoteExecutor):
+    """Long-lived workers; `run` is thread-safe, and `submit` and `map` run up to `jobs` notes
+    at once."""
 
-    def __init__(self, jobs: int | None = None, memory_mb: int | None = 2048) -> None:
+    def __init__(
+        self,
+        jobs: int | None = None,
+        memory_mb: int | None = 2048,
+        progress: NoteProgress | None = None,
+    ) -> None:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.memory_mb = memory_mb
+        self.progress = progress if progress is not None else NoteProgress()
+        self._threads: ThreadPoolExecutor | None = None  # made on first submit
         # Workers start lazily, on first use, so a build with everything cached starts none.
         self._idle: queue.Queue[WorkerProcess | None] = queue.Queue()
         for _ in range(self.jobs):
@@ -57,13 +69,15 @@ class CellPool:
         self._nproc = user_process_cap()
         clear_stale_note_tempdirs()  # left by a build that was killed
 
-    def __enter__(self) -> CellPool:
-        return self
+    def submit(self, job: NoteJob) -> Future[NoteResult]:
+        with self._lock:
+            if self._threads is None:
+                self._threads = ThreadPoolExecutor(self.jobs, thread_name_prefix="hortus-cells")
+            return self._threads.submit(self.run, job)
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def run(self, job: NoteJob) -> NoteResult:
+    def run(self, job: NoteJob, progress: NoteProgress | None = None) -> NoteResult:
+        """Run one note in a worker, in this thread; `progress` (else the pool's) is told."""
+        progress = progress if progress is not None else self.progress
         if self._closed:
             raise RuntimeError("CellPool is closed")
         # The note's temporary folder (its tempfile.gettempdir()) is made and removed here:
@@ -74,38 +88,42 @@ class CellPool:
         work = WorkerJob(located, memory_mb, self._nproc, tempdir)
         data = (json.dumps(work.to_json(), default=str) + "\n").encode()
         worker = self._idle.get()
+        progress.started(job)
+        result = NoteResult.failed("crash", "the note did not run")
         try:
             detail = ""
             for _attempt in range(2):  # a worker that dies is replaced and the note tried again
                 if worker is None or not worker.alive():
                     worker = self._spawn()
-                outcome = worker.request(data, job.timeout + WORKER_GRACE)
+                listen = _listener(job, progress)
+                outcome = worker.request(data, job.timeout + WORKER_GRACE, listen)
                 if outcome.result is not None:
-                    return NoteResult.from_json(outcome.result)
+                    result = NoteResult.from_json(outcome.result)
+                    return result
                 detail = outcome.detail
                 self._retire(worker)
                 worker = None
                 if outcome.hung:
                     message = f"timed out after {job.timeout:g} s ({detail})"
-                    return NoteResult.failed("timeout", message)
-            return NoteResult.failed("crash", f"the worker running the note died: {detail}")
+                    result = NoteResult.failed("timeout", message)
+                    return result
+            result = NoteResult.failed("crash", f"the worker running the note died: {detail}")
+            return result
         finally:
             self._idle.put(worker)
             shutil.rmtree(tempdir, ignore_errors=True)
-
-    def map(self, jobs: list[NoteJob]) -> list[NoteResult]:
-        if not jobs:
-            return []
-        with ThreadPoolExecutor(max_workers=min(self.jobs, len(jobs))) as executor:
-            return list(executor.map(self.run, jobs))
+            progress.finished(job, result)
 
     def close(self) -> None:
         self._closed = True
         with self._lock:
             workers = list(self._all)
             self._all.clear()
+            threads, self._threads = self._threads, None
         for worker in workers:
             worker.stop()
+        if threads is not None:
+            threads.shutdown(wait=False, cancel_futures=True)
 
     def _spawn(self) -> WorkerProcess:
         worker = WorkerProcess(self._env)
@@ -117,6 +135,18 @@ class CellPool:
         worker.kill()
         with self._lock:
             self._all.discard(worker)
+
+
+def _listener(job: NoteJob, progress: NoteProgress) -> Callable[[Any], None]:
+    """What tells `progress` of the note's steps, as its worker reports them."""
+
+    def listen(message: Any) -> None:
+        for event in ("start", "done"):
+            step = message.get(event) if isinstance(message, dict) else None
+            if isinstance(step, list) and len(step) == 2 and isinstance(step[1], int):
+                progress.step(job, event, str(step[0]), step[1])
+
+    return listen
 
 
 @dataclass
@@ -151,7 +181,10 @@ class WorkerProcess:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def request(self, data: bytes, guard: float) -> Outcome:
+    def request(
+        self, data: bytes, guard: float, on_progress: Callable[[Any], None] | None = None
+    ) -> Outcome:
+        """Send one job and wait for its result, passing its progress messages on."""
         if not self.ready:
             message = self._read(time.monotonic() + STARTUP_TIMEOUT)
             if message is None or not message.get("ready"):
@@ -164,11 +197,16 @@ class WorkerProcess:
         except OSError:
             return Outcome(None, f"worker gone{self._stderr_tail()}")
         deadline = time.monotonic() + guard
-        message = self._read(deadline)
-        if message is None:
-            hung = self.alive() and time.monotonic() >= deadline
-            return Outcome(None, "worker unresponsive" if hung else self._death(), hung=hung)
-        return Outcome(message.get("result"))
+        while True:
+            message = self._read(deadline)
+            if message is None:
+                hung = self.alive() and time.monotonic() >= deadline
+                return Outcome(None, "worker unresponsive" if hung else self._death(), hung=hung)
+            if "progress" not in message:
+                return Outcome(message.get("result"))
+            if on_progress is not None:
+                with contextlib.suppress(Exception):  # a display's fault must not lose the note
+                    on_progress(message["progress"])
 
     def _read(self, deadline: float) -> dict[str, Any] | None:
         """The next JSON message from the worker; None on EOF or at the deadline."""

@@ -1,7 +1,9 @@
 """How the build, its workers and the notes' children talk: JSON objects, one a line, on pipes.
 
 build -> worker   a WorkerJob
-worker -> build   {"ready": true, "pid": N} once warm, then {"result": NoteResult} per job
+worker -> build   {"ready": true, "pid": N} once warm, then per job
+                  {"progress": {"start"|"done": [kind, index]}} as each step starts and ends,
+                  and {"result": NoteResult} at the end
 child -> worker   {"start": [kind, index]} before a step,
                   {"done": {"kind", "entry", "claims", "files"}} after it (its StepResult,
                   its ClaimRecords and the new files it read),

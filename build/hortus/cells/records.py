@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hortus.cells.claims import ClaimRecord
+from hortus.cells.provenance import Provenance
 
 # How a note's run ended: every step ran ("ok"), a step or a claim failed ("error"), or the
 # process running it was stopped: by its time limit, its memory cap, or a crash.
@@ -73,6 +74,9 @@ class NoteJob:
     steps: list[Step]  # in document order
     timeout: float  # seconds for the whole note
     memory_mb: int | None = None  # the note's own memory cap (`cell-memory-mb:`); None: the site's
+    checkpoints: str | None = None  # the folder of its checkpoints (hortus.cells.checkpoints)
+    checkpoint_keys: list[str | None] = field(default_factory=list)  # per step; None: not kept
+    resume: int = 0  # steps done by the checkpoint the run goes on from; 0: from the top
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +85,9 @@ class NoteJob:
             "steps": [step.to_json() for step in self.steps],
             "timeout": self.timeout,
             "note_memory_mb": self.memory_mb,
+            "checkpoints": self.checkpoints,
+            "checkpoint_keys": list(self.checkpoint_keys),
+            "resume": self.resume,
         }
 
     @classmethod
@@ -93,6 +100,9 @@ class NoteJob:
             steps,
             float(data["timeout"]),
             None if memory is None else int(memory),
+            data.get("checkpoints"),
+            list(data.get("checkpoint_keys") or []),
+            int(data.get("resume") or 0),
         )
 
 
@@ -337,6 +347,8 @@ class NoteResult:
     claims: list[ClaimRecord] = field(default_factory=list)  # every claim, as it was made
     files: list[str] = field(default_factory=list)  # absolute paths the cells read, sorted
     error: NoteError | None = None  # why the note failed; None when status is "ok"
+    modules: list[str] = field(default_factory=list)  # top-level modules it imported, sorted
+    provenance: Provenance | None = None  # what it was computed with; set by the cells stage
 
     @classmethod
     def failed(
@@ -365,11 +377,14 @@ class NoteResult:
             "files": list(self.files),
             "status": self.status,
             "error": None if self.error is None else self.error.to_json(),
+            "modules": list(self.modules),
+            "provenance": None if self.provenance is None else self.provenance.to_json(),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> NoteResult:
         error = data.get("error")
+        provenance = data.get("provenance")
         return cls(
             status=data["status"],
             cells=[CellResult.from_json(c) for c in data.get("cells", [])],
@@ -377,6 +392,8 @@ class NoteResult:
             claims=[ClaimRecord.from_json(c) for c in data.get("claims", [])],
             files=[str(path) for path in data.get("files", [])],
             error=None if error is None else NoteError.from_json(error),
+            modules=[str(name) for name in data.get("modules", [])],
+            provenance=None if provenance is None else Provenance.from_json(provenance),
         )
 
 
@@ -387,7 +404,15 @@ class NoteClaim(ClaimRecord):
     note: str  # the note's path in the vault
     url: str  # the note's page
     title: str  # the note's title
+    provenance: Provenance | None = None  # what the note's results were computed with
 
     @classmethod
-    def made_in(cls, claim: ClaimRecord, note: str, url: str, title: str) -> NoteClaim:
-        return cls(**claim.to_json(), note=note, url=url, title=title)
+    def made_in(
+        cls,
+        claim: ClaimRecord,
+        note: str,
+        url: str,
+        title: str,
+        provenance: Provenance | None = None,
+    ) -> NoteClaim:
+        return cls(**claim.to_json(), note=note, url=url, title=title, provenance=provenance)

@@ -21,10 +21,12 @@ from typing import Any
 
 from hortus.cells import claims
 from hortus.cells.capture import OutputCapture, truncate
+from hortus.cells.checkpoints import StepRecord, logging_writes
 from hortus.cells.claims import ClaimRecord
-from hortus.cells.dependencies import NoteInputs
+from hortus.cells.dependencies import NoteInputs, installation_dirs
 from hortus.cells.display import display, use_for_ipython, value_outputs
 from hortus.cells.figures import figure_settings, prepare_matplotlib, take_figures
+from hortus.cells.imports import ImportRecorder
 from hortus.cells.interactive import ends_with_semicolon, run_statements
 from hortus.cells.processes import PROCESS_LIMIT
 from hortus.cells.records import (
@@ -39,6 +41,7 @@ from hortus.cells.records import (
     StepResult,
     StreamOutput,
 )
+from hortus.cells.resume import Checkpointer, ResumePlan
 from hortus.cells.sandbox import note_tempdir, sandboxed
 from hortus.cells.tracebacks import NoteCode, register_source
 
@@ -93,6 +96,7 @@ class NoteRun:
         listener: RunListener | None = None,
         tempdir: str | None = None,
         process_limit: int | None = PROCESS_LIMIT,
+        resume: ResumePlan | None = None,
     ) -> None:
         self.steps = steps
         self.workdir = os.path.abspath(workdir)
@@ -107,6 +111,9 @@ class NoteRun:
         # The note's own temporary folder (made for the run when the caller does not give one).
         self.tempdir = tempdir
         self.process_limit = process_limit
+        # Where checkpoints are kept after each cell and which one to go on from; None: none.
+        self.plan = resume
+        self.records: list[StepRecord] = []  # the steps done, as a checkpoint keeps them
 
     def run(self) -> NoteResult:
         result = NoteResult()
@@ -123,12 +130,55 @@ class NoteRun:
             self.inputs.ignore(tempdir)
             watched = sandboxed(self.workdir, tempdir, self.inputs.opened, self.process_limit)
             stack.enter_context(watched)
-            for step in self.steps:
+            imports = stack.enter_context(ImportRecorder(installation_dirs()))
+            kept = (
+                None
+                if self.plan is None
+                else Checkpointer(self.plan, self.steps, self.workdir, tempdir)
+            )
+            stack.enter_context(logging_writes(None if kept is None else kept.log))
+            start, earlier = self.resume_from(kept, main_module, result)
+            for position in range(start, len(self.steps)):
+                step = self.steps[position]
                 if not self.run_step(step, namespace, collector, result):
                     break  # as Quarto: nothing after a failure runs
+                if kept is not None and step.kind == "cell":
+                    modules = sorted(earlier.union(imports.modules()))
+                    kept.keep(position, namespace, main_module, self.records, modules)
+            if kept is not None:
+                kept.finish()
         self.inputs.new_files()
         result.files = sorted(self.inputs.files)
+        result.modules = sorted(earlier.union(imports.modules()))
         return result
+
+    def resume_from(
+        self, kept: Checkpointer | None, main_module: types.ModuleType, result: NoteResult
+    ) -> tuple[int, set[str]]:
+        """Go on from the run's checkpoint, if it has one that loads: its steps' results are
+        this run's, told to the listener as if they had just run. (the steps to skip, the
+        modules they imported)."""
+        resumed = None if kept is None else kept.resume(main_module.__dict__, main_module)
+        if resumed is None:
+            if self.plan is not None and self.plan.resume:
+                fresh_state()  # whatever a checkpoint that could not be loaded left behind
+            return 0, set()
+        for record in resumed.records:
+            step = record.step
+            register_source(step, step.source if step.kind == "cell" else step.source.strip())
+            if step.kind == "cell":
+                with contextlib.suppress(SyntaxError, ValueError):
+                    self.code.trees[step.index] = ast.parse(step.source, step.filename)
+            self.listener.step_started(step)
+            result.add(record.entry)
+            result.claims.extend(record.claims)
+            self.listener.step_finished(step, record.entry, record.claims, record.files)
+            for known in (self.inputs.opened, self.inputs.reported, self.inputs.files):
+                known.update(record.files)
+            self.records.append(record)
+        self.output.begin_step()  # what loading the checkpoint printed is not a step's
+        self.output.step_outputs()
+        return len(resumed.records), set(resumed.modules)
 
     def run_step(
         self,
@@ -149,7 +199,9 @@ class NoteRun:
         new_claims = collector.records[before:]
         result.add(entry)
         result.claims.extend(new_claims)
-        self.listener.step_finished(step, entry, new_claims, self.inputs.new_files())
+        files = self.inputs.new_files()
+        self.records.append(StepRecord(step, entry, list(new_claims), files))
+        self.listener.step_finished(step, entry, new_claims, files)
         failed_claim = next((c for c in new_claims if not c.passed), None)
         if exc is not None and entry.error is not None:
             self.failure = exc

@@ -61,6 +61,19 @@ def sandboxed(
             os.environ["TMPDIR"] = saved_tmpenv
 
 
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """While the block runs, hortus's own work between cells (keeping or restoring what a run
+    needs to resume) is neither refused nor recorded as the note's."""
+    global _reading, _guard, _processes
+    previous = (_reading, _guard, _processes)
+    _reading, _guard, _processes = None, None, None
+    try:
+        yield
+    finally:
+        _reading, _guard, _processes = previous
+
+
 def _audit(event: str, args: tuple) -> None:
     # Called for every audited event in the process: keep the common path short. Only the
     # guards below raise, and only to refuse what a cell asked for.

@@ -11,13 +11,14 @@ import os
 import select
 import signal
 import time
+from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
 from hortus.cells.child import run_child
 from hortus.cells.claims import ClaimRecord
 from hortus.cells.memory import MemoryWatch, resident_bytes
 from hortus.cells.processes import children_of, kill_group, signal_name
-from hortus.cells.protocol import LineReader, WorkerJob
+from hortus.cells.protocol import LineReader, WorkerJob, send
 from hortus.cells.records import NoteError, NoteResult, Status, Step, step_result_from_json
 from hortus.cells.sandbox import note_tempdir
 
@@ -26,8 +27,9 @@ def run_job(work: WorkerJob, jobs_fd: int, results_fd: int) -> NoteResult:
     """Run the note in a child forked from this (warm) worker and follow it to its end.
 
     `jobs_fd` and `results_fd` are the worker's pipes to the build: the child closes them, and
-    the worker gives up the note (and exits) when the build hangs up."""
-    progress = Progress(work.job.steps)
+    the worker gives up the note (and exits) when the build hangs up. Each step's start and
+    end are passed on to the build as progress messages, as they come."""
+    progress = Progress(work.job.steps, lambda step: send(results_fd, {"progress": step}))
     read_fd, write_fd = os.pipe()
     worker_pid = os.getpid()
     baseline = resident_bytes(worker_pid) or 0  # the pages the child starts out sharing
@@ -77,8 +79,11 @@ class ChildEnd(NamedTuple):
 class Progress:
     """What the worker has heard from a note's child so far."""
 
-    def __init__(self, steps: list[Step]) -> None:
+    def __init__(
+        self, steps: list[Step], forward: Callable[[dict[str, Any]], None] | None = None
+    ) -> None:
         self.steps = {(s.kind, s.index): s for s in steps}
+        self.forward = forward  # told `{"start"|"done": [kind, index]}` as each step goes
         self.result = NoteResult()  # the steps that finished
         self.files: set[str] = set()  # the files they read
         self.current: Step | None = None  # the step started last
@@ -103,18 +108,25 @@ class Progress:
             self.current = self.steps.get((kind, index))
             self.current_done = False
             self.started_at = time.monotonic()
+            self._tell("start", kind, index)
         elif "done" in message:
             done = message["done"]
             self.result.add(step_result_from_json(done["kind"], done["entry"]))
             self.result.claims.extend(ClaimRecord.from_json(c) for c in done["claims"])
             self.files.update(done["files"])
             self.current_done = True
+            self._tell("done", done["kind"], done["entry"]["index"])
         elif "end" in message:
             end = message["end"]
             error = None if end.get("error") is None else NoteError.from_json(end["error"])
             self.end = ChildEnd(end.get("status", "error"), error)
+            self.result.modules = [str(name) for name in end.get("modules", [])]
         elif "fatal" in message:
             self.fatal = str(message["fatal"])
+
+    def _tell(self, event: str, kind: str, index: int) -> None:
+        if self.forward is not None:
+            self.forward({event: [kind, index]})
 
     def deadline(self, note_deadline: float, note_timeout: float) -> tuple[float, float]:
         """(when the child is stopped, the limit that is) given the note's: a cell's own

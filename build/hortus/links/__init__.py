@@ -5,11 +5,17 @@ link_notes gives a LinkGraph: per note, a ResolvedLink for each of its links in 
 their link_index (the renderer finds a token's by that index; nothing is written into the
 tokens), backlinks, tag listings and the site URL of every attachment reached. Embed cycles
 are reported here; section_tokens is the part of a note an embed shows, and
-is_transclusion / link_of tell the renderer which embeds are notes shown in place."""
+is_transclusion / link_of tell the renderer which embeds are notes shown in place.
+
+The stage works from each note's NoteSummary (summarize: its links, headings, block ids and
+tags), never from other notes' tokens; given a LinkStore, a note whose text, vault and link
+targets are unchanged since the last build keeps its summary and its resolved links."""
 
 from hortus.links.index import VaultIndex, heading_key
 from hortus.links.records import UNRESOLVED, LinkGraph, Relinker, ResolvedLink
-from hortus.links.resolve import DRAWING_SUFFIXES, Linker, link_notes, output_file
+from hortus.links.resolve import DRAWING_SUFFIXES, Linker, output_file
+from hortus.links.stage import link_notes
+from hortus.links.summary import NoteSummary, summarize
 from hortus.links.transclusion import (
     is_transclusion,
     link_of,
@@ -22,6 +28,7 @@ __all__ = [
     "UNRESOLVED",
     "LinkGraph",
     "Linker",
+    "NoteSummary",
     "Relinker",
     "ResolvedLink",
     "VaultIndex",
@@ -32,4 +39,5 @@ __all__ = [
     "output_file",
     "report_embed_cycles",
     "section_tokens",
+    "summarize",
 ]

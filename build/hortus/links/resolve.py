@@ -10,32 +10,25 @@ import dataclasses
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from markdown_it.token import Token
-
 from hortus.cache import short_digest
 from hortus.diagnostics import Diagnostics
 from hortus.links.index import VaultIndex, heading_key, name_key, strip_md
 from hortus.links.records import LinkGraph, ResolvedLink
-from hortus.links.transclusion import report_embed_cycles
-from hortus.markdown import (
-    ParsedNote,
-    headings,
-    link_tokens,
-    property_links,
-    token_line,
-    walk_tokens,
-)
+from hortus.links.summary import LinkRef, NoteSummary, summarize
+from hortus.markdown import ParsedNote, property_links
 from hortus.vault import HOME_TAG, Note, Vault, attachment_url
 
 DRAWING_SUFFIXES = (".excalidraw", ".md")  # `X.excalidraw` files and `X.excalidraw.md` notes
 
 
 class Linker:
-    """Resolves the links of notes into one LinkGraph, note by note."""
+    """Resolves the links of notes into one LinkGraph, note by note, from their summaries."""
 
-    def __init__(self, vault: Vault, parsed: list[ParsedNote], diagnostics: Diagnostics) -> None:
+    def __init__(
+        self, vault: Vault, summaries: dict[PurePosixPath, NoteSummary], diagnostics: Diagnostics
+    ) -> None:
         self.index = VaultIndex(vault)
-        self.parsed = {p.note.path: p for p in parsed}
+        self.summaries = summaries
         self.diagnostics = diagnostics
         self.graph = LinkGraph()
         self._heading_ids: dict[PurePosixPath, dict[str, str]] = {}
@@ -51,16 +44,16 @@ class Linker:
 
     def heading_ids(self, note: Note) -> dict[str, str]:
         if note.path not in self._heading_ids:
-            parsed = self.parsed.get(note.path)
+            summary = self.summaries.get(note.path)
             found: dict[str, str] = {}
-            for heading in headings(parsed) if parsed else []:
+            for heading in summary.headings if summary else ():
                 found.setdefault(heading_key(heading.text), heading.id)
             self._heading_ids[note.path] = found
         return self._heading_ids[note.path]
 
     def block_ids(self, note: Note) -> set[str]:
-        parsed = self.parsed.get(note.path)
-        return {str(b[0]) for b in parsed.env.get("block_ids", [])} if parsed else set()
+        summary = self.summaries.get(note.path)
+        return set(summary.block_ids) if summary else set()
 
     def drawing_image(self, drawing: PurePosixPath) -> PurePosixPath | None:
         """The SVG or PNG that Excalidraw exports beside a drawing (`X.excalidraw.svg` or
@@ -94,8 +87,30 @@ class Linker:
         self.graph.attachments[file] = url
         return url
 
+    def reached_alike(self, links: list[ResolvedLink]) -> bool:
+        """Whether the attachments these links reached (kept from the last build) are still
+        published at the URLs they had then: no attachment linked before took one since."""
+        for link in links:
+            if link.file is None or link.url is None:
+                continue
+            now = self.graph.attachments.get(link.file)
+            if now is None:
+                plain = attachment_url(link.file)
+                if link.url != plain or self._files.get(output_file(plain), link.file) != link.file:
+                    return False
+            elif now != link.url:
+                return False
+        return True
+
+    def take_attachments(self, links: list[ResolvedLink]) -> None:
+        """The attachments kept links reached, as if reached now."""
+        for link in links:
+            if link.file is not None and link.url is not None:
+                self.graph.attachments[link.file] = link.url
+                self._files[output_file(link.url)] = link.file
+
     def resolve(
-        self, source: ParsedNote, target: str, heading: str | None, block: str | None, line: int
+        self, source: Note, target: str, heading: str | None, block: str | None, line: int
     ) -> ResolvedLink:
         """Where a link from `source` to `target` (`#heading` or `#^block` in it) goes;
         what is wrong with it is reported at `line`."""
@@ -103,27 +118,25 @@ class Linker:
         if isinstance(found, ResolvedLink):
             return found
         if isinstance(found, PurePosixPath):
-            url = self.attachment_url(found, str(source.note.path), line)
+            url = self.attachment_url(found, str(source.path), line)
             return ResolvedLink("ok", file=found, url=url)
         if not found.published:
             self.diagnostics.warn(
-                str(source.note.path), line, "private-link",
+                str(source.path), line, "private-link",
                 "link to an unpublished note shown as plain text",
             )  # fmt: skip
             return ResolvedLink("private")
         return self._to_note(source, found, heading, block, line)
 
-    def _locate(
-        self, source: ParsedNote, target: str, line: int
-    ) -> Note | PurePosixPath | ResolvedLink:
+    def _locate(self, source: Note, target: str, line: int) -> Note | PurePosixPath | ResolvedLink:
         """The note or file a target names (a drawing's exported image for a drawing), or
         the ResolvedLink of a target that names nothing to link to."""
-        where = str(source.note.path)
+        where = str(source.path)
         if not target:
-            found: Note | PurePosixPath | None = source.note
+            found: Note | PurePosixPath | None = source
             count, outside = 1, False
         else:
-            found, count, outside = self.index.find(target, source.note.path)
+            found, count, outside = self.index.find(target, source.path)
         if outside:
             self.diagnostics.warn(where, line, "outside", f"link to {target!r} leaves the vault")
             return ResolvedLink("outside")
@@ -148,10 +161,10 @@ class Linker:
         return found
 
     def _to_note(
-        self, source: ParsedNote, found: Note, heading: str | None, block: str | None, line: int
+        self, source: Note, found: Note, heading: str | None, block: str | None, line: int
     ) -> ResolvedLink:
-        """A link to a published note, into its heading or block; a backlink for it."""
-        where = str(source.note.path)
+        """A link to a published note, into its heading or block."""
+        where = str(source.path)
         anchor, heading_id, block_id = "", None, None
         if heading:
             ids = self.heading_ids(found)
@@ -173,11 +186,6 @@ class Linker:
                 )
         if not found.page:  # a canvas: shown where it is embedded, no page of its own
             return ResolvedLink("ok", note=found.path, title=found.title)
-        # Membership kept in a set: a list scan per link is quadratic in a large garden.
-        backlink = (found.path, source.note.path)
-        if found is not source.note and source.note.page and backlink not in self._listed:
-            self._listed.add(backlink)
-            self.graph.backlinks.setdefault(found.path, []).append(source.note)
         return ResolvedLink(
             "ok", url=found.url + anchor, note=found.path, title=found.title, page=True,
             heading_id=heading_id, block_id=block_id,
@@ -189,14 +197,16 @@ class Linker:
         (The live preview renders an edited page from it at once; the build that follows
         brings backlinks and tags of other pages up to date.)"""
         view = copy.copy(self)
-        view.parsed = {**self.parsed, **{p.note.path: p for p in edited}}
+        view.summaries = {**self.summaries, **{p.note.path: summarize(p) for p in edited}}
         view.diagnostics = diagnostics
-        view._heading_ids = {k: v for k, v in self._heading_ids.items() if k not in view.parsed}
+        view._heading_ids = {
+            k: v for k, v in self._heading_ids.items() if k not in {p.note.path for p in edited}
+        }
         view._listed = set()  # backlinks found now go to a scratch graph, never to this one
         view._files = dict(self._files)
         view.graph = LinkGraph(attachments=dict(self.graph.attachments))
         for parsed in edited:
-            view.link(parsed)
+            view.link(parsed.note, view.summaries[parsed.note.path])
         return dataclasses.replace(
             self.graph,
             attachments=view.graph.attachments,
@@ -205,87 +215,72 @@ class Linker:
             property_links={**self.graph.property_links, **view.graph.property_links},
         )
 
-    def link(self, parsed: ParsedNote) -> None:
-        """Resolve the note's links into the graph, and list it under its tags."""
-        deep = parsed.env.get("too_deep")
-        if deep:
+    def link(self, note: Note, summary: NoteSummary) -> None:
+        """Resolve the note's links into the graph, and list it as a backlink and under its
+        tags."""
+        if summary.too_deep is not None:
             self.diagnostics.warn(
-                str(parsed.note.path), min(deep) + 1, "nesting",
+                str(note.path), summary.too_deep + 1, "nesting",
                 "lists, quotes or callouts nested too deep; the deepest lines are shown as "
                 "plain text",
             )  # fmt: skip
-        self.graph.resolved[parsed.note.path] = [
-            self._resolve_token(parsed, token, parent)
-            for token, parent in link_tokens(parsed.tokens)
-        ]
+        resolved = [self._resolve_ref(note, ref) for ref in summary.links]
         # `related: "[[Note]]"` links, and is a backlink, as a link in the text is.
-        self.graph.property_links[parsed.note.path] = [
-            self.resolve(parsed, link.target, link.heading, link.block, link.line)
-            for link in property_links(parsed.note.frontmatter, parsed.note.source)
+        properties = [
+            self.resolve(note, link.target, link.heading, link.block, link.line)
+            for link in property_links(note.frontmatter, note.source)
         ]
-        for token, _ in walk_tokens(parsed.tokens):
-            if token.type == "tag":
-                self.graph.tags.setdefault(token.meta["tag"], [])
-        self._tags(parsed)
+        self.place(note, summary, resolved, properties)
 
-    def _resolve_token(
-        self, parsed: ParsedNote, token: Token, parent: Token | None
-    ) -> ResolvedLink:
-        meta = token.meta
-        line = token_line(token, parent)
-        if token.type in ("wikilink", "embed"):
-            found = self.resolve(
-                parsed, meta.get("target", ""), meta.get("heading"), meta.get("block"), line
-            )
-            return found._replace(embed=True) if token.type == "embed" else found
-        if token.type == "link_open":
-            info = meta["internal"]
-            if "line" in info:
-                line = int(info["line"]) + 1
-            return self.resolve(
-                parsed, info.get("target", ""), info.get("heading"), info.get("block"), line
-            )
-        if not (token.attrGet("src") or "").strip():  # an image with no URL
-            self.diagnostics.warn(
-                str(parsed.note.path), line, "broken-link", "image with an empty URL"
-            )
+    def place(
+        self,
+        note: Note,
+        summary: NoteSummary,
+        resolved: list[ResolvedLink],
+        properties: list[ResolvedLink],
+    ) -> None:
+        """A note's links, resolved now or kept from the last build, into the graph: where
+        they went, the backlinks they make, the note's tags."""
+        self.graph.resolved[note.path] = resolved
+        self.graph.property_links[note.path] = properties
+        if note.page:
+            for link in (*resolved, *properties):
+                # Membership kept in a set: a list scan per link is quadratic in a garden.
+                target = link.note
+                if not link.page or target is None or target == note.path:
+                    continue
+                if (target, note.path) not in self._listed:
+                    self._listed.add((target, note.path))
+                    self.graph.backlinks.setdefault(target, []).append(note)
+        self._tags(note, summary)
+
+    def _resolve_ref(self, note: Note, ref: LinkRef) -> ResolvedLink:
+        if ref.kind == "blank":  # an image with no URL
+            where = str(note.path)
+            self.diagnostics.warn(where, ref.line, "broken-link", "image with an empty URL")
             return ResolvedLink("missing")
-        return self.resolve(parsed, meta.get("path", ""), None, None, line)
+        found = self.resolve(note, ref.target, ref.heading, ref.block, ref.line)
+        return found._replace(embed=True) if ref.embed else found
 
-    def _tags(self, parsed: ParsedNote) -> None:
-        if not parsed.note.page:
+    def _tags(self, note: Note, summary: NoteSummary) -> None:
+        if not note.page:
             return
         # `gardenEntry` marks the home page; it is a setting, not a topic to list.
-        tags = {t for t in parsed.note.tags if t.casefold() != HOME_TAG}
-        for token, _ in walk_tokens(parsed.tokens):
-            if token.type == "tag":
-                tags.add(token.meta["tag"])
-        self.graph.note_tags[parsed.note.path] = sorted(tags, key=str.casefold)
+        tags = {t for t in note.tags if t.casefold() != HOME_TAG}
+        tags.update(summary.tags)
+        self.graph.note_tags[note.path] = sorted(tags, key=str.casefold)
         for tag in tags:
             # A nested tag `a/b` also lists the note under `a`, as Obsidian's tag pane does.
             parts = tag.split("/")
             for depth in range(1, len(parts) + 1):
                 name = "/".join(parts[:depth])
                 notes = self.graph.tags.setdefault(name, [])
-                if (name, parsed.note.path) not in self._listed:
-                    self._listed.add((name, parsed.note.path))
-                    notes.append(parsed.note)
+                if (name, note.path) not in self._listed:
+                    self._listed.add((name, note.path))
+                    notes.append(note)
 
 
 def output_file(url: str) -> str:
     """The output file of a site URL, compared as a case-insensitive file system would."""
     path = url.strip("/")
     return (path if "." in path.rpartition("/")[2] else f"{path}/index.html").casefold()
-
-
-def link_notes(vault: Vault, parsed: list[ParsedNote], diagnostics: Diagnostics) -> LinkGraph:
-    """Resolve the links of every parsed note; report embed cycles."""
-    linker = Linker(vault, parsed, diagnostics)
-    for p in parsed:
-        linker.link(p)
-    report_embed_cycles(linker.parsed, linker.graph.resolved, diagnostics)
-    for notes in (*linker.graph.backlinks.values(), *linker.graph.tags.values()):
-        notes.sort(key=lambda n: (n.title.casefold(), str(n.path)))
-    linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
-    linker.graph.linker = linker
-    return linker.graph

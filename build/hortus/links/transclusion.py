@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from markdown_it.token import Token
 
 from hortus.diagnostics import Diagnostics
 from hortus.links.records import UNRESOLVED, ResolvedLink
-from hortus.markdown import ParsedNote, link_index, link_tokens, token_line
+from hortus.links.summary import NoteSummary, section_links
+from hortus.markdown import link_index
 
 # An embed as a node of the embed graph: the note, and the heading or block it shows.
 Section = tuple[PurePosixPath, str | None, str | None]
@@ -58,18 +59,8 @@ def is_transclusion(link: ResolvedLink) -> bool:
     return link.embed and link.note is not None
 
 
-def _transclusions(
-    tokens: list[Token], links: Sequence[ResolvedLink]
-) -> Iterator[tuple[ResolvedLink, int]]:
-    """Each transclusion among the tokens, with its line."""
-    for token, parent in link_tokens(tokens):
-        link = link_of(token, links)
-        if is_transclusion(link):
-            yield link, token_line(token, parent)
-
-
 def report_embed_cycles(
-    parsed: dict[PurePosixPath, ParsedNote],
+    summaries: dict[PurePosixPath, NoteSummary],
     resolved: dict[PurePosixPath, list[ResolvedLink]],
     diagnostics: Diagnostics,
 ) -> None:
@@ -79,12 +70,13 @@ def report_embed_cycles(
     reported: set[tuple[str, int, PurePosixPath]] = set()
 
     def edges(node: Section) -> list[tuple[Section, int]]:
-        tokens = section_tokens(parsed[node[0]].tokens, node[1], node[2])
-        return [
-            ((link.note, link.heading_id, link.block_id), line)
-            for link, line in _transclusions(tokens, resolved.get(node[0], []))
-            if link.note is not None and link.note in parsed
-        ]
+        links = resolved.get(node[0], [])
+        found = []
+        for index, ref in section_links(summaries[node[0]], node[1], node[2]):
+            link = links[index] if index < len(links) else UNRESOLVED
+            if is_transclusion(link) and link.note is not None and link.note in summaries:
+                found.append(((link.note, link.heading_id, link.block_id), ref.line))
+        return found
 
     def report(node: Section, line: int, loop: list[PurePosixPath]) -> None:
         key = (str(node[0]), line, loop[-1])
@@ -97,7 +89,7 @@ def report_embed_cycles(
             f"embed cycle: {shown}; the repeat is shown as a notice",
         )  # fmt: skip
 
-    for start in sorted(parsed):
+    for start in sorted(summaries):
         root: Section = (start, None, None)
         if root in done:
             continue

@@ -23,7 +23,7 @@ HORTUS_KEYS = frozenset(
     | {"timeout", "excalidraw-plugin", "share", "position"}
     # The cells' document options (Quarto's, and the note's memory cap).
     | {"execute", "jupyter", "ipynb-shell-interactivity", "code-fold", "code-summary"}
-    | {"cell-memory-mb"}
+    | {"cell-memory-mb", "freeze"}
 )
 _LINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")
 

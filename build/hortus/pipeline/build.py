@@ -6,65 +6,22 @@ import functools
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from hortus.cache import BuildRecord, SiteCache, inputs_snapshot, recorded, replay
+from hortus.cache import BuildRecord, SiteCache, recorded
 from hortus.cells import ExecutionReport
 from hortus.config import Settings
 from hortus.diagnostics import BuildError, Diagnostics
 from hortus.parallel import default_jobs, in_child_process
 from hortus.pipeline.context import BuildContext, Clock, Mode
-from hortus.pipeline.pages import LiveSite, Made, make_pages
+from hortus.pipeline.pages import Made, make_pages
+from hortus.pipeline.result import BuildResult
 from hortus.pipeline.stages import Prepared, prepare, read_inputs
-from hortus.pipeline.strict import enforce_strict, without_strict
-from hortus.site import SearchIndexing, SiteWriter, clear_leftovers
-from hortus.vault import HomeChoice, SiteLanguage
-
-
-@dataclass
-class BuildResult:
-    """What a build did, for the CLI and the live preview."""
-
-    notes: int  # published notes with a page
-    pages: int  # index.html files written
-    seconds: float
-    diagnostics: Diagnostics
-    built: bool  # no errors: the site may be deployed
-    execution: ExecutionReport  # what the cells ran, and every claim
-    written: bool = False  # the output folder holds this build's pages
-    reused: int = 0  # output files kept from the previous build
-    unchanged: bool = False  # nothing changed since the last build: nothing was redone
-    live: LiveSite | None = None  # with Mode.SERVE: what the live preview renders edits with
-    stages: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
-    language: SiteLanguage | None = None  # the pages' language, when the vault was read
-    home: HomeChoice | None = None  # what `/` shows, when the vault was read
-
-    def choices(self) -> str:
-        """The language and the home page the build chose, and why; empty when it read no
-        notes (nothing changed since the last build)."""
-        if self.language is None or self.home is None:
-            return ""
-        home = self.home.path or "a list of the top-level folders and notes"
-        return (
-            f"hortus: language {self.language.tag} ({self.language.reason}); "
-            f"home page {home} ({self.home.reason})"
-        )
-
-    def summary(self) -> str:
-        warnings = len(self.diagnostics.warnings)
-        errors = len(self.diagnostics.errors)
-        state = "built" if self.built else "not built"
-        if self.built and self.unchanged:
-            state += ", unchanged since the last build"
-        elif self.built and self.reused:
-            state += f", {self.reused} files kept from the last build"
-        cells = f"cells run for {self.execution.ran} notes, {self.execution.cached} from cache"
-        return (
-            f"hortus: {self.notes} notes, {self.pages} pages, {cells}, "
-            f"{warnings} warnings, {errors} errors in {self.seconds:.2f} s ({state})"
-        )
+from hortus.pipeline.strict import without_strict
+from hortus.pipeline.unchanged import Checked, check_unchanged
+from hortus.site import SiteWriter, clear_leftovers
 
 
 def _without_cycle_collection(build: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
@@ -96,6 +53,7 @@ def build_site(
     jobs: int | None = None,
     mode: Mode = Mode.PUBLISH,
     writer_class: type[SiteWriter] = SiteWriter,
+    checked: Checked | None = None,
 ) -> BuildResult:
     """Build the site into `out_dir`; with `out_dir` None, check everything and write no site.
 
@@ -103,7 +61,7 @@ def build_site(
     `use_cache`, what is unchanged since the last build is reused (see hortus.cache). Except
     in Mode.SERVE, which keeps the state, the pages are made in a child process: what it held
     (every note's tokens) is given back to the system when it ends, before Pagefind, which
-    needs the memory, indexes them."""
+    needs the memory, indexes them. `checked`: what `build_if_unchanged` found changed."""
     started = time.perf_counter()
     _check_folders(settings, notes_dir, out_dir)
     context = BuildContext(
@@ -114,7 +72,9 @@ def build_site(
         jobs=jobs or default_jobs(),
         strict=strict,
         use_cache=use_cache,
-        cache=SiteCache(settings.cache_folder, out_dir) if use_cache else None,
+        cache=(checked.cache if checked else SiteCache(settings.cache_folder, out_dir))
+        if use_cache
+        else None,
         diagnostics=Diagnostics(),
         clock=Clock(),
     )
@@ -122,11 +82,14 @@ def build_site(
         return _check(context, read_inputs(context), started)
     snapshot = ""
     if context.cache is not None:
-        previous = context.cache.previous
-        snapshot = inputs_snapshot(settings, notes_dir, out_dir, previous.cell_files)
-        if snapshot == previous.inputs and context.cache.record.output_intact(out_dir):
-            clear_leftovers(out_dir.resolve())  # what a killed build left beside the site
-            return _unchanged(context, started)
+        if checked is None:
+            found = check_unchanged(
+                context.cache, settings, notes_dir, out_dir, context.diagnostics, strict, started
+            )
+            if isinstance(found, BuildResult):
+                return found
+            checked = found
+        snapshot = checked.snapshot
         context.clock.stage("snapshot")
     inputs = read_inputs(context)
     if context.diagnostics.errors:
@@ -167,26 +130,6 @@ def _doomed(context: BuildContext, inputs: Prepared, started: float) -> BuildRes
         stages=context.clock.stages,
         language=vault.language,
         home=vault.home_choice,
-    )
-
-
-def _unchanged(context: BuildContext, started: float) -> BuildResult:
-    """Nothing the last build read has changed and its output is as it left it."""
-    assert context.cache is not None
-    record = context.cache.previous
-    replay(record.diagnostics, context.diagnostics)
-    enforce_strict(context.diagnostics, context.strict)
-    built = not context.diagnostics.errors
-    return BuildResult(
-        notes=record.notes,
-        pages=record.pages,
-        seconds=time.perf_counter() - started,
-        diagnostics=context.diagnostics,
-        built=built,
-        execution=ExecutionReport(ran=0, cached=record.cells),
-        written=built,
-        reused=len(record.files),
-        unchanged=True,
     )
 
 
@@ -249,12 +192,7 @@ def _write_site(
         search: dict[str, str] = {}
         if not context.diagnostics.errors or context.keeps_failed:
             cache = context.cache
-            previous = cache.previous.search if cache is not None else {}
-            indexing = SearchIndexing(
-                writer, context.settings, previous, made.indexed, context.jobs
-            )
-            search = indexing.finish()
-            context.clock.stage("search")
+            search = made.search or {}  # indexed beside the other pages (see make_pages)
             if cache is not None:
                 cache.record.forget()  # until the record of this build is saved
             writer.commit()

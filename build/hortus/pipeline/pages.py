@@ -3,7 +3,6 @@ assets, the note pages, then every other output (see hortus.site's emitters)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -30,6 +29,7 @@ from hortus.render import (
 from hortus.site import (
     EMITTERS,
     NotePages,
+    SearchIndexing,
     SiteState,
     SiteWriter,
     emit_assets,
@@ -38,7 +38,7 @@ from hortus.site import (
     emit_note_pages,
     url_to_file,
 )
-from hortus.vault import Note, Vault, note_dates
+from hortus.vault import Note, NoteDates, Vault, note_dates
 
 
 @dataclass
@@ -69,6 +69,7 @@ class Made:
     cell_files: list[str]  # files the cells read, for the next inputs snapshot
     stages: dict[str, float]  # seconds per stage
     live: LiveSite | None = None  # with Mode.SERVE: the state previews render with
+    search: dict[str, str] | None = None  # the search index's record; None: not indexed
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Layout:
     pages: list[Note]  # the published notes that have a page
     garden: Garden  # the link graph of the pages
     tree: FolderTree  # the explorer
-    dates: dict[Note, dt.date]  # each page's date
+    dates: dict[Note, NoteDates]  # each page's dates, where known
     theme: Theme
     body: BodyRenderer  # a note's text as HTML
 
@@ -91,6 +92,7 @@ class SiteWork:
     notes: Prepared
     layout: Layout = field(init=False)  # graph, explorer, dates
     site: SiteState = field(init=False)  # assets
+    search: SearchIndexing | None = None  # search: indexing, beside the other pages
 
 
 def lay_out(context: BuildContext, work: SiteWork) -> None:
@@ -105,7 +107,7 @@ def lay_out(context: BuildContext, work: SiteWork) -> None:
         ],
     )
     tree = build_tree(pages)
-    dates = note_dates(notes.vault.root, pages)
+    dates = note_dates(notes.vault.root, pages, context.diagnostics)
     has_claims = bool(notes.execution.claims)
     theme = Theme(context.settings.theme_dir, context.settings, tree=tree, has_claims=has_claims)
     body = BodyRenderer(
@@ -172,10 +174,21 @@ def write_other_pages(context: BuildContext, work: SiteWork) -> None:
     enforce_strict(context.diagnostics, context.strict, since=said_before)
 
 
+def start_search(context: BuildContext, work: SiteWork) -> None:
+    """Index the note pages for search (Pagefind is a process of its own), while the other
+    pages are written; not when the build has already failed."""
+    if context.diagnostics.errors and not context.keeps_failed:
+        return
+    previous = context.cache.previous.search if context.cache is not None else {}
+    pages = [Path(url_to_file(n.url)) for n in work.site.pages if work.writer.has_page(n.url)]
+    work.search = SearchIndexing(work.writer, context.settings, previous, pages, context.jobs)
+
+
 WRITE: list[Stage[SiteWork]] = [
     Stage("graph, explorer, dates", lay_out),
     Stage("assets", write_assets),
     Stage("note pages", write_note_pages),
+    Stage("search", start_search),
     Stage("other pages", write_other_pages),
 ]
 
@@ -188,6 +201,8 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
         context.cache.parsed.prune()
     work = SiteWork(writer, notes)
     run_stages(WRITE, context, work)
+    search = work.search.finish() if work.search is not None else None
+    context.clock.stage("search")
     site = work.site
     live = None
     if context.keeps_state:
@@ -206,6 +221,7 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
         cell_files=_cell_files(notes.parsed),
         stages=context.clock.stages,
         live=live,
+        search=search,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 
 from markdown_it import MarkdownIt
 
+from hortus.cache import NoteStore
 from hortus.cells import ExecutionReport, execute_notes
 from hortus.links import LinkGraph, link_notes
 from hortus.markdown import ParsedNote, make_parser
@@ -60,8 +61,10 @@ class Prepared:
 
 
 def read_vault(context: BuildContext, notes: Prepared) -> None:
+    cache = context.cache
+    store = NoteStore(cache.folder, context.settings.publish) if cache is not None else None
     notes.vault = load_vault(
-        context.notes_dir, context.settings, context.diagnostics, jobs=context.jobs
+        context.notes_dir, context.settings, context.diagnostics, jobs=context.jobs, store=store
     )
     # Every later stage is given the pages' language as a tag, chosen when it was not set.
     context.settings = replace(context.settings, language=notes.vault.language.tag)
@@ -75,7 +78,8 @@ def parse(context: BuildContext, notes: Prepared) -> None:
 
 
 def link(context: BuildContext, notes: Prepared) -> None:
-    notes.graph = link_notes(notes.vault, notes.parsed, context.diagnostics)
+    store = context.cache.links if context.cache is not None else None
+    notes.graph = link_notes(notes.vault, notes.parsed, context.diagnostics, store)
 
 
 def run_queries(context: BuildContext, notes: Prepared) -> None:

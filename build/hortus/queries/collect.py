@@ -18,7 +18,7 @@ from hortus.queries.fieldvalues import frontmatter_value, inline_value, links_in
 from hortus.queries.rows import simple_name
 from hortus.queries.summary import Garden, ListItemSummary, PageSummary
 from hortus.queries.values import Link, Value, plain_data
-from hortus.vault import BASE_SUFFIX, NOTE_SUFFIXES, Note, Vault
+from hortus.vault import BASE_SUFFIX, NOTE_SUFFIXES, Note, NoteDates, Vault
 
 _CREATED_KEYS = ("created", "ctime", "date created", "created_at", "creation date")
 _ITEM_LINE = re.compile(r"^[\s>]*(?:\d+[.)]|[*+-])\s+(?:\[(.)\]\s+)?(.*)$")
@@ -28,7 +28,7 @@ def build_garden(
     vault: Vault,
     parsed: list[ParsedNote],
     graph: LinkGraph,
-    dates: dict[Note, dt.date],
+    dates: dict[Note, NoteDates],
     now: dt.datetime,
 ) -> Garden:
     """Every published page's summary, and the look-ups queries use."""
@@ -72,7 +72,7 @@ def _is_page(note: Note) -> bool:
 
 
 def _summary(
-    p: ParsedNote, garden: Garden, graph: LinkGraph, dates: dict[Note, dt.date]
+    p: ParsedNote, garden: Garden, graph: LinkGraph, dates: dict[Note, NoteDates]
 ) -> PageSummary:
     note, path = p.note, str(p.note.path)
 
@@ -83,9 +83,11 @@ def _summary(
     properties = {k: frontmatter_value(v, make_link, dataview=False) for k, v in raw.items()}
     typed = {k: frontmatter_value(v, make_link, dataview=True) for k, v in raw.items()}
     fields = _fields(typed, p.env.get(FIELDS, []), _item_lines(p), make_link)
-    day = dates.get(note)
-    mtime = dt.datetime(day.year, day.month, day.day) if day else garden.now
+    known = dates.get(note, NoteDates())
     created = next((typed[k] for k in typed if k.lower() in _CREATED_KEYS), None)
+    # A date the history cannot tell (a shallow clone's) stays unknown (null), never made up.
+    mtime = _midnight(known.updated)
+    ctime = created if isinstance(created, dt.datetime) else _midnight(known.created)
 
     def links() -> tuple[Link, ...]:
         found = _links(p, graph, garden)
@@ -102,12 +104,16 @@ def _summary(
         load_links=links,
         aliases=note.aliases,
         mtime=mtime,
-        ctime=created if isinstance(created, dt.datetime) else mtime,
+        ctime=ctime,
         size=len(note.source.encode("utf-8")),
         inlinks=tuple(str(n.path) for n in graph.backlinks.get(note.path, [])),
     )
     summary.load_items = lambda: _items(p, make_link, graph)
     return summary
+
+
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime(day.year, day.month, day.day) if day is not None else None
 
 
 def _base_summary(note: Note, now: dt.datetime) -> PageSummary:

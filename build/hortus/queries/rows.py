@@ -109,8 +109,8 @@ class FileObject:
         return list(self.FIELDS)
 
 
-def _day(value: dt.datetime) -> dt.datetime:
-    return dt.datetime(value.year, value.month, value.day)
+def _day(value: dt.datetime | None) -> dt.datetime | None:
+    return dt.datetime(value.year, value.month, value.day) if value is not None else None
 
 
 _DAY_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")

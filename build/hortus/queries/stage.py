@@ -36,7 +36,7 @@ from hortus.queries.results import (
 from hortus.queries.scope import Context, Scope
 from hortus.queries.summary import Garden, PageSummary
 from hortus.queries.values import QueryError
-from hortus.vault import BASE_SUFFIX, Note, Vault, note_dates
+from hortus.vault import BASE_SUFFIX, Note, NoteDates, Vault, note_dates
 
 QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
 _MAY_QUERY = re.compile(r"(?:```|~~~)\s*(?:dataview|base)|`\s*=|\.base\b", re.IGNORECASE)
@@ -82,7 +82,7 @@ def evaluate_queries(
     if not holders and not cells:
         return None
     pages = [p.note for p in parsed if p.note.page]
-    dates: dict[Note, dt.date] = note_dates(vault.root, pages)
+    dates: dict[Note, NoteDates] = note_dates(vault.root, pages)
     garden = build_garden(vault, parsed, graph, dates, build_moment())
     by_path = {p.note.path: p for p in parsed}
     for p in holders:

@@ -46,8 +46,9 @@ class PageSummary:
     fields: dict[str, Any]  # inline fields (`key:: value`), as Dataview types them
     tags: tuple[str, ...]  # frontmatter and inline tags, with `#`, as written, unique
     aliases: tuple[str, ...]  # frontmatter aliases
-    mtime: dt.datetime  # when it last changed (the page's date)
-    ctime: dt.datetime  # when it was made: frontmatter `created`, else `mtime`
+    mtime: dt.datetime | None  # when it last changed (the page's date); None: not known
+    ctime: dt.datetime | None  # when it was made: frontmatter `created`, else its first
+    # commit; None when not known
     size: int  # bytes of its text
     inlinks: tuple[str, ...] = ()  # paths of the pages that link to it
     base: bool = False  # a `.base` file (only ever `this`, never a row)

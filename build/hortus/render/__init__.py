@@ -32,6 +32,7 @@ from hortus.render.graph import (
     local_graph_inputs,
     local_graph_svg,
 )
+from hortus.render.listing import LISTING_PAGE, ListingPage, listing_pages
 from hortus.render.math import (
     KatexError,
     KatexRenderer,
@@ -56,6 +57,7 @@ __all__ = [
     "EMBED_LIMIT",
     "EXPLORER_WINDOW",
     "LABELS",
+    "LISTING_PAGE",
     "TRANSCLUSION_DEPTH",
     "BodyRenderer",
     "Diagram",
@@ -65,6 +67,7 @@ __all__ = [
     "GraphNode",
     "KatexError",
     "KatexRenderer",
+    "ListingPage",
     "MathResult",
     "PropertyPart",
     "PropertyRow",
@@ -76,6 +79,7 @@ __all__ = [
     "garden_graph_svg",
     "install_render_rules",
     "katex_dist_dir",
+    "listing_pages",
     "load_preamble",
     "local_graph_inputs",
     "local_graph_svg",

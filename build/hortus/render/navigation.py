@@ -6,6 +6,7 @@ import posixpath
 from dataclasses import dataclass, field
 from html import escape
 
+from hortus.render.listing import listing_url
 from hortus.vault import Note, relative_url, slugify
 
 # Above this many pages the explorer lists only the folders on the way to the current page,
@@ -33,6 +34,8 @@ class FolderTree:
     root: list[Entry] = field(default_factory=list)  # the top level, folders first
     folders: dict[str, Entry] = field(default_factory=dict)  # folder URL -> entry
     total: int = 0  # pages in the tree
+    # Folder URLs a note's page has (a folder note), and `/`: their listing is one page.
+    whole: set[str] = field(default_factory=lambda: {"/"})
 
     _html: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
 
@@ -40,7 +43,7 @@ class FolderTree:
         """The explorer's list for one page. Pages in one folder share it but for the mark on
         the current page, so it is built once per folder and the mark is put in after."""
         if self.total > FULL_EXPLORER_LIMIT:
-            return _bounded(self.root, "/", page_url, page_url)
+            return _bounded(self.root, "/", page_url, page_url, self.whole)
         if not page_url:  # the 404 page: site-absolute links, no current page
             return _list(self.root, "", ())
         base = posixpath.dirname(page_url.rstrip("/")) or "/"
@@ -76,36 +79,44 @@ def build_tree(notes: list[Note]) -> FolderTree:
             assert entry.children is not None
             level = entry.children
         level.append(Entry(note.title, note.url))
+    tree.whole |= {url for n in notes for url in (n.url, *n.extra_urls) if url in tree.folders}
     for entries in (tree.root, *(f.children or [] for f in tree.folders.values())):
         # Folders first, then notes, each alphabetically, as Obsidian's file explorer.
         entries.sort(key=lambda e: (e.children is None, e.name.casefold()))
     return tree
 
 
-def _bounded(entries: list[Entry], level_url: str, page_url: str, base: str) -> str:
+def _bounded(
+    entries: list[Entry], level_url: str, page_url: str, base: str, whole: set[str]
+) -> str:
     """One level of a large garden's explorer: a window of entries around the one on the way
-    to the page, the folder on that way opened, every other folder closed and empty."""
+    to the page, the folder on that way opened, every other folder a link to its page."""
     on_way = next(
         (i for i, e in enumerate(entries) if e.url == page_url or _contains(e, page_url)), 0
     )
     start = max(0, min(on_way - EXPLORER_WINDOW // 2, len(entries) - EXPLORER_WINDOW))
     stop = start + EXPLORER_WINDOW
-    items = [_more(start, level_url, base)] if start > 0 else []
+
+    # The folder's page of the entries left out, when its listing has several.
+    def more(count: int, nearest: int) -> str:
+        url = level_url if level_url in whole else listing_url(level_url, nearest)
+        return _more(count, url, base)
+
+    items = [more(start, start - 1)] if start > 0 else []
     for entry in entries[start:stop]:
         href = escape(relative_url(base, entry.url))
         name = escape(entry.name)
         if entry.children is None:
             current = ' aria-current="page"' if entry.url == page_url else ""
-            items.append(f'<li class="explorer-note"><a href="{href}"{current}>{name}</a></li>')
-            continue
-        opened = _contains(entry, page_url)
-        inner = _bounded(entry.children, entry.url, page_url, base) if opened else "<ul></ul>"
-        items.append(
-            f'<li class="explorer-folder"><details{" open" if opened else ""}><summary>'
-            f'<a href="{href}">{name}</a></summary>{inner}</details></li>'
-        )
+            items.append(f'<li><a href="{href}"{current}>{name}</a></li>')
+        elif _contains(entry, page_url):
+            inner = _bounded(entry.children, entry.url, page_url, base, whole)
+            items.append(_folder(href, name, inner, opened=True))
+        else:
+            # A closed folder would open onto nothing here: a link to its page, drawn closed.
+            items.append(f'<li class="explorer-shut"><a href="{href}">{name}</a></li>')
     if stop < len(entries):
-        items.append(_more(len(entries) - stop, level_url, base))
+        items.append(more(len(entries) - stop, stop))
     return "<ul>" + "".join(items) + "</ul>"
 
 
@@ -113,9 +124,9 @@ def _contains(entry: Entry, page_url: str) -> bool:
     return entry.children is not None and bool(page_url) and page_url.startswith(entry.url)
 
 
-def _more(count: int, level_url: str, base: str) -> str:
+def _more(count: int, url: str, base: str) -> str:
     """The entries a bounded listing leaves out: how many, and the page that lists them."""
-    href = escape(relative_url(base, level_url))
+    href = escape(relative_url(base, url))
     return f'<li class="explorer-more"><a href="{href}">… {count:,}</a></li>'
 
 
@@ -129,17 +140,23 @@ def breadcrumbs(note: Note, tree: FolderTree) -> list[tuple[str, str | None]]:
 
 
 def _list(entries: list[Entry], page_url: str, opened: tuple[str, ...]) -> str:
+    """Every entry, folders folded but for those on the way to the page."""
     items: list[str] = []
     for entry in entries:
         href = escape(relative_url(page_url, entry.url))
         name = escape(entry.name)
         if entry.children is None:
-            items.append(f'<li class="explorer-note"><a href="{href}">{name}</a></li>')
+            items.append(f'<li><a href="{href}">{name}</a></li>')
         else:
-            is_open = " open" if entry.url in opened else ""
             inner = _list(entry.children, page_url, opened)
-            items.append(
-                f'<li class="explorer-folder"><details{is_open}><summary>'
-                f'<a href="{href}">{name}</a></summary>{inner}</details></li>'
-            )
+            items.append(_folder(href, name, inner, opened=entry.url in opened))
     return "<ul>" + "".join(items) + "</ul>"
+
+
+def _folder(href: str, name: str, inner: str, *, opened: bool) -> str:
+    """A folder that unfolds in place; a note's entry is a bare `li`, the markup repeated on
+    every page kept short."""
+    return (
+        f'<li class="explorer-folder"><details{" open" if opened else ""}><summary>'
+        f'<a href="{href}">{name}</a></summary>{inner}</details></li>'
+    )

@@ -13,56 +13,111 @@ own a URL an emitter would write (`/tags/`): an emitter asks `writer.has_page` f
 are written with content-hashed names (`emit_assets`, `emit_figures`, and the mermaid script
 when a diagram is left to it: `emit_mermaid_script`); `page_extras` names the stylesheets and
 scripts a page's features need. Search is Pagefind over the written note pages
-(`SearchIndexing`, shard by shard, kept where a shard's pages are unchanged; `index_site` for
-a site already built).
+(`SearchIndexing`, fed through Pagefind's service while the other pages are written; shards
+kept from build to build, with the pages edited since in a small index of their own;
+`index_site` for a site already built).
+
+Names are loaded on first use, so that a build that finds nothing changed loads only the
+writer (`clear_leftovers`), not the emitters, templates or search.
 """
 
-from hortus.site.assets import emit_assets
-from hortus.site.emitters import (
-    EMITTERS,
-    emit_attachments,
-    emit_claims_page,
-    emit_folders,
-    emit_garden_graph,
-    emit_home,
-    emit_not_found,
-    emit_note_pages,
-    emit_tags,
-)
-from hortus.site.extras import emit_mermaid_script, page_extras
-from hortus.site.feeds import (
-    emit_feed,
-    emit_section_feeds,
-    emit_sitemap,
-    write_feed,
-    write_sitemap,
-)
-from hortus.site.outputs import emit_claims, emit_figures
-from hortus.site.pages import NotePages
-from hortus.site.redirects import alias_url, emit_alias_redirects
-from hortus.site.search import (
-    BUNDLE_DIR,
-    VIEW_END,
-    VIEW_START,
-    SearchStats,
-    Shard,
-    index_shard,
-    index_site,
-    pagefind_binary,
-    plan_shards,
-    run_pagefind,
-    search_view,
-)
-from hortus.site.search_index import SearchIndexing
-from hortus.site.state import Emitter, SiteState
-from hortus.site.writer import (
-    ASSET_DIR,
-    SiteWriter,
-    clear_leftovers,
-    content_hash,
-    hashed_name,
-    url_to_file,
-)
+from __future__ import annotations
+
+import importlib
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from hortus.site.assets import emit_assets
+    from hortus.site.emitters import (
+        EMITTERS,
+        emit_attachments,
+        emit_claims_page,
+        emit_folders,
+        emit_garden_graph,
+        emit_home,
+        emit_not_found,
+        emit_note_pages,
+        emit_tags,
+    )
+    from hortus.site.extras import emit_mermaid_script, page_extras
+    from hortus.site.feeds import (
+        emit_feed,
+        emit_section_feeds,
+        emit_sitemap,
+        write_feed,
+        write_sitemap,
+    )
+    from hortus.site.outputs import emit_claims, emit_figures
+    from hortus.site.pages import NotePages
+    from hortus.site.redirects import alias_url, emit_alias_redirects
+    from hortus.site.search import (
+        BUNDLE_DIR,
+        VIEW_END,
+        VIEW_START,
+        SearchStats,
+        Shard,
+        index_shard,
+        index_site,
+        pagefind_binary,
+        plan_shards,
+        run_pagefind,
+        search_view,
+    )
+    from hortus.site.search_index import SearchIndexing
+    from hortus.site.state import Emitter, SiteState
+    from hortus.site.writer import (
+        ASSET_DIR,
+        SiteWriter,
+        clear_leftovers,
+        content_hash,
+        hashed_name,
+        url_to_file,
+    )
+
+_MODULES = {
+    "emit_assets": "assets",
+    "EMITTERS": "emitters",
+    "emit_attachments": "emitters",
+    "emit_claims_page": "emitters",
+    "emit_folders": "emitters",
+    "emit_garden_graph": "emitters",
+    "emit_home": "emitters",
+    "emit_not_found": "emitters",
+    "emit_note_pages": "emitters",
+    "emit_tags": "emitters",
+    "emit_mermaid_script": "extras",
+    "page_extras": "extras",
+    "emit_feed": "feeds",
+    "emit_section_feeds": "feeds",
+    "emit_sitemap": "feeds",
+    "write_feed": "feeds",
+    "write_sitemap": "feeds",
+    "emit_claims": "outputs",
+    "emit_figures": "outputs",
+    "NotePages": "pages",
+    "alias_url": "redirects",
+    "emit_alias_redirects": "redirects",
+    "BUNDLE_DIR": "search",
+    "VIEW_END": "search",
+    "VIEW_START": "search",
+    "SearchStats": "search",
+    "Shard": "search",
+    "index_shard": "search",
+    "index_site": "search",
+    "pagefind_binary": "search",
+    "plan_shards": "search",
+    "run_pagefind": "search",
+    "search_view": "search",
+    "SearchIndexing": "search_index",
+    "Emitter": "state",
+    "SiteState": "state",
+    "ASSET_DIR": "writer",
+    "SiteWriter": "writer",
+    "clear_leftovers": "writer",
+    "content_hash": "writer",
+    "hashed_name": "writer",
+    "url_to_file": "writer",
+}
 
 __all__ = [
     "ASSET_DIR",
@@ -108,3 +163,16 @@ __all__ = [
     "write_feed",
     "write_sitemap",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hortus.site' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"hortus.site.{module}"), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

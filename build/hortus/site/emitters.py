@@ -7,7 +7,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from hortus.cache import digest
-from hortus.render import garden_graph_svg
+from hortus.render import garden_graph_svg, listing_pages
 from hortus.site.extras import feed_url
 from hortus.site.feeds import emit_feed, emit_section_feeds, emit_sitemap
 from hortus.site.outputs import emit_claims
@@ -57,20 +57,28 @@ def emit_tags(site: SiteState, writer: SiteWriter) -> None:
     if not writer.has_page("/tags/"):  # a note may own /tags/ (its permalink says so)
         html = theme.render("tags.html", page=index, tags=listing, assets=assets)
         writer.write_page("/tags/", html)
-    for tag in tags:
-        page = {"url": tag_url(tag), "title": f"#{tag}", "feed": feed_url(tag_url(tag))}
-        html = theme.render("tag.html", page=page, tag=tag, notes=graph.tags[tag], assets=assets)
-        if not writer.has_page(page["url"]):  # a note's permalink, or `#Tag` and `#tag`
-            writer.write_page(page["url"], html)
+    for tag in tags:  # a tag of many notes lists them on several pages
+        for part in listing_pages(tag_url(tag), graph.tags[tag]):
+            page = {"url": part.url, "title": f"#{tag}", "feed": feed_url(tag_url(tag))}
+            # `notes` as well: a theme's own tag.html from before listings had pages
+            context = {"page": page, "tag": tag, "listing": part, "notes": part.entries}
+            html = theme.render("tag.html", assets=assets, **context)
+            if not writer.has_page(part.url):  # a note's permalink, or `#Tag` and `#tag`
+                writer.write_page(part.url, html)
 
 
 def emit_folders(site: SiteState, writer: SiteWriter) -> None:
     """A page per folder listing what it holds, unless a note owns that URL."""
+    theme, assets = site.theme, site.assets
     for url, folder in sorted(site.tree.folders.items()):
-        if not writer.has_page(url):
-            page = {"url": url, "title": folder.name, "feed": feed_url(url)}
-            html = site.theme.render("folder.html", page=page, folder=folder, assets=site.assets)
-            writer.write_page(url, html)
+        if writer.has_page(url):
+            continue  # a folder note, listing the folder under its text
+        for part in listing_pages(url, folder.children or []):  # a large folder: several
+            page = {"url": part.url, "title": folder.name, "feed": feed_url(url)}
+            context = {"page": page, "folder": folder, "listing": part, "assets": assets}
+            html = theme.render("folder.html", **context)
+            if not writer.has_page(part.url):
+                writer.write_page(part.url, html)
 
 
 def emit_not_found(site: SiteState, writer: SiteWriter) -> None:

@@ -11,16 +11,15 @@ from hortus.render import Entry
 from hortus.site.extras import feed_url
 from hortus.site.state import SiteState
 from hortus.site.writer import SiteWriter
-from hortus.vault import Note, tag_url
+from hortus.vault import Note, NoteDates, tag_url
 
 FEED_ENTRIES = 20
 
 
 def emit_feed(site: SiteState, writer: SiteWriter) -> None:
-    """`feed.xml`: the pages, most recently changed first."""
-    entries = [
-        (n.title, n.url, site.dates[n], n.frontmatter.get("description") or "") for n in site.pages
-    ]
+    """`feed.xml`: the pages, most recently changed first; a page whose date is not known
+    (a shallow clone's) is left out rather than given a date it may not have."""
+    entries = _entries(site.pages, site.dates)
     write_feed(writer, site.settings.title, site.settings.base_url, entries)
 
 
@@ -30,12 +29,12 @@ def emit_sitemap(site: SiteState, writer: SiteWriter) -> None:
 
 
 def _sitemap_pages(
-    writer: SiteWriter, pages: list[Note], dates: dict[Note, dt.date]
-) -> list[tuple[str, dt.date]]:
+    writer: SiteWriter, pages: list[Note], dates: dict[Note, NoteDates]
+) -> list[tuple[str, dt.date | None]]:
     """The note pages written (a note whose URL another took is not), and `/`, dated by the
-    newest page when no note is the home page."""
-    listed = [(n.url, dates[n]) for n in pages if writer.has_page(n.url)]
-    newest = max((d for _, d in listed), default=dt.date(1970, 1, 1))
+    newest page when no note is the home page; a page of unknown date has none."""
+    listed = [(n.url, dates[n].updated) for n in pages if writer.has_page(n.url)]
+    newest = max((d for _, d in listed if d is not None), default=None)
     return listed + [(u, newest) for u in ("/",) if u not in {x for x, _ in listed}]
 
 
@@ -51,7 +50,7 @@ def emit_section_feeds(site: SiteState, writer: SiteWriter) -> None:
         path = feed_url(url).lstrip("/")
         if PurePosixPath(path) in writer.written:
             continue  # an attachment of that name: it was there first
-        entries = [_entry(n, site.dates) for n in notes if n in site.dates]
+        entries = _entries([n for n in notes if n in site.dates], site.dates)
         title = f"{name} · {site.settings.title}"
         write_feed(writer, title, site.settings.base_url, entries, path=path, home=url)
 
@@ -63,8 +62,15 @@ def _entry_urls(entry: Entry) -> list[str]:
     return urls
 
 
-def _entry(note: Note, dates: dict[Note, dt.date]) -> tuple[str, str, dt.date, str]:
-    return (note.title, note.url, dates[note], note.frontmatter.get("description") or "")
+def _entries(
+    notes: list[Note], dates: dict[Note, NoteDates]
+) -> list[tuple[str, str, dt.date, str]]:
+    """The feed entries of the `notes` whose last change is known."""
+    return [
+        (n.title, n.url, day, n.frontmatter.get("description") or "")
+        for n in notes
+        if (day := dates[n].updated) is not None
+    ]
 
 
 def write_feed(
@@ -104,13 +110,13 @@ _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 def write_sitemap(
     writer: SiteWriter,
     base_url: str,
-    pages: list[tuple[str, dt.date]],
+    pages: list[tuple[str, dt.date | None]],
     per_file: int = SITEMAP_MAX_URLS,
 ) -> None:
     """sitemap.xml needs absolute URLs, so it is written only when `base-url` is set. A garden
     of more pages than one sitemap may list gets numbered sitemaps and an index of them."""
     if base_url:
-        listed = sorted(pages)
+        listed = sorted(pages, key=lambda page: page[0])
         parts = [listed[i : i + per_file] for i in range(0, len(listed), per_file)] or [[]]
         if len(parts) == 1:
             writer.write("sitemap.xml", _urlset(base_url, parts[0]))
@@ -119,9 +125,8 @@ def write_sitemap(
             for number, part in enumerate(parts, start=1):
                 name = f"sitemap-{number}.xml"
                 writer.write(name, _urlset(base_url, part))
-                newest = max(d for _, d in part).isoformat()
                 loc = escape(f"{base_url}/{name}")
-                entries.append(f"<sitemap><loc>{loc}</loc><lastmod>{newest}</lastmod></sitemap>\n")
+                entries.append(f"<sitemap><loc>{loc}</loc>{_lastmod(part)}</sitemap>\n")
             index = (
                 f'{_XML}<sitemapindex xmlns="{_SITEMAP_NS}">\n{"".join(entries)}</sitemapindex>\n'
             )
@@ -130,10 +135,16 @@ def write_sitemap(
     writer.write("robots.txt", f"User-agent: *\nAllow: /\n{sitemap}")
 
 
-def _urlset(base_url: str, pages: list[tuple[str, dt.date]]) -> str:
+def _lastmod(pages: list[tuple[str, dt.date | None]]) -> str:
+    """`<lastmod>` of the newest known date among `pages`; none when no date is known (the
+    element is optional, and a guessed one would mislead crawlers)."""
+    newest = max((d for _, d in pages if d is not None), default=None)
+    return f"<lastmod>{newest.isoformat()}</lastmod>" if newest is not None else ""
+
+
+def _urlset(base_url: str, pages: list[tuple[str, dt.date | None]]) -> str:
     urls = "".join(
-        f"<url><loc>{escape(base_url + u)}</loc><lastmod>{d.isoformat()}</lastmod></url>\n"
-        for u, d in pages
+        f"<url><loc>{escape(base_url + u)}</loc>{_lastmod([(u, d)])}</url>\n" for u, d in pages
     )
     return f'{_XML}<urlset xmlns="{_SITEMAP_NS}">\n{urls}</urlset>\n'
 

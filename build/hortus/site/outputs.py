@@ -1,5 +1,6 @@
 """What cells produced, written out: figures and images as content-hashed files, and every
-claim of the garden on `/claims/` and in `claims.json`."""
+claim of the garden on `/claims/` and in `claims.json`, with what its note's results were
+computed with (when, Python, the distributions imported, and whether they are frozen)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import base64
 import json
 from typing import Any
 
-from hortus.cells import FigureOutput, ImageOutput, NoteClaim, note_result
+from hortus.cells import FigureOutput, ImageOutput, NoteClaim, Provenance, note_result
 from hortus.markdown import ParsedNote
 from hortus.render import Theme
 from hortus.site.writer import SiteWriter
@@ -52,7 +53,30 @@ def claim_row(claim: NoteClaim) -> dict[str, Any]:
         "expected": claim.expected,
         "tolerance": {"rel": claim.rel, "abs": claim.abs},
         "passed": claim.passed,
+        "computed": provenance_row(claim.provenance),
     }
+
+
+def provenance_row(provenance: Provenance | None) -> dict[str, Any] | None:
+    """What a note's results were computed with, as `claims.json` gives it: `at` is null for
+    results of this build when no SOURCE_DATE_EPOCH gives its moment."""
+    if provenance is None:
+        return None
+    return {
+        "at": provenance.computed_at,
+        "python": provenance.python,
+        "distributions": dict(sorted(provenance.distributions.items())),
+        "frozen": provenance.frozen,
+    }
+
+
+def claim_notes(claims: list[NoteClaim]) -> list[NoteClaim]:
+    """One claim of each note, in order, for the table of what each note's results were
+    computed with."""
+    seen: dict[str, NoteClaim] = {}
+    for claim in claims:
+        seen.setdefault(claim.note, claim)
+    return [claim for claim in seen.values() if claim.provenance is not None]
 
 
 def emit_claims(
@@ -64,5 +88,6 @@ def emit_claims(
     if writer.has_page("/claims/"):
         return  # a note owns /claims/
     page = {"url": "/claims/", "title": "Claims"}
-    html = theme.render("claims.html", page=page, claims=ordered, assets=assets)
+    notes = claim_notes(ordered)
+    html = theme.render("claims.html", page=page, claims=ordered, notes=notes, assets=assets)
     writer.write_page("/claims/", html)

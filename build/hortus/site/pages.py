@@ -32,7 +32,7 @@ from hortus.render import (
 )
 from hortus.site.extras import feed_url, page_extras
 from hortus.site.writer import SiteWriter, url_to_file
-from hortus.vault import Note, tag_url
+from hortus.vault import Note, NoteDates, tag_url
 
 PARALLEL_RENDER_MIN = 100  # pages to render before forked workers pay for themselves
 
@@ -49,7 +49,7 @@ class NotePages:
         graph: LinkGraph,
         garden: Garden,
         tree: FolderTree,
-        dates: dict[Note, dt.date],
+        dates: dict[Note, NoteDates],
         assets: dict[str, str],
         math: dict[tuple[str, bool], MathResult],
     ) -> None:
@@ -126,7 +126,7 @@ class NotePages:
         edited: list[ParsedNote],
         graph: LinkGraph,
         math: dict[tuple[str, bool], MathResult],
-        dates: dict[Note, dt.date],
+        dates: dict[Note, NoteDates],
     ) -> NotePages:
         """These pages with `edited` in place of the old versions of their notes, linked by
         `graph`: what the live preview renders an edited page with. This object is left as
@@ -159,7 +159,8 @@ class NotePages:
             "backlinks": self.graph.backlinks.get(p.note.path, []),
             "cssclasses": _cssclasses(p.note.frontmatter),
             "breadcrumbs": breadcrumbs(p.note, self.tree) if url == p.note.url else [],
-            "updated": self.dates[p.note].isoformat(),
+            "updated": _iso(self.dates[p.note].updated),
+            "created": _iso(self.dates[p.note].created),
             "graph": Markup(
                 local_graph_svg(self.garden, str(p.note.path), url, label=self.theme.label("graph"))
             ),
@@ -183,7 +184,7 @@ class NotePages:
             self._body_key(note.path),
             self.graph.note_tags.get(note.path, []),
             [(str(n.path), n.title, n.url) for n in self.graph.backlinks.get(note.path, [])],
-            self.dates[note].isoformat(),
+            [_iso(self.dates[note].updated), _iso(self.dates[note].created)],
             local_graph_inputs(self.garden, str(note.path)),
         )
 
@@ -221,6 +222,11 @@ class NotePages:
                     None if queries is None else queries.key(),
                 )
         return self._own[path]
+
+
+def _iso(day: dt.date | None) -> str:
+    """A date for the page: ISO, or empty when it is not known."""
+    return day.isoformat() if day is not None else ""
 
 
 def _theme_digest(theme_dir: Path) -> str:

@@ -7,14 +7,15 @@ into words while indexing; Pagefind 1.5+ segments the query in the browser with
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,15 +23,15 @@ from urllib.parse import unquote, urlsplit
 from hortus.cache import text_digest
 from hortus.diagnostics import BuildError
 from hortus.parallel import pid_alive
+from hortus.site.search_service import PagefindService, ServiceIndex
 
 BUNDLE_DIR = "pagefind"
 MIN_VERSION = (1, 5)  # the first release that segments Chinese queries in the browser
-TIMEOUT_SECONDS = 600
 
 # Parts of a note page that are not worth finding.
 EXCLUDE_SELECTORS = (
-    # Every note has a date; a search for "2025" should not match them all.
-    ".note-meta .updated",
+    # Every note has dates; a search for "2025" should not match them all.
+    ".note-meta .dates",
     # KaTeX writes each formula three times (HTML, MathML, TeX); keep only the TeX source,
     # which reads like what the writer typed and is what Obsidian's own search shows.
     ".katex-html",
@@ -101,18 +102,33 @@ def plan_shards(site_dir: Path, shard_pages: int, pages: list[Path] | None = Non
     ]
 
 
-def shard_list(shards: list[Shard]) -> bytes:
-    """The further shards, for search.js to merge (always written: an empty list saves the
-    browser a request that would fail)."""
+RECENT = f"{BUNDLE_DIR}/{SHARD_PREFIX}recent"  # the pages edited since their shard was made
+
+
+def shard_list(shards: list[Shard], hidden: dict[str, str] | None = None) -> bytes:
+    """The further shards, for search.js to merge, and the records it must not show (id ->
+    URL): the old versions of edited pages, still in their shards. Always written: an empty
+    list saves the browser a request that would fail."""
     names = [shard.folder.removeprefix(BUNDLE_DIR + "/") + "/" for shard in shards[1:]]
-    return (json.dumps({"shards": names}) + "\n").encode()
+    listed = {"shards": names, "hidden": dict(sorted((hidden or {}).items()))}
+    return (json.dumps(listed, ensure_ascii=False) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class ShardIndex:
+    """What indexing a shard gave: its figures, and the Pagefind id of each page's record
+    (what search.js is told to hide when the page is edited)."""
+
+    stats: SearchStats
+    ids: dict[str, str]  # page file (`a/b/index.html`) -> Pagefind's id of its record, if any
+    views: dict[str, str]  # page file -> digest of what Pagefind was shown of it
 
 
 def index_site(site_dir: Path, language: str, shard_pages: int = 2000) -> SearchStats:
     """Index the note pages of the built site in `site_dir` into `site_dir/pagefind/`."""
     started = time.perf_counter()
     shards = plan_shards(site_dir, shard_pages)
-    stats = [index_shard(site_dir, shard, language) for shard in shards]
+    stats = [index_shard(site_dir, shard, language).stats for shard in shards]
     if shards:
         (site_dir / BUNDLE_DIR / SHARDS_FILE).write_bytes(shard_list(shards))
     return SearchStats(
@@ -125,7 +141,7 @@ def index_site(site_dir: Path, language: str, shard_pages: int = 2000) -> Search
     )
 
 
-def index_shard(site_dir: Path, shard: Shard, language: str) -> SearchStats:
+def index_shard(site_dir: Path, shard: Shard, language: str) -> ShardIndex:
     """Index one shard's pages into `site_dir/<shard.folder>`.
 
     Nothing in `site_dir` changes unless indexing succeeds. Raises BuildError when Pagefind
@@ -136,30 +152,39 @@ def index_shard(site_dir: Path, shard: Shard, language: str) -> SearchStats:
     _clear_stale_scratch(site_dir.parent)
     language = language.strip().lower()  # Pagefind keys its indexes by the lower-cased `lang`
     binary = pagefind_binary()
-    # Pagefind reads only the files it is shown, and writes its bundle beside them: both live
-    # in a scratch folder next to the site, so a failure leaves the site as it was.
-    # Named with our pid, so that a later build can tell the folder of a killed one.
+    # Pagefind writes its bundle into a scratch folder next to the site, so a failure leaves
+    # the site as it was. Named with our pid, so that a later build can tell the folder of a
+    # killed one.
     prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"
     with _scratch_lock:
         scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent))
         _live_scratch.add(scratch)
     try:
-        view = scratch / "site"
-        for rel in shard.pages:
-            _view(site_dir / rel, view / rel)
         bundle = scratch / "bundle"
-        run_pagefind(binary, view, bundle, language)
+        views: dict[str, str] = {}
+
+        def pages() -> Iterator[tuple[str, str]]:
+            for rel in shard.pages:
+                view = page_view(site_dir / rel)
+                views[rel.as_posix()] = text_digest(view)
+                yield _page_url(rel), view
+
+        by_url = run_pagefind(binary, pages(), bundle, language)
         version = _check_bundle(bundle)
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
         indexed = sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
         files = [p for p in bundle.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
+        urls = {rel.as_posix(): _page_url(rel) for rel in shard.pages}
+        ids = {name: by_url[url] for name, url in urls.items() if url in by_url}
         with _move_lock:  # shards are indexed at once; the first one's folder holds the rest
             _move_into(bundle, site_dir / shard.folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         _live_scratch.discard(scratch)
-    return SearchStats(indexed, language, version, len(files), size, time.perf_counter() - started)
+    took = time.perf_counter() - started
+    stats = SearchStats(indexed, language, version, len(files), size, took)
+    return ShardIndex(stats, ids, views)
 
 
 _move_lock = threading.Lock()
@@ -291,60 +316,58 @@ def search_view(html: bytes) -> bytes | None:
     )
 
 
-def _view(source: Path, target: Path) -> None:
-    view = search_view(source.read_bytes())
-    if view is None:
-        _link(source, target)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(view)
+def page_view(path: Path) -> str:
+    """What Pagefind is shown of the page file at `path`."""
+    html = path.read_bytes()
+    return (search_view(html) or html).decode("utf-8", "replace")
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)  # a file system without hard links
+# Pagefind's own search interfaces, which the theme does not use (search.js is its own).
+UNUSED_FILES = frozenset(
+    {
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+        "pagefind-highlight.js",
+    }
+)
 
 
-def run_pagefind(binary: Path, site: Path, bundle: Path, language: str) -> None:
-    """Index the pages under `site` into `bundle`, in the one index of `language`."""
-    command = [
-        str(binary),
-        "--site", str(site),
-        "--output-path", str(bundle),
-        "--quiet",
-    ]  # fmt: skip
+def run_pagefind(
+    binary: Path, pages: Iterable[tuple[str, str]], bundle: Path, language: str
+) -> dict[str, str]:
+    """Index `pages` (URL, HTML) into `bundle`, in the one index of `language`, by Pagefind's
+    service: each page is handed over as it comes, and Pagefind reads no file. Returns each
+    page's URL -> the id Pagefind gave its record (the name of its fragment file)."""
+    config: dict[str, object] = {"exclude_selectors": list(EXCLUDE_SELECTORS)}
     if language:
-        command += ["--force-language", language]  # one index, segmented as the site's language
-    for selector in EXCLUDE_SELECTORS:
-        command += ["--exclude-selectors", selector]
-    # Pagefind also reads PAGEFIND_* variables and a pagefind.* file in its working folder;
-    # neither may change what the build writes.
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
-    try:
-        proc = subprocess.run(
-            command,
-            cwd=site,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=TIMEOUT_SECONDS,
-        )
-    except subprocess.TimeoutExpired as e:
-        raise BuildError(f"search: Pagefind did not finish in {TIMEOUT_SECONDS} s") from e
-    except OSError as e:
-        raise BuildError(f"search: cannot run Pagefind ({binary}): {e}") from e
-    if proc.returncode != 0:
-        output = "\n".join(
-            line for line in (proc.stderr + proc.stdout).splitlines() if line.strip()
-        )
-        tail = "\n".join(dict.fromkeys(output.splitlines()))[-2000:]  # it repeats its errors
-        raise BuildError(f"search: Pagefind failed (exit {proc.returncode}):\n{tail}")
+        config["force_language"] = language  # one index, segmented as the site's language
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    with PagefindService(binary, cwd=bundle.parent) as service:
+        index = ServiceIndex(service, config)
+        for url, html in pages:
+            index.add_html(url, html)
+        files = index.files()
+    # Written here rather than by Pagefind: its service answers before its writes are done.
+    folders: set[Path] = set()
+    ids: dict[str, str] = {}
+    for name, data in sorted(files.items()):
+        rel = Path(name)
+        if name in UNUSED_FILES or rel.is_absolute() or ".." in rel.parts:
+            continue
+        target = bundle / rel
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
+        if rel.parent.name == "fragment" and rel.suffix == ".pf_fragment":
+            fragment = gzip.decompress(data)
+            url = json.loads(fragment[fragment.index(b"{") :])["url"]  # after a signature
+            ids[url] = rel.stem
+    return ids
 
 
 def _check_bundle(bundle: Path) -> str:

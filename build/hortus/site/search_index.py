@@ -1,31 +1,50 @@
-"""The search stage of a build: Pagefind's index of the note pages, shard by shard, kept
-from the last build where a shard's pages are unchanged."""
+"""The search stage of a build: Pagefind's index of the note pages, in shards, kept from build
+to build, with the pages edited since a shard was made in one small index of their own.
+
+A garden's pages are split into shards by a hash of their file name (`plan_shards`). A cold
+build indexes every shard. After an edit, the shards are kept as they are and the pages whose
+text changed since their shard was made go into `pagefind/shard-recent/`; search.js merges
+every index and hides the old versions of those pages (listed by Pagefind's id of their
+record in `hortus-shards.json`), so a search finds an edited page by its new words and not by
+its old ones, as after a cold build. When that index would grow past `RECENT_MAX_PAGES`, or a
+page left the site (deleted, or made unpublished: its words must then be in no file of the
+site), every shard holding a changed page is indexed again and the recent index is dropped.
+"""
 
 from __future__ import annotations
 
+import json
+import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from hortus.cache import code_fingerprint, digest
+from hortus.cache import code_fingerprint, digest, text_digest
 from hortus.config import Settings
 from hortus.site.search import (
     BUNDLE_DIR,
+    RECENT,
     SHARD_PREFIX,
     SHARDS_FILE,
     Shard,
+    ShardIndex,
     index_shard,
+    page_view,
     plan_shards,
     shard_list,
 )
 from hortus.site.writer import SiteWriter
 
+RECENT_MAX_PAGES = 100  # past this, the shards are made again: the recent index stays small
+_VERSION_KEY = "index"  # record entries besides the shards' folders
+_PAGES_KEY = "pages"
+Held = dict[str, list[str]]  # page file -> [digest of what Pagefind is shown, Pagefind's id]
+
 
 class SearchIndexing:
-    """Pagefind's index of the note pages, shard by shard: a shard whose pages are all
-    unchanged is kept from the last build, the others are indexed side by side in a thread
-    of their own (Pagefind is a process of its own); `finish` waits for them."""
+    """Pagefind's index of the note pages: the indexes to make are made side by side, in a
+    thread of their own (Pagefind is a process of its own); `finish` waits for them."""
 
     def __init__(
         self,
@@ -38,54 +57,167 @@ class SearchIndexing:
         self.writer = writer
         self.jobs = jobs
         self.language = settings.language
+        version = digest("search", code_fingerprint(), self.language.strip().lower())
+        if previous.get(_VERSION_KEY) != version:
+            previous = {}
+        self.record: dict[str, str] = {_VERSION_KEY: version}
+        self.before = _load(previous, _PAGES_KEY)  # page file -> [its key, digest of its view]
+        self.views: dict[str, str] = {}  # page file -> digest of its view, where needed
         self.shards = plan_shards(writer.staging, settings.search_shard_pages, pages)
-        self.keys: dict[str, str] = {}  # shard folder -> key of its pages, for the next build
-        self.kept: list[Shard] = []
+        self.pages = {rel.as_posix() for rel in pages}
+        self.held: dict[str, Held] = {}  # kept index's folder -> what it holds
         self.made: list[Shard] = []
-        for shard in self.shards:
-            listed = [(rel.as_posix(), writer.record[rel.as_posix()][0]) for rel in shard.pages]
-            key = digest("search", code_fingerprint(), self.language, shard.folder, listed)
-            self.keys[shard.folder] = key
-            entry = writer.out / shard.folder / "pagefind-entry.json"
-            unchanged = previous.get(shard.folder) == key and entry.is_file()
-            (self.kept if unchanged else self.made).append(shard)
+        self.recent: Shard | None = None
+        self.hidden: dict[str, str] = {}  # Pagefind id of an old version -> its page's URL
+        self._plan(previous)
         self._error: BaseException | None = None
+        self._results: dict[str, ShardIndex] = {}
         self._thread = threading.Thread(target=self._index, name="hortus-search", daemon=True)
         self._thread.start()
+
+    def _view(self, name: str) -> str:
+        """A digest of what Pagefind is shown of a page. A page whose key is unchanged keeps
+        its digest; another is read again: its view may still be the same (a new note changes
+        every page's explorer, not its text)."""
+        if name not in self.views:
+            old = self.before.get(name)
+            if old is not None and old[0] == self.writer.record[name][0]:
+                self.views[name] = old[1]
+            else:
+                self.views[name] = text_digest(page_view(self.writer.staging / name))
+        return self.views[name]
+
+    def _plan(self, previous: dict[str, str]) -> None:
+        """Which indexes are kept, which are made, and which pages go into the recent one."""
+        held_before = {k: _load(previous, k) for k in previous if k.startswith(BUNDLE_DIR)}
+        # A page gone from the site (deleted, or made unpublished) must leave every index.
+        gone = any(name not in self.pages for held in held_before.values() for name in held)
+        changed: dict[str, list[str]] = {}  # kept shard -> its pages whose view changed
+        for shard in self.shards:
+            held = held_before.get(shard.folder, {})
+            names = [rel.as_posix() for rel in shard.pages]
+            if not held or set(held) - set(names) or not self._exists(shard.folder):
+                self.made.append(shard)
+                continue
+            edited = [n for n in names if held.get(n, [""])[0] != self._view(n)]
+            if gone and edited:
+                self.made.append(shard)  # made again with its pages as they are now
+                continue
+            changed[shard.folder] = edited
+            self.held[shard.folder] = held
+        if sum(len(names) for names in changed.values()) > RECENT_MAX_PAGES:
+            for folder in [f for f, names in changed.items() if names]:
+                self._make_again(folder, changed)
+        for folder in sorted(self.held):
+            if not self.writer.reuse_folder(folder, _skip(folder)):
+                self._make_again(folder, changed)
+        for folder, names in changed.items():
+            for name in names:
+                if self.held[folder].get(name, ["", ""])[1]:  # its old record is there
+                    self.hidden[self.held[folder][name][1]] = _url(name)
+        self._plan_recent(sorted(n for names in changed.values() for n in names), held_before)
+
+    def _make_again(self, folder: str, changed: dict[str, list[str]]) -> None:
+        self.made.append(next(s for s in self.shards if s.folder == folder))
+        del self.held[folder], changed[folder]
+
+    def _plan_recent(self, edited: list[str], held_before: dict[str, Held]) -> None:
+        """The recent index of the `edited` pages: kept when it holds them as they are now."""
+        if not edited:
+            return
+        self.recent = Shard(RECENT, tuple(Path(name) for name in edited))
+        before = held_before.get(RECENT, {})
+        wanted = {name: self._view(name) for name in edited}
+        same = {n: v[0] for n, v in before.items()} == wanted and self._exists(RECENT)
+        if same and self.writer.reuse_folder(RECENT):
+            self.held[RECENT] = before
+        else:
+            self.made.append(self.recent)
+
+    def _exists(self, folder: str) -> bool:
+        return (self.writer.out / folder / "pagefind-entry.json").is_file()
 
     def _index(self) -> None:
         try:
             # Pagefind leaves a core idle much of the time: two shards at once use both.
             workers = max(1, min(self.jobs, len(self.made)))
             with ThreadPoolExecutor(workers, thread_name_prefix="hortus-pagefind") as pool:
-                for _ in pool.map(self._index_one, self.made):
-                    pass
+                made = pool.map(self._index_one, self.made)
+                for shard, index in zip(self.made, made, strict=True):
+                    self._results[shard.folder] = index
         except BaseException as exc:  # raised in the build's thread by finish()
             self._error = exc
 
-    def _index_one(self, shard: Shard) -> None:
-        index_shard(self.writer.staging, shard, self.language)
+    def _index_one(self, shard: Shard) -> ShardIndex:
+        return index_shard(self.writer.staging, shard, self.language)
 
     def finish(self) -> dict[str, str]:
-        """Every shard in the staging folder and in the writer's record (a kept shard whose
-        folder cannot be linked is indexed again); returns each shard's key."""
+        """Every index in the staging folder and in the writer's record; returns what the
+        next build compares against."""
         self._thread.join()
         if self._error is not None:
             raise self._error
-        for shard in self.kept:
-            if not self.writer.reuse_folder(shard.folder, _skip(shard)):
-                index_shard(self.writer.staging, shard, self.language)
-                self.writer.adopt(shard.folder, _skip(shard))
-        for shard in self.made:
-            self.writer.adopt(shard.folder, _skip(shard))
+        if RECENT in self._results:
+            self._settle_recent(self._results[RECENT])
+        for folder, made in sorted(self._results.items()):
+            self.writer.adopt(folder, _skip(folder))
+            self.views.update(made.views)
+            self.held[folder] = {
+                n: [
+                    v,
+                    made.ids.get(
+                        n,
+                    ),
+                ]
+                for n, v in made.views.items()
+            }
+        for folder, held in self.held.items():
+            self.record[folder] = json.dumps(held, sort_keys=True)
+        known = {n: [self.writer.record[n][0], self._view(n)] for n in sorted(self.pages)}
+        self.record[_PAGES_KEY] = json.dumps(known, sort_keys=True)
         if self.shards:
-            self.writer.write(f"{BUNDLE_DIR}/{SHARDS_FILE}", shard_list(self.shards))
-        return self.keys
+            listed = [*self.shards, *([self.recent] if self.recent else [])]
+            self.writer.write(f"{BUNDLE_DIR}/{SHARDS_FILE}", shard_list(listed, self.hidden))
+        return self.record
+
+    def _settle_recent(self, made: ShardIndex) -> None:
+        """Pages whose record came out as it was (the same Pagefind id: their HTML changed,
+        not what search reads, as when a link's target moves) stay in their shard, shown;
+        the recent index is made again without them."""
+        same: set[str] = set()
+        for held in (h for folder, h in self.held.items() if folder != RECENT):
+            for name, new_id in made.ids.items():
+                if name in held and held[name][1] == new_id:
+                    held[name] = [made.views[name], new_id]
+                    self.hidden.pop(new_id, None)
+                    same.add(name)
+        if not same or self.recent is None:
+            return
+        del self._results[RECENT]
+        rest = tuple(rel for rel in self.recent.pages if rel.as_posix() not in same)
+        self.recent = Shard(RECENT, rest) if rest else None
+        if self.recent is not None:
+            self._results[RECENT] = self._index_one(self.recent)
+        else:
+            shutil.rmtree(self.writer.staging / RECENT)
 
 
-def _skip(shard: Shard) -> Callable[[str], bool]:
+def _load(previous: dict[str, str], name: str) -> dict[str, list[str]]:
+    try:
+        loaded = json.loads(previous.get(name, "{}"))
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _url(name: str) -> str:
+    """`a/b/index.html` -> `/a/b/`, the URL Pagefind gives the page."""
+    return "/" + name.removesuffix("index.html")
+
+
+def _skip(folder: str) -> Callable[[str], bool]:
     """The first shard's folder holds the others: they are not part of it."""
-    return _other_shards if shard.folder == BUNDLE_DIR else _nothing
+    return _other_shards if folder == BUNDLE_DIR else _nothing
 
 
 def _other_shards(name: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,7 +14,7 @@ from hortus.markdown import ParsedNote
 from hortus.render import FolderTree, Garden, Theme
 from hortus.site.pages import NotePages
 from hortus.site.writer import SiteWriter
-from hortus.vault import Note, Vault
+from hortus.vault import Note, NoteDates, Vault
 
 
 @dataclass
@@ -32,7 +31,7 @@ class SiteState:
     assets: dict[str, str]  # asset name -> content-hashed site URL, for the templates
     garden: Garden  # the link graph of the pages, for the graph views
     tree: FolderTree  # the explorer: the pages by folder
-    dates: dict[Note, dt.date]  # each page's date
+    dates: dict[Note, NoteDates]  # each page's dates, where known
     note_pages: NotePages  # how each note's page is made and keyed
     jobs: int  # processes the note pages may be rendered in
     diagnostics: Diagnostics  # where rendering reports what it finds

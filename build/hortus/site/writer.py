@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import os
 import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 
 from hortus.cache import FileRecord, bytes_digest
 from hortus.diagnostics import BuildError
-from hortus.parallel import pid_alive
 
 ASSET_DIR = "assets"
 
@@ -123,19 +121,29 @@ class SiteWriter:
             return False
         linked: list[PurePosixPath] = []
         try:
-            for path in sorted(source.rglob("*")):
-                inside = path.relative_to(source)
-                if path.is_symlink() or not path.is_file() or skip(inside.parts[0]):
-                    continue
-                rel = PurePosixPath(relpath) / inside.as_posix()
-                target = self.staging / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(path, target)
-                linked.append(self._claim(rel))
-                self.registered(rel, "reused")
+            # Over strings, not Paths: an index holds thousands of files, and a Path per file
+            # cost more than linking it.
+            for folder, dirs, files in os.walk(source):
+                inside = os.path.relpath(folder, source).replace(os.sep, "/")
+                if inside == ".":
+                    dirs[:] = [name for name in dirs if not skip(name)]
+                    files = [name for name in files if not skip(name)]
+                dirs.sort()
+                prefix = relpath if inside == "." else f"{relpath}/{inside}"
+                os.makedirs(os.path.join(self.staging, prefix), exist_ok=True)
+                for name in sorted(files):
+                    path = os.path.join(folder, name)
+                    found = os.lstat(path)
+                    if not S_ISREG(found.st_mode):
+                        continue  # a symlink or a special file: not of the index
+                    os.link(path, os.path.join(self.staging, prefix, name))
+                    rel = self._claim(f"{prefix}/{name}")
+                    linked.append(rel)
+                    self.record[rel.as_posix()] = ["reused", found.st_size, found.st_mtime_ns]
         except (OSError, BuildError):
             for rel in linked:
                 self.written.discard(rel)
+                self.record.pop(rel.as_posix(), None)
             shutil.rmtree(self.staging / relpath, ignore_errors=True)
             return False
         return True
@@ -169,7 +177,10 @@ class SiteWriter:
         renames inside one folder, and a build killed between them is undone by the next."""
         previous = self.out.parent / f".{self.out.name}.previous-{os.getpid()}"
         if self.out.is_dir() and not self.out.is_symlink() and _exchange(self.staging, self.out):
-            shutil.rmtree(self.staging, ignore_errors=True)  # now the previous site
+            # Now the previous site: removed while the build goes on (thousands of folders).
+            trash = self.out.parent / f".{self.out.name}{_OLD}{os.getpid()}"
+            os.replace(self.staging, trash)
+            remove_in_background(trash)
             return
         if self.out.exists() or self.out.is_symlink():
             os.replace(self.out, previous)
@@ -179,6 +190,34 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+_OLD = "-old-"  # `.public-old-<pid>`: a previous site being removed
+
+
+def remove_in_background(folder: Path) -> None:
+    """Remove a folder without waiting: a process of its own removes it, detached, with no
+    terminal or pipe of ours, so neither this build nor whoever reads its output waits.
+    Where processes cannot be forked, it is removed here."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    if pid == 0:  # ends at once, leaving no zombie; its own child removes the folder
+        try:
+            os.setsid()
+            if os.fork() == 0:
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>staging|previous)-(?P<pid>\d+)")
@@ -194,9 +233,14 @@ def clear_leftovers(out: Path) -> None:
     except OSError:
         return
     for entry in entries:
+        if entry.name.startswith(f".{out.name}{_OLD}"):  # a site a remover did not finish
+            remove_in_background(entry)
         match = _LEFTOVER.fullmatch(entry.name)
-        if match and match["name"] == out.name and not pid_alive(int(match["pid"])):
-            found.append((match["kind"], entry))
+        if match and match["name"] == out.name:
+            from hortus.parallel import pid_alive  # here: most builds find no leftover
+
+            if not pid_alive(int(match["pid"])):
+                found.append((match["kind"], entry))
     for kind, entry in found:
         if kind == "previous" and not out.exists() and not out.is_symlink():
             try:
@@ -224,6 +268,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 @functools.cache
 def _renameat2() -> Callable[..., int] | None:
+    import ctypes.util  # here: a build that changes nothing swaps nothing
+
     try:
         function = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).renameat2
     except (OSError, AttributeError, TypeError):

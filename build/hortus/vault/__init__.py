@@ -16,7 +16,7 @@ from hortus.vault.canvas import (
     canvas_layout,
     canvas_markdown,
 )
-from hortus.vault.dates import note_dates
+from hortus.vault.dates import NoteDates, note_dates
 from hortus.vault.frontmatter import ParsedFrontmatter, is_published, parse_frontmatter
 from hortus.vault.language import language_of
 from hortus.vault.notes import (
@@ -43,6 +43,7 @@ __all__ = [
     "CanvasNode",
     "HomeChoice",
     "Note",
+    "NoteDates",
     "ParsedFrontmatter",
     "SiteLanguage",
     "Vault",

@@ -1,34 +1,96 @@
-"""When each note last changed: the frontmatter's `updated`/`modified` if given, else the last
-commit that touched the file when the vault is in git, else the file's modification time.
-Dates come from the notes and their history, never from the clock of the build."""
+"""When each note was made and when it last changed, or nothing where nothing says so.
+
+The frontmatter wins (`updated`, `modified`, `last-modified`, `date modified`, `date`; for
+the creation `created`, `date created`, `date`). Else the vault's git history, read by one
+`git log`: the newest commit that touched the file, and the commit that added it (under its
+old name, when it was renamed or moved since). In a shallow clone (Vercel clones 10 commits
+deep) the oldest commits of the clone, its shallow boundary, appear to add every file they
+hold, so a date from a boundary commit is not known and none is given. Outside git, and for
+a file git does not track, the file's modification time is its last change; for a tracked
+file it is only the time of the checkout, so it is never used. Dates never come from the
+clock of the build."""
 
 from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
+from hortus.diagnostics import Diagnostics
 from hortus.vault.notes import Note
 
-FRONTMATTER_KEYS = ("updated", "modified", "last-modified", "date")
+UPDATED_KEYS = ("updated", "modified", "last-modified", "date modified", "date")
+CREATED_KEYS = ("created", "date created", "date")
+DEEP_CLONE_HINT = (
+    "set VERCEL_DEEP_CLONE=true in the project's environment on Vercel, or fetch the full "
+    "history (git fetch --unshallow)"
+)
 
 
-def note_dates(vault_root: Path, notes: list[Note]) -> dict[Note, dt.date]:
-    """The date each of `notes` last changed (see above)."""
-    history = _git_dates(vault_root)
-    dates: dict[Note, dt.date] = {}
-    for note in notes:
-        given = next((note.frontmatter[k] for k in FRONTMATTER_KEYS if k in note.frontmatter), None)
-        date = _as_date(given)
-        if date is None:
-            date = history.get((vault_root / note.path).resolve())
-        if date is None:
-            date = dt.datetime.fromtimestamp(note.mtime, tz=dt.UTC).date()
-        dates[note] = date
+@dataclass(frozen=True)
+class NoteDates:
+    """A page's dates; None where neither its frontmatter nor its history can tell."""
+
+    updated: dt.date | None = None
+    created: dt.date | None = None
+
+
+@dataclass
+class GitHistory:
+    """What one `git log` of the vault says of each file (vault-relative paths)."""
+
+    changed: dict[PurePosixPath, dt.date | None] = field(default_factory=dict)
+    added: dict[PurePosixPath, dt.date | None] = field(default_factory=dict)
+    shallow: bool = False  # the clone's history is cut off
+
+    def tracked(self, path: PurePosixPath) -> bool:
+        return path in self.changed
+
+
+def note_dates(
+    vault_root: Path, notes: list[Note], diagnostics: Diagnostics | None = None
+) -> dict[Note, NoteDates]:
+    """The dates of each of `notes` (see above); every note is a key. With `diagnostics`,
+    one warning says how many pages a shallow clone left without a date."""
+    history = git_history(vault_root)
+    dates = {note: _dates_of(note, history) for note in notes}
+    undated = sum(1 for d in dates.values() if d.updated is None)
+    if diagnostics is not None and history.shallow and undated:
+        pages = "page has" if undated == 1 else "pages have"
+        diagnostics.warn(
+            ".", None, "dates",
+            f"{undated} of {len(dates)} {pages} no date: the repository is a shallow clone, "
+            f"whose history is cut off before their last change; {DEEP_CLONE_HINT}",
+        )  # fmt: skip
     return dates
 
 
-def _as_date(value: object) -> dt.date | None:
+def _dates_of(note: Note, history: GitHistory) -> NoteDates:
+    updated = _given(note.frontmatter, UPDATED_KEYS)
+    if updated is None:
+        if history.tracked(note.path):
+            updated = history.changed[note.path]
+        else:
+            updated = dt.datetime.fromtimestamp(note.mtime, tz=dt.UTC).date()
+    created = _given(note.frontmatter, CREATED_KEYS)
+    if created is None:
+        created = history.added.get(note.path)
+    return NoteDates(updated, created)
+
+
+def _given(frontmatter: dict, keys: tuple[str, ...]) -> dt.date | None:
+    lowered = {str(k).lower(): v for k, v in frontmatter.items()}
+    for key in keys:
+        date = as_date(lowered.get(key))
+        if date is not None:
+            return date
+    return None
+
+
+def as_date(value: object) -> dt.date | None:
+    """A frontmatter value as a date: a YAML date or datetime, or text that starts with an
+    ISO date (`2024-05-06`, `2024-05-06T10:20`); else None."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -41,29 +103,87 @@ def _as_date(value: object) -> dt.date | None:
     return None
 
 
-def _git_dates(vault_root: Path) -> dict[Path, dt.date]:
-    """One `git log` over the whole history: the newest commit date of every file."""
+# The last history read, by repository, commit and shallow boundary: the queries and the
+# pages of one build ask for the same dates, and a rebuild of `hortus serve` at the same
+# commit reads no history again.
+_LAST: dict[tuple[str, ...], GitHistory] = {}
+
+
+def git_history(vault_root: Path) -> GitHistory:
+    """The newest and the adding commit's date of every file under `vault_root`, from one
+    `git log`; a date is None when that commit is a shallow boundary. Empty outside git."""
     try:
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=vault_root, capture_output=True,
-            text=True, timeout=30, check=True,
-        ).stdout.strip()  # fmt: skip
-        log = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", "--format=%x00%cs", "--name-only",
-             "--no-renames", "--", "."],
-            cwd=vault_root, capture_output=True, text=True, encoding="utf-8", timeout=120,
-            check=True,
-        ).stdout  # fmt: skip
+        found = _git(vault_root, "rev-parse", "--is-shallow-repository", "--git-path", "shallow")
+        head = _git(vault_root, "rev-parse", "--verify", "-q", "HEAD").strip()
     except (OSError, subprocess.SubprocessError):
-        return {}
-    dates: dict[Path, dt.date] = {}
-    current: dt.date | None = None
-    for line in log.splitlines():
-        if line.startswith("\0"):
-            try:
-                current = dt.date.fromisoformat(line[1:].strip())
-            except ValueError:
-                current = None
-        elif line and current is not None:
-            dates.setdefault((Path(top) / line).resolve(), current)  # newest first
-    return dates
+        return GitHistory()
+    is_shallow, shallow_path = [*found.splitlines(), "", ""][:2]
+    boundary = _boundary(vault_root / shallow_path) if is_shallow == "true" else frozenset()
+    key = (str(vault_root.resolve()), head, *sorted(boundary))
+    if key not in _LAST:
+        try:
+            log = _git(
+                vault_root, "-c", "core.quotepath=off", "log", "--format=%x00%H %cs",
+                "--name-status", "--find-renames", "--relative", "-z", "--", ".",
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            return GitHistory()
+        _LAST.clear()
+        _LAST[key] = _parse_log(log, boundary)
+    return _LAST[key]
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
+        errors="surrogateescape", timeout=300, check=True,
+    ).stdout  # fmt: skip
+
+
+def _boundary(shallow_file: Path) -> frozenset[str]:
+    """The commits where a shallow clone's history stops (one hash a line in .git/shallow)."""
+    try:
+        return frozenset(shallow_file.read_text(encoding="ascii").split())
+    except (OSError, ValueError):
+        return frozenset()
+
+
+def _parse_log(log: str, boundary: frozenset[str]) -> GitHistory:
+    """`git log -z --name-status` read newest commit first: a header follows an empty
+    field, then each change is a status and its path (a rename: `R<score>`, old and new
+    path). Going back in time, a renamed file is followed to its older name, so a note
+    moved or renamed in Obsidian keeps the date it was first added."""
+    history = GitHistory(shallow=bool(boundary))
+    fields = [*log.split("\0"), "", ""]  # so that every field read has two after it
+    # The file of today that a path named before the commits read so far; None: no file
+    # of today (that name was given up, and a later file took it).
+    now_named: dict[str, PurePosixPath | None] = {}
+    date: dt.date | None = None
+    i = 0
+    while i < len(fields) - 2:
+        status = fields[i].strip()
+        if status == "":
+            commit, _, day = fields[i + 1].partition(" ")
+            date = None if commit in boundary else _iso(day)
+            i += 2
+            continue
+        renamed = status.startswith("R")
+        name = fields[i + 2] if renamed else fields[i + 1]
+        current = now_named.get(name, PurePosixPath(name))
+        if current is not None:
+            history.changed.setdefault(current, date)
+            if status == "A":
+                history.added.setdefault(current, date)
+        if renamed:
+            now_named[fields[i + 1]] = current
+        if renamed or status == "A":
+            now_named[name] = None  # before this commit the name held no file of today
+        i += 3 if renamed else 2
+    return history
+
+
+def _iso(day: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(day.strip())
+    except ValueError:
+        return None

@@ -5,9 +5,11 @@ the language of the pages."""
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from pathlib import Path, PurePosixPath
 
+from hortus.cache import NoteStore
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostic, Diagnostics
 from hortus.parallel import chunked, fork_map
@@ -26,16 +28,21 @@ PARALLEL_READ_MIN = 500  # notes to read before forked workers pay for themselve
 
 
 def load_vault(
-    notes_dir: Path, settings: Settings, diagnostics: Diagnostics, jobs: int = 1
+    notes_dir: Path,
+    settings: Settings,
+    diagnostics: Diagnostics,
+    jobs: int = 1,
+    store: NoteStore | None = None,
 ) -> Vault:
     """Every file under `notes_dir`: notes and canvases read, the rest kept as attachments;
     then the home page, one page per URL (two permalinks of one URL are an error in
     `diagnostics`) and the pages' language, the settings' or the published notes'. A large
-    vault's notes are read by `jobs` processes."""
+    vault's notes are read by `jobs` processes; with `store`, a note whose file has the size
+    and time it had at the last build is taken from there, unread."""
     vault = Vault(root=notes_dir)
     files = vault_files(notes_dir, diagnostics)
     read = _read_notes(
-        notes_dir, [f for f in files if f.suffix.lower() in NOTE_SUFFIXES], settings, jobs
+        notes_dir, [f for f in files if f.suffix.lower() in NOTE_SUFFIXES], settings, jobs, store
     )
     for relpath in files:
         suffix = relpath.suffix.lower()
@@ -64,23 +71,41 @@ def load_vault(
     return vault
 
 
-def _read_notes(
-    root: Path, paths: list[PurePosixPath], settings: Settings, jobs: int
-) -> dict[PurePosixPath, tuple[Note | None, list[Diagnostic]]]:
-    """Each note of `paths`, read, with what reading it reported."""
+Read = tuple[Note | None, list[Diagnostic]]  # a note, or None, and what reading it said
 
-    def read_chunk(chunk: list[PurePosixPath]) -> list[tuple[Note | None, list[Diagnostic]]]:
+
+def _read_notes(
+    root: Path, paths: list[PurePosixPath], settings: Settings, jobs: int, store: NoteStore | None
+) -> dict[PurePosixPath, Read]:
+    """Each note of `paths`, read (or kept in `store`), with what reading it reported."""
+    kept: dict[str, tuple[tuple[int, int], Read]] = store.load() if store is not None else {}
+    stamps: dict[PurePosixPath, tuple[int, int]] = {}
+    found: dict[PurePosixPath, Read] = {}
+    for relpath in paths:
+        try:
+            stat = os.stat(root / relpath)
+        except OSError:
+            continue  # read below, which says why it cannot be
+        stamps[relpath] = (stat.st_size, stat.st_mtime_ns)
+        entry = kept.get(str(relpath))
+        if entry is not None and entry[0] == stamps[relpath]:
+            found[relpath] = entry[1]
+    missing = [p for p in paths if p not in found]
+
+    def read_chunk(chunk: list[PurePosixPath]) -> list[Read]:
         read = []
         for relpath in chunk:
             said = Diagnostics()
             read.append((read_note(root, relpath, settings, said), said.items))
         return read
 
-    workers = jobs if len(paths) >= PARALLEL_READ_MIN else 1
-    chunks = chunked(paths, workers)
-    found: dict[PurePosixPath, tuple[Note | None, list[Diagnostic]]] = {}
+    workers = jobs if len(missing) >= PARALLEL_READ_MIN else 1
+    chunks = chunked(missing, workers)
     for chunk, notes in zip(chunks, fork_map(read_chunk, chunks, workers), strict=True):
         found.update(zip(chunk, notes, strict=True))
+    if store is not None and (missing or store.stale(len(stamps))):
+        # Kept as read, before load_vault places the pages (which changes URLs).
+        store.save({str(p): (stamp, found[p]) for p, stamp in stamps.items() if p in found})
     return found
 
 

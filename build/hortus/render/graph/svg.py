@@ -1,6 +1,7 @@
 """The link graph drawn as SVG at build time, so it reads with JavaScript off: each note's
 neighbourhood (rings around the note) and the whole garden (its force layout). Coordinates
-are rounded, so a drawing is byte-stable."""
+are whole SVG units (about a pixel), so a drawing is byte-stable and every page's copy of
+its local graph is short; the look is in graph.css, not in per-element attributes."""
 
 from __future__ import annotations
 
@@ -138,12 +139,12 @@ def _svg(
     ox, oy, width, height = _frame(points, radii, labels, font)
     if width < min_width:  # centred in a frame of the common width
         ox, width = ox + (min_width - width) / 2, min_width
-    pts = [(_num(x + ox), _num(y + oy)) for x, y in points]
+    pts = [(_int(x + ox), _int(y + oy)) for x, y in points]
 
     out = [
         f'<svg class="graph {kind}" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {_num(width)} {_num(height)}" width="{_num(width)}" '
-        f'height="{_num(height)}" role="img" aria-label="{escape(aria)}" '
+        f'viewBox="0 0 {_int(width)} {_int(height)}" width="{_int(width)}" '
+        f'height="{_int(height)}" role="img" aria-label="{escape(aria)}" '
         f'data-edges="{",".join(f"{a} {b}" for a, b in edges)}">'
     ]
     if edges:
@@ -161,7 +162,7 @@ def _svg(
         )
         out.append(
             _node(
-                garden.nodes[v], labels[i][0], pts[i], radii[i], _num(label_y),
+                garden.nodes[v], labels[i][0], pts[i], radii[i], _int(label_y),
                 minor=baseline is None, current=v == current, page_url=page_url,
             )
         )  # fmt: skip
@@ -201,18 +202,23 @@ def _node(
     page_url: str,
 ) -> str:
     """One note: a link holding its circle and its label (its title in full as a tooltip
-    when the label is cut)."""
+    when the label is cut). Every node is an `a` of `.graph-nodes`, so only the current one
+    needs a class."""
     x, y = point
     href = escape(relative_url(page_url, node.url))
-    classes = "graph-node current" if current else "graph-node"
-    extra = ' aria-current="page"' if current else ""
+    extra = ' class="current" aria-current="page"' if current else ""
     tip = f"<title>{escape(node.title)}</title>" if text != node.title else ""
     label_class = ' class="minor"' if minor else ""
     return (
-        f'<a href="{href}" class="{classes}"{extra}>{tip}'
+        f'<a href="{href}"{extra}>{tip}'
         f'<circle cx="{x}" cy="{y}" r="{_num(radius)}"/>'
         f'<text x="{x}" y="{label_y}"{label_class}>{escape(text)}</text></a>'
     )
+
+
+def _int(value: float) -> str:
+    """A whole number (never `-0`): a unit of the drawing is about a pixel on the page."""
+    return str(round(value))
 
 
 def _num(value: float) -> str:

@@ -1,0 +1,87 @@
+"""A build that finds nothing changed since the last one: done at once, from its record.
+
+This module loads no stage (no parser, no templates, no search), so that `hortus build` on
+an unchanged garden costs a stat of each input and output file and little more; `build_site`
+takes the same path when it finds nothing changed."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from hortus.cache import SiteCache, inputs_snapshot, replay
+from hortus.cells import ExecutionReport
+from hortus.config import Settings
+from hortus.diagnostics import Diagnostics
+from hortus.pipeline.result import BuildResult
+from hortus.pipeline.strict import enforce_strict
+from hortus.site import clear_leftovers
+
+
+def unchanged(
+    cache: SiteCache,
+    out_dir: Path,
+    snapshot: str,
+    diagnostics: Diagnostics,
+    strict: bool,
+    started: float,
+) -> BuildResult | None:
+    """The result of a build whose inputs snapshot is the last successful build's, and
+    whose output is as that build left it: its warnings said again, nothing redone. None
+    when something changed."""
+    record = cache.previous
+    if snapshot != record.inputs or not cache.record.output_intact(out_dir):
+        return None
+    clear_leftovers(out_dir.resolve())  # what a killed build left beside the site
+    replay(record.diagnostics, diagnostics)
+    enforce_strict(diagnostics, strict)
+    built = not diagnostics.errors
+    return BuildResult(
+        notes=record.notes,
+        pages=record.pages,
+        seconds=time.perf_counter() - started,
+        diagnostics=diagnostics,
+        built=built,
+        execution=ExecutionReport(ran=0, cached=record.cells),
+        written=built,
+        reused=len(record.files),
+        unchanged=True,
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the look at the inputs found when something changed: the cache as read and the
+    snapshot, for the build to go on from instead of reading them again."""
+
+    cache: SiteCache
+    snapshot: str
+
+
+def check_unchanged(
+    cache: SiteCache,
+    settings: Settings,
+    notes_dir: Path,
+    out_dir: Path,
+    diagnostics: Diagnostics,
+    strict: bool,
+    started: float,
+) -> BuildResult | Checked:
+    """The build's result when nothing changed (see `unchanged`), else what was found."""
+    snapshot = inputs_snapshot(settings, notes_dir, out_dir, cache.previous.cell_files)
+    done = unchanged(cache, out_dir, snapshot, diagnostics, strict, started)
+    return done if done is not None else Checked(cache, snapshot)
+
+
+def build_if_unchanged(
+    settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bool
+) -> BuildResult | Checked | None:
+    """What `build_site` would return for a build with the cache into `out_dir` when nothing
+    changed since the last one; else what it found, to pass on to `build_site(checked=...)`;
+    None when the notes folder is missing (build_site says so)."""
+    started = time.perf_counter()
+    if not notes_dir.is_dir():
+        return None
+    cache = SiteCache(settings.cache_folder, out_dir)
+    return check_unchanged(cache, settings, notes_dir, out_dir, Diagnostics(), strict, started)
