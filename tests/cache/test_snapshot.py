@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_hortus
 from hortus.cache import snapshot
 from hortus.config import default_theme_dir, load_settings
 from hortus.pipeline import BuildResult, build_if_unchanged, build_site
@@ -223,3 +224,26 @@ def test_a_changed_output_file_is_a_real_build(tmp_path: Path) -> None:
     assert project.changes(rewrite(page, "tampered"))
     page.unlink()
     assert not project.unchanged()
+
+
+@pytest.mark.parametrize("cells_dir", ["", 'cells-dir = "results"\n'])
+def test_the_build_after_a_cell_first_reads_a_file_is_unchanged(
+    tmp_path: Path, cells_dir: str
+) -> None:
+    (tmp_path / "notes").mkdir()
+    settings = f'[tool.hortus]\npublish = "all"\nlanguage = "en"\n{cells_dir}'
+    (tmp_path / "pyproject.toml").write_text(settings, encoding="utf-8")
+    (tmp_path / "notes" / "data.txt").write_text("3 4\n", encoding="utf-8")
+    cell = "with open('data.txt') as f:\n    x = sum(map(int, f.read().split()))\n"
+    note = f"# N\n\n```{{python}}\n{cell}```\n\nx is `{{python}} x`.\n"
+    (tmp_path / "notes" / "n.md").write_text(note, encoding="utf-8")
+    first = run_hortus("build", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "cells run for 1 note" in first.stderr
+    second = run_hortus("build", cwd=tmp_path)
+    assert "unchanged since the last build" in second.stderr, second.stderr
+    # The file the cell read is still an input.
+    (tmp_path / "notes" / "data.txt").write_text("3 5\n", encoding="utf-8")
+    third = run_hortus("build", cwd=tmp_path)
+    assert "unchanged" not in third.stderr and "cells run for 1 note" in third.stderr
+    assert "x is 8" in (tmp_path / "public" / "n" / "index.html").read_text(encoding="utf-8")

@@ -147,3 +147,18 @@ def test_a_dataframe_is_a_table_and_sympy_is_typeset(build_vault) -> None:
     assert '<table border="1" class="dataframe">' in html and "<td>3.5</td>" in html
     latex = html.split('class="cell-latex"')[1].split("</div>")[0]
     assert 'class="katex"' in latex and "x^{3}" in latex  # KaTeX keeps the source in MathML
+
+
+def test_a_pandas_styler_shows_the_same_html_in_every_run(tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    source = (
+        "import pandas as pd\n"
+        "df = pd.DataFrame({'a': [1, 2], 'b': [3.5, 4.25]})\n"
+        "df.style.highlight_max()"
+    )
+    first, second = (shown(tmp_path, cell(0, source)) for _ in range(2))
+    assert first == second
+    assert "background-color: yellow" in first[0][0][1]
+    # A uuid the cell gives is kept.
+    mine = shown(tmp_path, cell(0, source.replace("highlight_max()", "set_uuid('mine')")))
+    assert 'id="T_mine"' in mine[0][0][1]

@@ -38,6 +38,7 @@ def read(text: str, defaults: dict | None = None) -> tuple[list[dict], list[tupl
             '{python, label="x", cache=TRUE, warning=FALSE, message=FALSE}',
             {"label": "x", "cache": True, "warning": False, "message": False},
         ),
+        ("{python, fig.align='right', fig.pos='H'}", {"fig-align": "right", "fig-pos": "H"}),
         ("{python3}", {}),
         ("{Python, error=TRUE}", {"error": True}),
     ],
@@ -66,6 +67,8 @@ def test_option_lines_win_over_the_header_and_keep_their_line() -> None:
         ("```{python, echo='yes'}\n1\n```\n", "cell option `echo` must be true, false or fenced"),
         ("```{python}\n#| fig-width: -3\n1\n```\n", "cell option `fig-width` must be a positive"),
         ("```{python, setup, other}\n1\n```\n", "cell header item 'other' is not `name=value`"),
+        ("```{python}\n#| fig-align: middle\n1\n```\n", "cell option `fig-align` must be"),
+        ("```{python}\n#| layout-ncol: 1.5\n1\n```\n", "cell option `layout-ncol` must be"),
     ],
 )
 def test_what_cannot_be_read_is_reported_never_silent(text: str, problem: str) -> None:

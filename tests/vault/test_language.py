@@ -47,10 +47,11 @@ def test_an_english_garden_gets_an_english_interface(build_vault) -> None:
     assert run.code == 0, run.stderr
     html = run.page("/a/")
     assert '<html lang="en">' in html
-    for words in ("Backlinks", "Contents", "Search notes", "Updated", "Whole garden"):
+    words_shown = ("Backlinks", "Contents", "Search notes", "Updated", "Whole garden")
+    for words in (*words_shown, "Published with hortus"):
         assert words in html, words
     assert '<time datetime="2024-03-05">March 5, 2024</time>' in html
-    assert "反向链接" not in html and "搜索" not in html
+    assert "反向链接" not in html and "搜索" not in html and "发布" not in html
     assert "Back to the home page" in (run.out / "404.html").read_text(encoding="utf-8")
     entry = json.loads((run.out / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
     assert list(entry["languages"]) == ["en"]
@@ -64,9 +65,10 @@ def test_a_chinese_garden_gets_a_chinese_interface(build_vault) -> None:
     assert run.code == 0, run.stderr
     html = run.page("/a/")
     assert '<html lang="zh-CN">' in html
-    for words in ("反向链接", "目录", "搜索笔记", "更新于"):
+    for words in ("反向链接", "目录", "搜索笔记", "更新于", "由 hortus 发布"):
         assert words in html, words
     assert '<time datetime="2024-03-05">2024年3月5日</time>' in html
+    assert "Published with" not in html
     assert "返回首页" in (run.out / "404.html").read_text(encoding="utf-8")
     entry = json.loads((run.out / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
     assert list(entry["languages"]) == ["zh-cn"]

@@ -51,6 +51,9 @@ def test_relative_url_examples():
     assert relative_url("/", "/notion/#mse") == "notion/#mse"
     assert relative_url("/a/", "/a/b/../c/") == "c/"  # dotted paths still resolve
     assert relative_url("", "/a/") == "/a/"  # the 404 page links site-absolute
+    # Quoted as one path would be, whichever side shares the segments.
+    assert relative_url("/笔记/a/", "/笔记/x y/#h") == "../x%20y/#h"
+    assert relative_url("/a/", "/笔记/50%/") == "../%E7%AC%94%E8%AE%B0/50%/"
 
 
 def test_tag_url_is_case_insensitive_and_keeps_letters_of_any_script():

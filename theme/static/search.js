@@ -109,7 +109,11 @@
   function current(results) {
     return Promise.all(results.map(function (r) {
       if (!Object.prototype.hasOwnProperty.call(hidden, r.id)) return r;
-      return r.data().then(function (data) { return data.raw_url === hidden[r.id] ? null : r; });
+      // An old version's record is no longer shipped: failing to load it means it is one.
+      return r.data().then(
+        function (data) { return data.raw_url === hidden[r.id] ? null : r; },
+        function () { return null; }
+      );
     })).then(function (kept) { return kept.filter(Boolean); });
   }
 

@@ -29,15 +29,19 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   is never reused, and the record is removed before the swap, so a failed build leaves none.
 - *Parsed notes* (parsed.py, `ParsedStore`, `parse_key`): `site/parsed/<key>.pickle`,
   a note's tokens keyed on its path, its text, how it is shown and the code, so an unchanged
-  note is loaded instead of parsed. Entries no note used in a build are pruned.
-- *Read notes* (notes.py, `NoteStore`): `site/notes-<key>.pickle`, each note as the vault
+  note is loaded instead of parsed. Entries no note used in a build are pruned. Beside them,
+  `site/parse-<key>/` (`ParsedMeta`, in shards) keeps per note what parsing gave besides
+  the tokens (the parser's env, the formulas), so an unchanged note's tokens are loaded
+  only when a stage reads them.
+- *Read notes* (notes.py, `NoteStore`): `site/notes-<key>/`, each note as the vault
   stage read it (text, frontmatter, URL, what reading it warned of), by path, size and
   modification time, keyed on the code and the publishing mode; an unchanged file is not
   opened. Safe for the reason the inputs snapshot is: an edit changes a size or a time.
-- *Links* (links.py, `LinkStore`): `site/links-<key>.pickle`, per note what its text
+- *Links* (links.py, `LinkStore`): `site/links-<key>/`, per note what its text
   declares (links, headings, block ids, tags) and where its links went, each entry keyed on
   the note's text and on what its links' targets declare, so an edit relinks only the notes
-  whose links could go elsewhere.
+  whose links could go elsewhere. Both are kept in shards (shards.py, `ShardedTable`): a
+  build writes only the shards whose entries changed.
 - *Typeset formulas* (math.py, `MathStore`): `site/math-<key>.pickle`, every formula's
   KaTeX output (or its error), one file keyed on the macros and the code, so a rebuild sends
   KaTeX only formulas it has not seen; a formula typesets alike under the same definitions.
@@ -81,7 +85,7 @@ from hortus.cache.fingerprint import (
 from hortus.cache.links import LinkStore
 from hortus.cache.math import MathStore
 from hortus.cache.notes import NoteStore
-from hortus.cache.parsed import ParsedStore, parse_key
+from hortus.cache.parsed import ParsedMeta, ParsedStore, parse_key
 from hortus.cache.record import (
     BuildRecord,
     FileRecord,
@@ -92,7 +96,7 @@ from hortus.cache.record import (
 )
 from hortus.cache.results import ResultCache, StoredResult
 from hortus.cache.site import SITE_FOLDER, SiteCache
-from hortus.cache.snapshot import inputs_snapshot
+from hortus.cache.snapshot import base_snapshot, inputs_snapshot, settled_snapshot
 
 __all__ = [
     "CHECKPOINT_LIMIT",
@@ -107,12 +111,14 @@ __all__ = [
     "MathStore",
     "NoteCheckpoints",
     "NoteStore",
+    "ParsedMeta",
     "ParsedStore",
     "RecordFile",
     "RecordedDiagnostic",
     "ResultCache",
     "SiteCache",
     "StoredResult",
+    "base_snapshot",
     "bytes_digest",
     "checkpoint_keys",
     "code_fingerprint",
@@ -124,6 +130,7 @@ __all__ = [
     "python_version",
     "recorded",
     "replay",
+    "settled_snapshot",
     "short_digest",
     "text_digest",
 ]

@@ -5,14 +5,13 @@ stage hands it over; what the entries mean is that stage's business."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from hortus.cache.store import PickledTable
+from hortus.cache.shards import ShardedTable
 
 
-class LinkStore(PickledTable[str, Any]):
-    """`links-<key>.pickle` in `folder`, keyed on the code: note path -> the link stage's
-    entry for it (the entry says itself what it was made from)."""
+class LinkStore(ShardedTable):
+    """`links-<key>/` in `folder` (see ShardedTable), keyed on the code: note path -> the
+    link stage's entry for it (the entry says itself what it was made from)."""
 
     def __init__(self, folder: Path) -> None:
         super().__init__(folder, "links", "per note")

@@ -5,14 +5,14 @@ parsed again. What an entry holds is the vault stage's business."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from hortus.cache.store import PickledTable
+from hortus.cache.shards import ShardedTable
 
 
-class NoteStore(PickledTable[str, Any]):
-    """`notes-<key>.pickle` in `folder`, keyed on the code and the publishing mode (what
-    decides whether a note is published): note path -> ((size, mtime_ns), what was read)."""
+class NoteStore(ShardedTable):
+    """`notes-<key>/` in `folder` (see ShardedTable), keyed on the code and the publishing
+    mode (what decides whether a note is published): note path -> ((size, mtime_ns), what
+    was read)."""
 
     def __init__(self, folder: Path, publish: str) -> None:
         super().__init__(folder, "notes", publish)

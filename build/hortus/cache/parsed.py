@@ -1,5 +1,7 @@
 """Parsed notes by key: the bytes a note's tokens were stored as, so an unchanged note is
-loaded instead of parsed. What the bytes hold is the pipeline's business, not the store's."""
+loaded instead of parsed; and per note a small record of what parsing it gave beside its
+tokens, so the stages that need only that do not load the tokens. What the bytes and the
+records hold is the pipeline's business, not the store's."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 
 from hortus.cache.digest import digest
 from hortus.cache.fingerprint import code_fingerprint
+from hortus.cache.shards import ShardedTable
 
 SUFFIX = ".pickle"
 
@@ -33,6 +36,10 @@ class ParsedStore:
         self.used.add(key)
         return blob
 
+    def keep(self, key: str) -> None:
+        """Keep the entry of `key` through prune() though this build has not read it (yet)."""
+        self.used.add(key)
+
     def store(self, key: str, blob: bytes) -> None:
         self.used.add(key)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -51,3 +58,11 @@ class ParsedStore:
             if entry.name.endswith(SUFFIX) and entry.name[: -len(SUFFIX)] not in self.used:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+class ParsedMeta(ShardedTable):
+    """`parse-<key>/` in `folder` (see ShardedTable), keyed on the code: note path -> the
+    parse stage's record of it (it says itself which parse key it was made under)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, "parse", "per note")

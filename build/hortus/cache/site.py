@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hortus.cache.links import LinkStore
-from hortus.cache.parsed import ParsedStore
+from hortus.cache.parsed import ParsedMeta, ParsedStore
 from hortus.cache.record import BuildRecord, RecordFile
 
 SITE_FOLDER = "site"  # in the project's cache folder (`Settings.cache_folder`)
@@ -19,6 +19,7 @@ class SiteCache:
         self.folder = cache_folder / SITE_FOLDER
         self.record = RecordFile(self.folder, out_dir)
         self.parsed = ParsedStore(self.folder / "parsed")
+        self.parsed_meta = ParsedMeta(self.folder)
         self.links = LinkStore(self.folder)
 
     @property

@@ -186,6 +186,11 @@ def inputs_snapshot(
 ) -> str:
     """Everything a build reads, by name, size and time (cheap: no file of the vault is
     opened)."""
+    return settled_snapshot(base_snapshot(settings, notes_dir, out_dir), settings, cell_files)
+
+
+def base_snapshot(settings: Settings, notes_dir: Path, out_dir: Path) -> str:
+    """What a build reads before its cells run, by name, size and time."""
     return digest(
         code_stamp(settings.root),
         repr(settings),
@@ -194,11 +199,20 @@ def inputs_snapshot(
         stat_tree(notes_dir, skip_hidden=False),
         stat_tree(settings.theme_dir, skip_hidden=False),
         stat_file(settings.root / "pyproject.toml"),
-        [stat_file(Path(path)) for path in sorted(cell_files)],
-        # A `cells-dir` may be committed: results pulled from elsewhere are new input.
-        stat_tree(settings.cells_folder, skip_hidden=False) if settings.cells_dir else [],
         git_head(notes_dir),
         [os.environ.get(name, "") for name in ENVIRONMENT],
         # Queries' `today()` is the build's date: a new day (or epoch) is a new input.
         os.environ.get("SOURCE_DATE_EPOCH", "").strip() or time.strftime("%Y-%m-%d"),
+    )
+
+
+def settled_snapshot(base: str, settings: Settings, cell_files: list[str]) -> str:
+    """`base` with the files the cells read and the results they keep. A build records it
+    once its cells ran, with the files they read this time, so the next build of the same
+    inputs finds it unchanged (even the first time a cell reads a file)."""
+    return digest(
+        base,
+        [stat_file(Path(path)) for path in sorted(cell_files)],
+        # A `cells-dir` may be committed: results pulled from elsewhere are new input.
+        stat_tree(settings.cells_folder, skip_hidden=False) if settings.cells_dir else [],
     )

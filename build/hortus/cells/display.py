@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
+import re
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -40,6 +42,8 @@ MIME_ORDER: tuple[tuple[str, str], ...] = (
     ("image/png", "_repr_png_"),
     ("image/jpeg", "_repr_jpeg_"),
 )
+# What pandas gives a Styler when the cell gives none: `uuid4().hex[:5]`.
+RANDOM_UUID = re.compile(r"[0-9a-f]{5}")
 # IPython's line width for the text of a value.
 TEXT_WIDTH = 79
 
@@ -53,6 +57,7 @@ def value_outputs(value: Any, explicit: bool = False) -> list[Output]:
         figure = figure_output(value, explicit)
         return [] if figure is None else [figure]
     if not isinstance(value, type):
+        _stable_uuid(value)
         for mime, data in _rich_representations(value):
             output = _output(mime, data, value)
             if output is not None:
@@ -69,6 +74,21 @@ def bundle_outputs(bundle: dict[str, Any]) -> list[Output]:
                 return [output]
     text = bundle.get("text/plain")
     return [] if text is None else [ValueOutput(truncate(str(text)), None)]
+
+
+def _stable_uuid(value: Any) -> None:
+    """A pandas Styler names its CSS after a random uuid unless given one: named instead
+    after what it shows, so the same note builds the same page."""
+    if type(value).__name__ != "Styler" or not callable(getattr(value, "set_uuid", None)):
+        return
+    if not RANDOM_UUID.fullmatch(str(getattr(value, "uuid", ""))):
+        return  # the cell chose its own
+    try:
+        value.set_uuid("hortus")
+        shown = value.to_html()
+    except Exception:
+        return
+    value.set_uuid(hashlib.sha256(shown.encode()).hexdigest()[:8])
 
 
 def _rich_representations(value: Any) -> Iterator[tuple[str, Any]]:

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,16 @@ from hortus.markdown import MathRef, ParsedNote, make_parser, walk_tokens
 
 # Where a note's result is left for the stages after this one.
 EXECUTION = "execution"
+# What a note's text holds when it may have a step (a fence whose info starts `{engine`,
+# perhaps escaped or as an entity; `{python} expr`); else its tokens are not read for steps.
+# Each pattern starts with a literal, which `re` finds fast.
+_MAY_STEP = (re.compile(r"`[ \t\r\n]*[{&\\]"), re.compile(r"~~~[ \t]*[{&\\]"))
+
+
+def _may_step(source: str) -> bool:
+    """Whether the note's text may hold a cell or an inline value (see _MAY_STEP)."""
+    ticks, tildes = _MAY_STEP
+    return bool(ticks.search(source) or ("~~~" in source and tildes.search(source)))
 
 
 def note_result(env: Mapping[str, Any]) -> NoteResult | None:
@@ -135,7 +146,8 @@ def _read_steps(p: ParsedNote, diagnostics: Diagnostics) -> NoteSteps | None:
     kernel that is not Python)."""
     path = str(p.note.path)
     defaults = note_defaults(p.note.frontmatter, p.note.source)
-    steps, problems = note_steps(p.tokens, defaults.options)
+    may_step = _may_step(p.note.source)
+    steps, problems = note_steps(p.tokens, defaults.options) if may_step else ([], [])
     for problem in problems:
         diagnostics.warn(path, problem.line, problem.kind, problem.message)
     for note_problem in defaults.problems:
@@ -157,7 +169,8 @@ def _number_figures(
     targets = figure_targets(steps, result, words.figure)
     if steps or targets:
         p.env[CROSSREFS] = dataclasses.replace(words, targets=targets)
-    for line, label in unknown_references(p.tokens, targets):
+    refers = "@" in p.note.source or "&" in p.note.source  # `@fig-label`, perhaps as an entity
+    for line, label in unknown_references(p.tokens, targets) if refers else []:
         diagnostics.warn(
             str(p.note.path),
             line,

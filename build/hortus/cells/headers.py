@@ -33,12 +33,16 @@ BOOLEAN_OPTIONS = frozenset({"eval", "include", "error", "warning", "message", "
 TEXT_OPTIONS = frozenset({"label", "code-summary"})
 NUMBER_OPTIONS = frozenset({"fig-width", "fig-height", "fig-dpi", "timeout"})
 CAPTION_OPTIONS = frozenset({"fig-cap", "fig-alt"})  # one text, or one per figure
+ALIGNMENTS = ("default", "left", "center", "right")  # `fig-align`
+# Quarto's options for PDF and LaTeX output only: nothing to do in a web page.
+PRINT_OPTIONS = frozenset({"fig-env", "fig-pos"})
 KNOWN_OPTIONS = (
     BOOLEAN_OPTIONS
     | TEXT_OPTIONS
     | NUMBER_OPTIONS
     | CAPTION_OPTIONS
-    | {"echo", "output", "code-fold", "results"}
+    | PRINT_OPTIONS
+    | {"echo", "output", "code-fold", "results", "fig-align", "layout-ncol"}
 )
 # knitr's names that are not Quarto's with `.` read as `-`.
 _KNITR_NAMES = {"dpi": "fig-dpi"}
@@ -198,6 +202,12 @@ def _value_problem(name: str, value: Any) -> str | None:
         return f"must be true, false or asis, not {value!r}"
     if name == "code-fold" and not (isinstance(value, bool) or value == "show"):
         return f"must be true, false or show, not {value!r}"
+    if name == "fig-align" and value not in ALIGNMENTS:
+        return f"must be default, left, center or right, not {value!r}"
+    if name == "layout-ncol" and (
+        isinstance(value, bool) or not isinstance(value, int) or value < 1
+    ):
+        return f"must be a whole number of columns, not {value!r}"
     if name in TEXT_OPTIONS and not isinstance(value, str | int | float):
         return f"must be text, not {value!r}"
     if name in NUMBER_OPTIONS and (

@@ -5,7 +5,8 @@ settings, the notes and output folders, the `Mode` (publish, check, serve), the 
 to use, --strict, the cache, the diagnostics and the `Clock` that times each stage.
 
 1. `PREPARE`, over the notes (`Prepared`): vault, parse (`parse_notes`, with the parsed-note
-   cache), link, cells, math. With --strict, what they warned of is also an error
+   cache: an unchanged note is a `CachedNote`, whose tokens are loaded only when a stage
+   reads them), link, cells, math. With --strict, what they warned of is also an error
    (`enforce_strict`; the build record keeps the warnings as said: `without_strict`). The
    vault stage runs first and alone, in the build's own process (`read_inputs`): it settles
    the pages' language for every later stage, and a build its inputs doom (two permalinks
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from hortus.pipeline.build import build_site
     from hortus.pipeline.context import BuildContext, Clock, Mode
     from hortus.pipeline.pages import WRITE, LiveSite, Made, SiteWork, make_pages
-    from hortus.pipeline.parse import parse_notes, parsed_blob, parsed_from_blob
+    from hortus.pipeline.parse import CachedNote, parse_notes, parsed_blob, parsed_from_blob
     from hortus.pipeline.result import BuildResult
     from hortus.pipeline.stages import PREPARE, Prepared, Stage, prepare, run_stages
     from hortus.pipeline.strict import enforce_strict, without_strict
@@ -51,6 +52,7 @@ _MODULES = {
     "Made": "pages",
     "SiteWork": "pages",
     "make_pages": "pages",
+    "CachedNote": "parse",
     "parse_notes": "parse",
     "parsed_blob": "parse",
     "parsed_from_blob": "parse",
@@ -70,6 +72,7 @@ __all__ = [
     "WRITE",
     "BuildContext",
     "BuildResult",
+    "CachedNote",
     "Checked",
     "Clock",
     "LiveSite",

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from hortus.cache import BuildRecord, SiteCache, recorded
+from hortus.cache import BuildRecord, SiteCache, recorded, settled_snapshot
 from hortus.cells import ExecutionReport
 from hortus.config import Settings
 from hortus.diagnostics import BuildError, Diagnostics
@@ -89,7 +89,7 @@ def build_site(
             if isinstance(found, BuildResult):
                 return found
             checked = found
-        snapshot = checked.snapshot
+        snapshot = checked.base
         context.clock.stage("snapshot")
     inputs = read_inputs(context)
     if context.diagnostics.errors:
@@ -151,7 +151,7 @@ def _publish(
     if cache is not None and built:
         cache.record.save(
             BuildRecord(
-                inputs=snapshot,
+                inputs=settled_snapshot(snapshot, context.settings, made.cell_files),
                 notes=made.notes,
                 pages=page_count,
                 cells=made.execution.ran + made.execution.cached,

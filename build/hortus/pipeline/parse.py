@@ -1,14 +1,21 @@
-"""The parse stage: every published note's tokens, loaded from the cache when the note is
-unchanged, else parsed, in forked workers when there are many."""
+"""The parse stage: every published note parsed, or taken from the cache when unchanged.
+
+An unchanged note is taken as a `CachedNote`: what the later stages read of every note (the
+parser's env, the formulas) comes from a small per-note record, and its tokens are loaded
+from the parsed-note store only when something reads them (its page is rendered, its cells
+are read, a note embeds it). So a one-note edit loads the tokens of the pages it re-renders,
+not of the whole garden."""
 
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from hortus.cache import ParsedStore, parse_key
-from hortus.markdown import ParsedNote, note_from_tokens, parse_note
+from hortus.cache import ParsedMeta, ParsedStore, parse_key
+from hortus.markdown import MathRef, ParsedNote, note_from_tokens, parse_note
 from hortus.parallel import chunked, fork_imap
 from hortus.vault import Note
 
@@ -17,36 +24,95 @@ PARALLEL_PARSE_MIN = 200  # notes to parse before forked workers pay for themsel
 # What a stored blob may fail with: cut short, or written by other code.
 _UNREADABLE = (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError)
 
+# A note's record in ParsedMeta: its parse key, the parser's env (without the note) and its
+# formulas, as parsing gave them.
+Meta = tuple[str, dict[str, Any], list[MathRef]]
+
+
+class CachedNote(ParsedNote):
+    """A ParsedNote whose tokens are read from the store on first use (see the module)."""
+
+    _source: tuple[MarkdownIt, ParsedStore, str]  # the parser, the store, the note's key
+
+    @classmethod
+    def of(cls, note: Note, meta: Meta, md: MarkdownIt, store: ParsedStore) -> CachedNote:
+        key, env, math = meta
+        made = cls.__new__(cls)
+        made.note, made.env, made.math = note, {**env, "note": note}, list(math)
+        made._source = (md, store, key)
+        store.keep(key)
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "tokens":
+            raise AttributeError(name)
+        self.tokens = self._load()
+        return self.tokens
+
+    def _load(self) -> list[Token]:
+        """The tokens as the store kept them; parsed again when the entry is gone."""
+        md, store, key = self._source
+        blob = store.load(key)
+        if blob is not None:
+            try:
+                tokens, _env = pickle.loads(blob)
+                return tokens
+            except _UNREADABLE:
+                pass
+        return parse_note(md, self.note).tokens
+
 
 def parse_notes(
-    md: MarkdownIt, notes: list[Note], store: ParsedStore | None, jobs: int
+    md: MarkdownIt,
+    notes: list[Note],
+    store: ParsedStore | None,
+    jobs: int,
+    meta: ParsedMeta | None = None,
 ) -> list[ParsedNote]:
-    """Each of `notes` parsed, in order."""
+    """Each of `notes` parsed, in order; with `store` and `meta`, the unchanged ones taken as
+    CachedNotes."""
+    kept: dict[str, Meta] = meta.load() if meta is not None and store is not None else {}
     found: dict[int, ParsedNote] = {}
     missing: list[int] = []
     for i, note in enumerate(notes):
-        loaded = _load(store, note) if store is not None else None
-        if loaded is None:
-            missing.append(i)
+        entry = kept.get(str(note.path))
+        if store is not None and entry is not None and entry[0] == note_key(note):
+            found[i] = CachedNote.of(note, entry, md, store)
         else:
-            found[i] = loaded
+            missing.append(i)
+    _parse_missing(md, notes, missing, found, store, jobs)
+    if meta is not None and store is not None:
+        fresh = {str(notes[i].path): _meta(found[i]) for i in missing}
+        if fresh or meta.stale(len(notes)):
+            meta.save({str(n.path): fresh.get(str(n.path)) or kept[str(n.path)] for n in notes})
+    return [found[i] for i in range(len(notes))]
+
+
+def _parse_missing(
+    md: MarkdownIt,
+    notes: list[Note],
+    missing: list[int],
+    found: dict[int, ParsedNote],
+    store: ParsedStore | None,
+    jobs: int,
+) -> None:
+    """The notes at `missing` parsed into `found` (and kept in `store`)."""
     if len(missing) < PARALLEL_PARSE_MIN:
         for i in missing:
             found[i] = parse_note(md, notes[i])
             if store is not None:
                 store.store(note_key(notes[i]), parsed_blob(found[i]))
-    else:
+        return
 
-        def parse_chunk(chunk: list[int]) -> list[bytes]:
-            return [parsed_blob(parse_note(md, notes[i])) for i in chunk]
+    def parse_chunk(chunk: list[int]) -> list[bytes]:
+        return [parsed_blob(parse_note(md, notes[i])) for i in chunk]
 
-        chunks = chunked(missing, jobs)
-        for chunk, blobs in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
-            for i, blob in zip(chunk, blobs, strict=True):
-                found[i] = parsed_from_blob(notes[i], blob)
-                if store is not None:
-                    store.store(note_key(notes[i]), blob)
-    return [found[i] for i in range(len(notes))]
+    chunks = chunked(missing, jobs)
+    for chunk, blobs in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
+        for i, blob in zip(chunk, blobs, strict=True):
+            found[i] = parsed_from_blob(notes[i], blob)
+            if store is not None:
+                store.store(note_key(notes[i]), blob)
 
 
 def note_key(note: Note) -> str:
@@ -54,14 +120,10 @@ def note_key(note: Note) -> str:
     return parse_key(str(note.path), note.source, note.drawing, note.page)
 
 
-def _load(store: ParsedStore, note: Note) -> ParsedNote | None:
-    blob = store.load(note_key(note))
-    if blob is None:
-        return None
-    try:
-        return parsed_from_blob(note, blob)
-    except _UNREADABLE:
-        return None
+def _meta(parsed: ParsedNote) -> Meta:
+    """A freshly parsed note's record, before any later stage adds to its env or formulas."""
+    env = {k: v for k, v in parsed.env.items() if k != "note"}
+    return (note_key(parsed.note), env, list(parsed.math))
 
 
 def parsed_blob(parsed: ParsedNote) -> bytes:

@@ -73,8 +73,9 @@ def read_vault(context: BuildContext, notes: Prepared) -> None:
 def parse(context: BuildContext, notes: Prepared) -> None:
     notes.md = make_parser()
     install_render_rules(notes.md)
-    store = context.cache.parsed if context.cache is not None else None
-    notes.parsed = parse_notes(notes.md, notes.vault.published, store, context.jobs)
+    cache = context.cache
+    store, meta = (cache.parsed, cache.parsed_meta) if cache is not None else (None, None)
+    notes.parsed = parse_notes(notes.md, notes.vault.published, store, context.jobs, meta)
 
 
 def link(context: BuildContext, notes: Prepared) -> None:

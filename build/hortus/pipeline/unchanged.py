@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hortus.cache import SiteCache, inputs_snapshot, replay
+from hortus.cache import SiteCache, base_snapshot, replay, settled_snapshot
 from hortus.cells import ExecutionReport
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
@@ -57,6 +57,7 @@ class Checked:
 
     cache: SiteCache
     snapshot: str
+    base: str  # the snapshot before the cells' files (see hortus.cache's settled_snapshot)
 
 
 def check_unchanged(
@@ -69,9 +70,10 @@ def check_unchanged(
     started: float,
 ) -> BuildResult | Checked:
     """The build's result when nothing changed (see `unchanged`), else what was found."""
-    snapshot = inputs_snapshot(settings, notes_dir, out_dir, cache.previous.cell_files)
+    base = base_snapshot(settings, notes_dir, out_dir)
+    snapshot = settled_snapshot(base, settings, cache.previous.cell_files)
     done = unchanged(cache, out_dir, snapshot, diagnostics, strict, started)
-    return done if done is not None else Checked(cache, snapshot)
+    return done if done is not None else Checked(cache, snapshot, base)
 
 
 def build_if_unchanged(

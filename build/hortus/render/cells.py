@@ -122,6 +122,9 @@ def _outputs(cell: CellResult, options: dict[str, Any], env: dict[str, Any]) -> 
     body = "".join(html)
     if not body or options.get("output") == "asis":  # asis: no container, as Quarto
         return body
+    columns = options.get("layout-ncol")
+    if isinstance(columns, int) and columns > 1:  # side by side, as Quarto's layout-ncol
+        return f'<div class="cell-output cell-layout" style="--columns: {columns}">{body}</div>'
     return f'<div class="cell-output">{body}</div>'
 
 
@@ -178,8 +181,10 @@ def _figure(
     id_attr = f' id="{escape(ident)}"' if label else ""
     caption_html = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     src = relative_url(env["page_url"], output.url)
+    align = options.get("fig-align")
+    classes = f"cell-figure fig-align-{align}" if align in ("left", "right") else "cell-figure"
     return (
-        f'<figure class="cell-figure"{id_attr}><img src="{escape(src)}" alt="{escape(alt)}">'
+        f'<figure class="{classes}"{id_attr}><img src="{escape(src)}" alt="{escape(alt)}">'
         f"{caption_html}</figure>"
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -54,6 +55,11 @@ class Diagram:
         return self.light is None and self.error is None
 
 
+# A fence whose info string may start with `mermaid`, any case (or a letter as an entity);
+# each pattern starts with a literal, which `re` finds fast.
+_MAY_DRAW = (re.compile(r"```[ \t]*[mM&]"), re.compile(r"~~~[ \t]*[mM&]"))
+
+
 def is_mermaid(token: Token) -> bool:
     words = token.info.strip().split(maxsplit=1)
     return token.type == "fence" and bool(words) and words[0].lower() == "mermaid"
@@ -61,6 +67,9 @@ def is_mermaid(token: Token) -> bool:
 
 def mermaid_blocks(parsed: ParsedNote) -> Iterator[tuple[str, int]]:
     """Each Mermaid block of a note: its source, and the line of its opening fence."""
+    source, (ticks, tildes) = parsed.note.source, _MAY_DRAW
+    if not (ticks.search(source) or ("~~~" in source and tildes.search(source))):
+        return  # its tokens need not be read
     for token in parsed.tokens:
         if is_mermaid(token):
             yield token.content, token_line(token)

@@ -21,6 +21,7 @@ LABELS = {
         "tags": "Tags",
         "all_tags": "All tags",
         "claims": "Claims",
+        "published": "Published with hortus",
         "claims_checked": "claims checked at build time",
         "claim": "Claim",
         "value": "Value",
@@ -58,6 +59,7 @@ LABELS = {
         "tags": "标签",
         "all_tags": "全部标签",
         "claims": "断言",
+        "published": "由 hortus 发布",
         "claims_checked": "条断言在构建时检验",
         "claim": "断言",
         "value": "计算值",
@@ -95,6 +97,7 @@ LABELS = {
         "tags": "標籤",
         "all_tags": "全部標籤",
         "claims": "斷言",
+        "published": "由 hortus 發佈",
         "claims_checked": "條斷言在建置時檢驗",
         "claim": "斷言",
         "value": "計算值",
@@ -132,6 +135,7 @@ LABELS = {
         "tags": "タグ",
         "all_tags": "すべてのタグ",
         "claims": "検証",
+        "published": "hortus で公開",
         "claims_checked": "件の検証をビルド時に確認",
         "claim": "検証",
         "value": "計算値",
@@ -169,6 +173,7 @@ LABELS = {
         "tags": "태그",
         "all_tags": "모든 태그",
         "claims": "검증",
+        "published": "hortus로 게시됨",
         "claims_checked": "개의 검증을 빌드할 때 확인함",
         "claim": "검증",
         "value": "계산값",
@@ -249,10 +254,14 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A build's templates do not change while it runs: each is loaded and compiled
+            # once, not checked against its file at every include of every page.
+            auto_reload=False,
         )
         self.env.filters["rel"] = lambda target, page_url: relative_url(page_url, target)
         self.env.filters["date"] = lambda iso: format_date(iso, self.language)
         self.settings = settings
+        self._templates: dict[str, jinja2.Template] = {}
 
     @property
     def language(self) -> str:
@@ -276,4 +285,9 @@ class Theme:
             "explorer": Markup(self.tree.html(context["page"]["url"])) if self.tree else "",
             "claims_url": self.has_claims,
         }
-        return self.env.get_template(template).render(site=site, **context)
+        return self._template(template).render(site=site, **context)
+
+    def _template(self, name: str) -> jinja2.Template:
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
-from hortus.cache import code_fingerprint, digest, recorded, replay
+from hortus.cache import code_fingerprint, digest, recorded, replay, text_digest
 from hortus.cells import note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostic, Diagnostics
@@ -63,6 +63,7 @@ class NotePages:
         self.assets = assets
         self.math = math
         self._own: dict[PurePosixPath, str] = {}
+        self._math_keys: dict[tuple[str, bool], str] = {}  # a formula's output, as a digest
         self.warnings: dict[str, list[list]] = {}  # page file -> what rendering it said
         explorer = sorted((str(n.path), n.title, n.url) for n in dates)
         self.site_key = digest(
@@ -137,12 +138,13 @@ class NotePages:
             self.body.md, list(parsed.values()), math, graph.resolved, self.body.diagrams
         )
         view.graph, view.math, view.dates = graph, math, dates
-        view.warnings = {}
+        view.warnings, view._math_keys = {}, {}
         return view
 
     def render(self, p: ParsedNote, url: str, diagnostics: Diagnostics) -> str:
+        outline = headings(p)
         body, title_id = without_title_heading(
-            self.body.render(p, url, diagnostics), p.note.title, headings(p)
+            self.body.render(p, url, diagnostics), p.note.title, outline
         )
         content = Markup(body)
         page = {
@@ -155,7 +157,7 @@ class NotePages:
             "feed": feed_url(url) if url in self.tree.folders else None,
             "description": _description(content),
             "tags": [(tag, tag_url(tag)) for tag in self.graph.note_tags.get(p.note.path, [])],
-            "headings": headings(p),
+            "headings": outline,
             "backlinks": self.graph.backlinks.get(p.note.path, []),
             "cssclasses": _cssclasses(p.note.frontmatter),
             "breadcrumbs": breadcrumbs(p.note, self.tree) if url == p.note.url else [],
@@ -206,7 +208,7 @@ class NotePages:
             if p is None:
                 self._own[path] = digest("absent", str(path))
             else:
-                math = [self.math.get((ref.tex, ref.display)) for ref in p.math]
+                math = [self._math_key(ref.tex, ref.display) for ref in p.math]
                 cells = note_result(p.env)
                 queries = note_queries(p.env)  # what its queries show: rebuilt when it changes
                 self._own[path] = digest(
@@ -218,10 +220,21 @@ class NotePages:
                     self.graph.resolved.get(path, []),
                     self.graph.property_links.get(path, []),
                     None if cells is None else cells.to_json(),
-                    [(m.html, m.error) if m is not None else None for m in math],
+                    math,
                     None if queries is None else queries.key(),
                 )
         return self._own[path]
+
+    def _math_key(self, tex: str, display: bool) -> str:
+        """What a formula shows, as a digest made once per formula: a formula's output is
+        long, and the same formula is written in many notes."""
+        found = self._math_keys.get((tex, display))
+        if found is None:
+            m = self.math.get((tex, display))
+            shown = "" if m is None else f"{m.html is not None:d}{m.error is not None:d}"
+            found = text_digest(f"{shown}\0{m.html if m else ''}\0{m.error if m else ''}")
+            self._math_keys[(tex, display)] = found
+        return found
 
 
 def _iso(day: dt.date | None) -> str:

@@ -162,15 +162,8 @@ class SearchIndexing:
         for folder, made in sorted(self._results.items()):
             self.writer.adopt(folder, _skip(folder))
             self.views.update(made.views)
-            self.held[folder] = {
-                n: [
-                    v,
-                    made.ids.get(
-                        n,
-                    ),
-                ]
-                for n, v in made.views.items()
-            }
+            self.held[folder] = {n: [v, made.ids.get(n, "")] for n, v in made.views.items()}
+        self._drop_hidden()
         for folder, held in self.held.items():
             self.record[folder] = json.dumps(held, sort_keys=True)
         known = {n: [self.writer.record[n][0], self._view(n)] for n in sorted(self.pages)}
@@ -179,6 +172,15 @@ class SearchIndexing:
             listed = [*self.shards, *([self.recent] if self.recent else [])]
             self.writer.write(f"{BUNDLE_DIR}/{SHARDS_FILE}", shard_list(listed, self.hidden))
         return self.record
+
+    def _drop_hidden(self) -> None:
+        """The old versions' records leave the site: what a page said before an edit (a line
+        its author took out) is in no fragment file a reader can fetch. Their words stay in
+        the kept shards' word index until those are made again, pointing at no record."""
+        for folder, held in self.held.items():
+            for name, (_view, old_id) in held.items():
+                if old_id and self.hidden.get(old_id) == _url(name):
+                    self.writer.drop(f"{folder}/fragment/{old_id}.pf_fragment")
 
     def _settle_recent(self, made: ShardIndex) -> None:
         """Pages whose record came out as it was (the same Pagefind id: their HTML changed,

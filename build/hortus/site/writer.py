@@ -148,6 +148,14 @@ class SiteWriter:
             return False
         return True
 
+    def drop(self, relpath: str) -> None:
+        """Leave out a file this build has already placed (a reused index's stale record)."""
+        rel = PurePosixPath(relpath)
+        if rel in self.written:
+            self.written.discard(rel)
+            self.record.pop(rel.as_posix(), None)
+            (self.staging / rel).unlink(missing_ok=True)
+
     def adopt(self, relpath: str, skip: Callable[[str], bool] = lambda name: False) -> None:
         """Claim and record the files another program wrote into the staging folder."""
         folder = self.staging / relpath

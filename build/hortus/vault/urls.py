@@ -12,7 +12,6 @@ from urllib.parse import quote
 from hortus.vault.slugs import safe_segment, slugify, visible
 
 
-@lru_cache(maxsize=65536)
 def relative_url(from_url: str, to_url: str) -> str:
     """A site URL relative to the page at `from_url`, so the output also reads from file://
     and from any sub-path it is deployed under."""
@@ -20,27 +19,53 @@ def relative_url(from_url: str, to_url: str) -> str:
         return to_url  # no page URL: the 404 page, served at any path, links site-absolute
     path, hash_, fragment = to_url.partition("#")
     base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    target = _relpath(path, base)
-    if path.endswith("/") and target != ".":
-        target += "/"
-    if target == ".":
-        target = "./"
-    return quote(target, safe="/.-_~%") + hash_ + fragment
-
-
-def _relpath(path: str, base: str) -> str:
-    """posixpath.relpath for site paths, without its os.getcwd() and normpath on every call:
-    it is called for every link of every page."""
-    if not (path.startswith("/") and base.startswith("/")) or "/." in path + base:
-        return posixpath.relpath(path, base)  # relative or dotted paths: the general case
-    to = [part for part in path.split("/") if part]
-    start = [part for part in base.split("/") if part]
+    if not (path.startswith("/") and base.startswith("/")) or "/." in path or "/." in base:
+        return _general(path, base) + hash_ + fragment
+    # Every page asks this for each of its links, and each page asks from a URL of its own:
+    # both sides are split (and the target quoted) once per URL, not once per link.
+    start = _segments(base)
+    to, quoted = _quoted_segments(path)
     common = 0
     for a, b in zip(to, start, strict=False):
         if a != b:
             break
         common += 1
-    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+    target = "/".join(("..",) * (len(start) - common) + quoted[common:]) or "."
+    if path.endswith("/") and target != ".":
+        target += "/"
+    return ("./" if target == "." else target) + hash_ + fragment
+
+
+@lru_cache(maxsize=16384)
+def _segments(url: str) -> tuple[str, ...]:
+    """A page's folder as its segments, split once per page."""
+    return _split(url)
+
+
+def _split(url: str) -> tuple[str, ...]:
+    return tuple(part for part in url.split("/") if part)
+
+
+@lru_cache(maxsize=65536)
+def _quoted_segments(url: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The URL's segments, and each as relative_url writes it (quote() works per character,
+    so quoting each segment is quoting the joined path)."""
+    parts = _split(url)
+    return parts, tuple(p if _UNQUOTED.fullmatch(p) else quote(p, safe="/.-_~%") for p in parts)
+
+
+def _general(path: str, base: str) -> str:
+    """relative_url's target for relative or dotted paths, through posixpath.relpath."""
+    target = posixpath.relpath(path, base)
+    if path.endswith("/") and target != ".":
+        target += "/"
+    if target == ".":
+        target = "./"
+    return quote(target, safe="/.-_~%")
+
+
+# What quote(..., safe="/.-_~%") leaves as it is.
+_UNQUOTED = re.compile(r"[A-Za-z0-9/._~%-]*")
 
 
 def tag_url(tag: str) -> str:

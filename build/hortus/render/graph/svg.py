@@ -6,6 +6,8 @@ its local graph is short; the look is in graph.css, not in per-element attribute
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 from math import sqrt
 
@@ -23,6 +25,8 @@ LOCAL_LABEL_MAX = 84.0  # SVG units: the sidebar is about 240 px wide, the drawi
 # and a note with one neighbour does not get labels several times larger than one with many.
 LOCAL_WIDTH = 260.0
 GARDEN_LABEL_MAX = 150.0
+SMALL_GRAPH = 64  # nodes: up to this many, label boxes are checked against every box placed
+Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 def local_graph_svg(
@@ -231,6 +235,7 @@ def _char_width(c: str) -> float:
     return 1.0 if unicodedata.east_asian_width(c) in "WF" else 0.58
 
 
+@lru_cache(maxsize=65536)  # a note's label is drawn on every page that shows its neighbours
 def _fit_label(title: str, font: float, limit: float) -> tuple[str, float]:
     """(label, estimated width): CJK characters count a full em, others a little over half."""
     width = 0.0
@@ -251,26 +256,9 @@ def _place_labels(
 ) -> list[float | None]:
     """Greedy: a label goes below its node, else above, where its box meets no label or node
     already placed; a label with no room gets None (and is drawn below, as `minor`).
-    A coarse spatial hash keeps this linear for large gardens."""
-    cell = 64.0
-    buckets: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
-
-    def cells(box: tuple[float, float, float, float]) -> list[tuple[int, int]]:
-        x0, y0, x1, y1 = (int(v // cell) for v in box)
-        return [(a, b) for a in range(x0, x1 + 1) for b in range(y0, y1 + 1)]
-
-    def add(box: tuple[float, float, float, float]) -> None:
-        for c in cells(box):
-            buckets.setdefault(c, []).append(box)
-
-    def free(box: tuple[float, float, float, float]) -> bool:
-        x0, y0, x1, y1 = box
-        for c in cells(box):
-            for a0, b0, a1, b1 in buckets.get(c, ()):
-                if x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1:
-                    return False
-        return True
-
+    A coarse spatial hash keeps this linear for large gardens; a note's neighbourhood is
+    small enough to check against every box (the same answer, found sooner)."""
+    add, free = _box_set(len(points) > SMALL_GRAPH)
     for (x, y), r in zip(points, radii, strict=True):
         add((x - r, y - r, x + r, y + r))
     placed: list[float | None] = [None] * len(points)  # the label's baseline, if shown
@@ -284,3 +272,35 @@ def _place_labels(
                 add(box)
                 break
     return placed
+
+
+def _box_set(large: bool) -> tuple[Callable[[Box], None], Callable[[Box], bool]]:
+    """(add a box, whether a box meets none added): over a spatial hash when `large`."""
+    if not large:
+        boxes: list[Box] = []
+
+        def meets_none(box: Box) -> bool:
+            x0, y0, x1, y1 = box
+            return not any(x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1 for a0, b0, a1, b1 in boxes)
+
+        return boxes.append, meets_none
+    cell = 64.0
+    buckets: dict[tuple[int, int], list[Box]] = {}
+
+    def cells(box: Box) -> list[tuple[int, int]]:
+        x0, y0, x1, y1 = (int(v // cell) for v in box)
+        return [(a, b) for a in range(x0, x1 + 1) for b in range(y0, y1 + 1)]
+
+    def add(box: Box) -> None:
+        for c in cells(box):
+            buckets.setdefault(c, []).append(box)
+
+    def free(box: Box) -> bool:
+        x0, y0, x1, y1 = box
+        for c in cells(box):
+            for a0, b0, a1, b1 in buckets.get(c, ()):
+                if x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1:
+                    return False
+        return True
+
+    return add, free

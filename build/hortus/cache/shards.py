@@ -1,0 +1,89 @@
+"""One table of per-note entries kept in shards, so a build that changes a few entries writes
+a few small files instead of the whole table: the layout of the read notes and the links."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+from hortus.cache.digest import digest, text_digest
+from hortus.cache.fingerprint import code_fingerprint
+
+SHARDS = 64  # files per table: an edit rewrites about 1/SHARDS of it
+
+# What a stored shard may fail with: cut short, or written by other code.
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError)
+
+
+def shard_of(key: str) -> int:
+    """The shard an entry is kept in: fixed by its key alone."""
+    return int(text_digest(key)[:8], 16) % SHARDS
+
+
+class ShardedTable:
+    """`<kind>-<key>/<shard>.pickle` in `folder`, keyed on the code and `inputs` (what every
+    entry was made under); string key -> entry. Only the newest table of a kind is kept.
+    Every entry says itself what it was made from, so shards written by different builds
+    (one cut short) may be read together."""
+
+    def __init__(self, folder: Path, kind: str, inputs: Any) -> None:
+        self.folder = folder
+        self.kind = kind
+        self.path = folder / f"{kind}-{digest(code_fingerprint(), inputs)[:24]}"
+        self.count = 0  # entries the shards held when loaded
+        self._loaded: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+
+    def load(self) -> dict[str, Any]:
+        """The entries kept; none from a shard that is missing or unreadable."""
+        found: dict[str, Any] = {}
+        for index in range(SHARDS):
+            try:
+                shard = pickle.loads((self.path / f"{index:02d}.pickle").read_bytes())
+            except _UNREADABLE:
+                continue
+            if isinstance(shard, dict):
+                self._loaded[index] = shard
+                found.update(shard)
+        self.count = len(found)
+        return found
+
+    def stale(self, count: int) -> bool:
+        """Whether the shards hold other entries than the `count` the notes have now (some no
+        note has any more): then they are written again."""
+        return count != self.count
+
+    def save(self, entries: dict[str, Any]) -> None:
+        """Keep `entries` in place of the table: only the shards whose entries differ from
+        those loaded are written."""
+        if not self.path.is_dir():
+            self._drop_others()
+            self.path.mkdir(parents=True, exist_ok=True)
+        shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        for key, entry in entries.items():
+            shards[shard_of(key)][key] = entry
+        for index, shard in enumerate(shards):
+            if shard == self._loaded[index]:
+                continue  # unchanged (the same objects, mostly: compared by identity first)
+            target = self.path / f"{index:02d}.pickle"
+            if not shard:
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            else:
+                temporary = target.with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_bytes(pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
+                temporary.replace(target)
+            self._loaded[index] = shard
+        self.count = len(entries)
+
+    def _drop_others(self) -> None:
+        """Tables of this kind made under other code or inputs, and the single-file layout."""
+        with contextlib.suppress(OSError):
+            for old in self.folder.glob(f"{self.kind}-*"):
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    old.unlink(missing_ok=True)

@@ -1,0 +1,151 @@
+"""A one-note edit in a garden with cells, queries, formulas and diagrams elsewhere: the
+rebuild reads the tokens of the pages it re-renders and no others, re-renders exactly the
+pages whose inputs the edit changed, runs no cell again, and its output is the bytes of a
+build without any cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hortus.config import load_settings
+from hortus.pipeline import CachedNote, build_site
+
+NOTES = {
+    "plain.md": "# Plain\n\nWords of plain, and [[other]].\n",
+    "other.md": "# Other\n\nMore words.\n",
+    "cells.md": (
+        "# Cells\n\nThe answer is `{python} 6 * 7`.\n\n"
+        "```{python}\nclaim('six sevens', 6 * 7, 42)\nprint('ran')\n```\n"
+    ),
+    "books.md": "---\nrating: 4\ntags: [book]\n---\n# Books\n\nA book.\n",
+    "math.md": "# Math\n\nInline $x^2$ and\n\n$$\\int_0^1 x\\,dx$$\n",
+    "diagram.md": "# Diagram\n\n```mermaid\ngraph TD\n  A --> B\n```\n",
+    "host.md": "# Host\n\n![[embedded]]\n",
+    "embedded.md": "# Embedded\n\nEmbedded words.\n",
+}
+# The notes whose tokens every build reads: the cells' steps and the diagrams' sources.
+READ_ALWAYS = {"cells.md", "diagram.md"}
+# A query reads every page of the garden (and so every note's tokens) when it is evaluated.
+READING = "# Reading\n\n```dataview\nTABLE rating FROM #book SORT file.name\n```\n"
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    """Every output file but the search index (whose files are named by their content)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "pagefind" not in p.relative_to(folder).parts
+    }
+
+
+class Garden:
+    """A project built in this process (so what the build loads is seen), each build checked
+    against one without any cache."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch, notes: dict[str, str]) -> None:
+        self.root = root
+        self.notes = root / "notes"
+        self.notes.mkdir(parents=True)
+        text = '[tool.hortus]\npublish = "all"\nlanguage = "en"\n'
+        (root / "pyproject.toml").write_text(text, encoding="utf-8")
+        for name, body in notes.items():
+            self.write(name, body)
+        self.loaded: list[str] = []
+        load = CachedNote._load
+
+        def recorded_load(note: CachedNote) -> list:
+            self.loaded.append(str(note.note.path))
+            return load(note)
+
+        monkeypatch.setattr(CachedNote, "_load", recorded_load)
+        monkeypatch.setattr("hortus.pipeline.build.in_child_process", lambda make: make())
+        self.build()
+
+    def write(self, name: str, text: str) -> None:
+        (self.notes / name).write_text(text, encoding="utf-8")
+
+    def pages(self) -> dict[str, int]:
+        """Each page's file by inode: a page kept from the last build keeps its inode."""
+        public = self.root / "public"
+        return {p.relative_to(public).as_posix(): p.stat().st_ino for p in public.rglob("*.html")}
+
+    def build(self):
+        settings = load_settings(self.root)
+        self.loaded.clear()
+        cached = build_site(settings, self.notes, self.root / "public", strict=False)
+        assert cached.built, [str(d) for d in cached.diagnostics.items]
+        loaded = sorted(self.loaded)
+        fresh = build_site(settings, self.notes, self.root / "fresh", strict=False, use_cache=False)
+        assert fresh.built
+        ours, theirs = outputs(self.root / "public"), outputs(self.root / "fresh")
+        assert sorted(ours) == sorted(theirs)
+        assert [rel for rel in ours if ours[rel] != theirs[rel]] == []
+        said = sorted(str(d) for d in cached.diagnostics.items)
+        assert said == sorted(str(d) for d in fresh.diagnostics.items)
+        self.loaded = loaded
+        return cached
+
+    def edit(self, name: str, text: str) -> set[str]:
+        """Rewrite a note and rebuild; the pages rendered again (not kept from the last build)."""
+        before = self.pages()
+        self.write(name, text)
+        result = self.build()
+        assert result.execution.ran == 0  # every cell's result came from the cache
+        after = self.pages()
+        return {rel for rel, inode in after.items() if before.get(rel) != inode}
+
+
+@pytest.fixture
+def garden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Garden:
+    return Garden(tmp_path, monkeypatch, NOTES)
+
+
+@pytest.fixture
+def queried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Garden:
+    return Garden(tmp_path, monkeypatch, {**NOTES, "reading.md": READING})
+
+
+def note_pages(rendered: set[str]) -> set[str]:
+    """The note pages among the rendered files (not tag pages, listings or the home page)."""
+    names = {f"{Path(name).stem}/index.html" for name in [*NOTES, "reading.md"]}
+    return rendered & names
+
+
+def test_an_edit_elsewhere_loads_and_renders_only_the_edited_page(garden: Garden) -> None:
+    rendered = garden.edit("other.md", "# Other\n\nNew words of other.\n")
+    assert note_pages(rendered) == {"other/index.html"}
+    # No other note's tokens but those the cells and diagrams stages read their steps and
+    # sources from: the formulas, links and page keys come from small per-note records.
+    assert set(garden.loaded) <= READ_ALWAYS
+
+
+def test_an_edit_of_an_embedded_note_renders_its_hosts(garden: Garden) -> None:
+    rendered = garden.edit("embedded.md", "# Embedded\n\nChanged embedded words.\n")
+    assert note_pages(rendered) == {"embedded/index.html", "host/index.html"}
+    assert set(garden.loaded) == {"host.md", *READ_ALWAYS}
+
+
+def test_an_edit_of_a_queried_note_renders_the_query_page(queried: Garden) -> None:
+    rendered = queried.edit("books.md", NOTES["books.md"].replace("rating: 4", "rating: 5"))
+    assert note_pages(rendered) == {"books/index.html", "reading/index.html"}
+
+
+def test_an_edit_elsewhere_keeps_the_query_page(queried: Garden) -> None:
+    rendered = queried.edit("other.md", "# Other\n\nNew words of other.\n")
+    assert note_pages(rendered) == {"other/index.html"}
+
+
+def test_an_edit_of_prose_beside_cells_reuses_their_results(garden: Garden) -> None:
+    text = NOTES["cells.md"] + "\nA new closing line.\n"  # the cells keep their lines
+    rendered = garden.edit("cells.md", text)
+    assert note_pages(rendered) == {"cells/index.html"}
+    assert set(garden.loaded) <= READ_ALWAYS
+
+
+def test_an_edit_of_math_and_diagrams_renders_only_their_pages(garden: Garden) -> None:
+    assert note_pages(garden.edit("math.md", "# Math\n\nNow $y^3$.\n")) == {"math/index.html"}
+    text = NOTES["diagram.md"].replace("A --> B", "A --> C")
+    assert note_pages(garden.edit("diagram.md", text)) == {"diagram/index.html"}
+    assert set(garden.loaded) <= READ_ALWAYS
