@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from build_harness import same_as_cold
 from hortus.config import load_settings
 from hortus.pipeline import CachedNote, build_site
 
@@ -29,15 +30,6 @@ NOTES = {
 READ_ALWAYS = {"cells.md", "diagram.md"}
 # A query reads every page of the garden (and so every note's tokens) when it is evaluated.
 READING = "# Reading\n\n```dataview\nTABLE rating FROM #book SORT file.name\n```\n"
-
-
-def outputs(folder: Path) -> dict[str, bytes]:
-    """Every output file but the search index (whose files are named by their content)."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and "pagefind" not in p.relative_to(folder).parts
-    }
 
 
 class Garden:
@@ -72,18 +64,12 @@ class Garden:
         return {p.relative_to(public).as_posix(): p.stat().st_ino for p in public.rglob("*.html")}
 
     def build(self):
-        settings = load_settings(self.root)
         self.loaded.clear()
-        cached = build_site(settings, self.notes, self.root / "public", strict=False)
-        assert cached.built, [str(d) for d in cached.diagnostics.items]
+        cached = build_site(
+            load_settings(self.root), self.notes, self.root / "public", strict=False
+        )
         loaded = sorted(self.loaded)
-        fresh = build_site(settings, self.notes, self.root / "fresh", strict=False, use_cache=False)
-        assert fresh.built
-        ours, theirs = outputs(self.root / "public"), outputs(self.root / "fresh")
-        assert sorted(ours) == sorted(theirs)
-        assert [rel for rel in ours if ours[rel] != theirs[rel]] == []
-        said = sorted(str(d) for d in cached.diagnostics.items)
-        assert said == sorted(str(d) for d in fresh.diagnostics.items)
+        same_as_cold(self.root, self.notes, cached)
         self.loaded = loaded
         return cached
 

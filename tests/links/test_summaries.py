@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from build_harness import build_as_cold
 from hortus.config import load_settings
 from hortus.diagnostics import Diagnostics
 from hortus.links import link_notes, summarize
 from hortus.markdown import make_parser, parse_note
-from hortus.pipeline import build_site
 from hortus.vault import load_vault
 
 B = "---\ntags: [old]\n---\n# B\n\n## Method\n\nA quoted line. ^quote\n"
@@ -23,15 +23,6 @@ NOTES = {
     "lonely.md": "# Lonely\n\nNothing links here, and it links nowhere.\n",
     "tagged.md": "# Tagged\n\nAlso #old, and [[lonely]].\n",
 }
-
-
-def outputs(folder: Path) -> dict[str, bytes]:
-    """Every output file but the search index (whose files are named by their content)."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and "pagefind" not in p.relative_to(folder).parts
-    }
 
 
 class Garden:
@@ -50,17 +41,7 @@ class Garden:
 
     def build(self) -> dict[str, bytes]:
         """Build with the cache, check it against a build without one, return the output."""
-        settings = load_settings(self.root)
-        cached = build_site(settings, self.notes, self.root / "public", strict=False)
-        assert cached.built
-        fresh = build_site(settings, self.notes, self.root / "fresh", strict=False, use_cache=False)
-        assert fresh.built
-        ours, theirs = outputs(self.root / "public"), outputs(self.root / "fresh")
-        assert sorted(ours) == sorted(theirs)
-        assert [rel for rel in ours if ours[rel] != theirs[rel]] == []
-        said = sorted(str(d) for d in cached.diagnostics.items)
-        assert said == sorted(str(d) for d in fresh.diagnostics.items)
-        return ours
+        return build_as_cold(self.root, self.notes)[1]
 
     def edit(self, name: str, text: str) -> set[str]:
         """Rewrite a note, rebuild; the output files that changed, appeared or went away."""

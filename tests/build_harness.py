@@ -1,0 +1,41 @@
+"""A build with the cache checked against one without: the same bytes outside the search
+index, the same things found by a search, the same warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hortus.config import load_settings
+from hortus.pipeline import BuildResult, build_site
+from search_harness import searchable
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    """Every output file but the search index (whose files are named by their content)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "pagefind" not in p.relative_to(folder).parts
+    }
+
+
+def build_as_cold(root: Path, notes: Path) -> tuple[BuildResult, dict[str, bytes]]:
+    """Build `notes` into root/public with the cache and check it against a build without
+    (`same_as_cold`); return the cached build and its output (search index left out)."""
+    cached = build_site(load_settings(root), notes, root / "public", strict=False)
+    return cached, same_as_cold(root, notes, cached)
+
+
+def same_as_cold(root: Path, notes: Path, cached: BuildResult) -> dict[str, bytes]:
+    """Assert that `cached`, built into root/public, is what a build without the cache makes
+    (into root/fresh); return its output, the search index left out."""
+    assert cached.built, [str(d) for d in cached.diagnostics.items]
+    fresh = build_site(load_settings(root), notes, root / "fresh", strict=False, use_cache=False)
+    assert fresh.built
+    ours, theirs = outputs(root / "public"), outputs(root / "fresh")
+    assert sorted(ours) == sorted(theirs)
+    assert [rel for rel in ours if ours[rel] != theirs[rel]] == []
+    assert searchable(root / "public") == searchable(root / "fresh")
+    said = sorted(str(d) for d in cached.diagnostics.items)
+    assert said == sorted(str(d) for d in fresh.diagnostics.items)
+    return ours
