@@ -12,6 +12,7 @@ from hortus.diagnostics import BuildError
 
 PUBLISH_MODES = ("opt-in", "all")
 EXECUTORS = ("local", "dask")  # where notes' cells run
+MATH_OUTPUTS = ("html", "mathml")  # KaTeX's HTML (the default), or Temml's far smaller MathML
 # A BCP 47 language tag as pages and Pagefind take it: `en`, `zh-CN`, `zh-Hant-TW`, `pt-BR`.
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
@@ -28,6 +29,7 @@ class Settings:
     timeout: float = 120.0
     cell_memory_mb: int = 2048
     math_macros: dict[str, str] = field(default_factory=dict)
+    math_output: str = "html"  # `math-output`: "html" (KaTeX) or "mathml" (Temml, compact)
     search_shard_pages: int = 2000  # pages per search index; a larger garden gets several
     properties: bool = True  # show a note's properties at the top of its page
     hide_properties: list[str] = field(default_factory=list)  # property keys not shown
@@ -93,6 +95,7 @@ def load_settings(root: Path) -> Settings:
         "timeout": (int, float),
         "cell-memory-mb": int,
         "math-macros": dict,
+        "math-output": str,
         "search-shard-pages": int,
         "properties": bool,
         "hide-properties": list,
@@ -117,6 +120,12 @@ def load_settings(root: Path) -> Settings:
     if values.get("publish", "opt-in") not in PUBLISH_MODES:
         modes = ", ".join(PUBLISH_MODES)
         raise BuildError(f"{_where(path, 'publish')}: [tool.hortus] publish must be one of {modes}")
+    if values.get("math_output", "html") not in MATH_OUTPUTS:
+        outputs = " or ".join(f'"{name}"' for name in MATH_OUTPUTS)
+        raise BuildError(
+            f"{_where(path, 'math-output')}: [tool.hortus] math-output must be {outputs}, "
+            f"not {values['math_output']!r}"
+        )
     if int(values.get("search_shard_pages", 1)) < 1:  # type: ignore[call-overload]
         where = _where(path, "search-shard-pages")
         raise BuildError(f"{where}: [tool.hortus] search-shard-pages must be at least 1")

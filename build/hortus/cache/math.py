@@ -8,14 +8,15 @@ from pathlib import Path
 
 from hortus.cache.store import PickledTable
 
-# A formula, as (TeX source, display) -> (KaTeX's HTML or None, KaTeX's error or None).
+# A formula, as (TeX source, display) -> (its HTML or MathML or None, the error or None).
 Formula = tuple[str, bool]
 Typeset = tuple[str | None, str | None]
 
 
 class MathStore(PickledTable[Formula, Typeset]):
-    """One file per set of macros in `folder` (`math-<key>.pickle`), keyed on the macros and
-    the code: a formula typesets alike only under the same definitions and KaTeX."""
+    """One file per set of macros in `folder` (`math-<key>.pickle`), keyed on the macros, the
+    output (`math-output`) and the code: a formula typesets alike only under the same
+    definitions, into the same output, by the same KaTeX or Temml."""
 
-    def __init__(self, folder: Path, macros: dict[str, str]) -> None:
-        super().__init__(folder, "math", macros)
+    def __init__(self, folder: Path, macros: dict[str, str], output: str = "html") -> None:
+        super().__init__(folder, "math", (output, macros))

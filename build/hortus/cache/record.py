@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hortus.cache.digest import digest
@@ -33,6 +33,8 @@ class BuildRecord:
     page_warnings: dict[str, list[RecordedDiagnostic]] = field(
         default_factory=dict
     )  # page file -> what rendering it said
+    page_site_key: str = ""  # what every note page was made from alike
+    page_facets: dict[str, str] = field(default_factory=dict)  # note path -> its facet
 
 
 class RecordFile:
@@ -71,7 +73,8 @@ class RecordFile:
     def save(self, record: BuildRecord) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"format": FORMAT, **asdict(record)}), encoding="utf-8")
+        # vars, not asdict: the fields are plain JSON already, and asdict copies every entry.
+        temporary.write_text(json.dumps({"format": FORMAT, **vars(record)}), encoding="utf-8")
         temporary.replace(self.path)
 
     def forget(self) -> None:

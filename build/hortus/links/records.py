@@ -53,5 +53,8 @@ class LinkGraph:
     # Per note, where each link in its properties went, in the order the properties view
     # shows them (hortus.markdown.property_links).
     property_links: dict[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
+    # Every note and file of the vault as a link may find it (see hortus.links.stage's
+    # index_key): when it is unchanged, so is every name a page shows of another note.
+    index: str = field(default="", compare=False)
     # The linker that made this graph, kept to link an edited note again (the live preview).
     linker: Relinker | None = field(default=None, repr=False, compare=False)

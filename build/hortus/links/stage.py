@@ -94,6 +94,7 @@ def link_notes(
         notes.sort(key=order.__getitem__)
     linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
     linker.graph.linker = linker
+    linker.graph.index = index
     if store is not None and (entries != kept or store.stale(len(entries))):
         store.save(entries)
     return linker.graph

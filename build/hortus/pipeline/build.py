@@ -159,6 +159,8 @@ def _publish(
                 search=search,
                 files=writer.record,
                 page_warnings=made.page_warnings,
+                page_site_key=made.page_site_key,
+                page_facets=made.page_facets,
                 diagnostics=recorded(without_strict(context.diagnostics, context.strict)),
             )
         )

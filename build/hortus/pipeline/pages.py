@@ -66,6 +66,8 @@ class Made:
     written: set[PurePosixPath]  # every file written into the staging folder
     reused: int  # files kept from the previous build
     page_warnings: dict[str, list[RecordedDiagnostic]]  # page file -> what rendering it said
+    page_site_key: str  # what every note page is made from alike
+    page_facets: dict[str, str]  # note path -> its facet (see hortus.site.affected)
     cell_files: list[str]  # files the cells read, for the next inputs snapshot
     stages: dict[str, float]  # seconds per stage
     live: LiveSite | None = None  # with Mode.SERVE: the state previews render with
@@ -120,7 +122,7 @@ def write_assets(context: BuildContext, work: SiteWork) -> None:
     """The theme's assets and the cells' figures (their URLs go into the pages), then what
     the emitters read."""
     notes, layout = work.notes, work.layout
-    assets = emit_assets(work.writer, context.settings.theme_dir)
+    assets = emit_assets(work.writer, context.settings.theme_dir, context.settings.math_output)
     assets.update(
         emit_mermaid_script(work.writer, notes.diagrams, context.diagnostics, context.settings.root)
     )
@@ -135,8 +137,12 @@ def write_assets(context: BuildContext, work: SiteWork) -> None:
         layout.dates,
         assets,
         notes.math,
+        notes.macros,
     )
     previous = context.cache.previous.page_warnings if context.cache is not None else {}
+    if context.cache is not None and context.cache.previous.page_facets:
+        record = context.cache.previous
+        note_pages.previous = (record.page_site_key, record.page_facets)
     work.site = SiteState(
         settings=context.settings,
         vault=notes.vault,
@@ -218,6 +224,8 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
         written=writer.written,
         reused=writer.reused,
         page_warnings=site.note_pages.warnings,
+        page_site_key=site.note_pages.site_key,
+        page_facets=site.note_pages.facets,
         cell_files=_cell_files(notes.parsed),
         stages=context.clock.stages,
         live=live,

@@ -104,7 +104,8 @@ def run_cells(context: BuildContext, notes: Prepared) -> None:
 def typeset(context: BuildContext, notes: Prepared) -> None:
     notes.macros = math_macros(notes.vault, context.settings)
     folder = context.cache.folder if context.cache is not None else None
-    notes.math = typeset_math(notes.parsed, notes.macros, context.diagnostics, folder)
+    output = context.settings.math_output
+    notes.math = typeset_math(notes.parsed, notes.macros, context.diagnostics, folder, output)
 
 
 def draw(context: BuildContext, notes: Prepared) -> None:

@@ -39,6 +39,7 @@ from hortus.queries.values import QueryError
 from hortus.vault import BASE_SUFFIX, Note, NoteDates, Vault, note_dates
 
 QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
+_INLINE_QUERY = re.compile(r"`\s*=")
 _MAY_QUERY = re.compile(r"(?:```|~~~)\s*(?:dataview|base)|`\s*=|\.base\b", re.IGNORECASE)
 _LINE_PREFIX = re.compile(r"^line (\d+): ")
 _FROM_SOURCE = re.compile(r"this|\[\[|link\(|file\(|hasLink|linksTo|asFile|random|image\(")
@@ -75,7 +76,7 @@ def evaluate_queries(
         p
         for p in parsed
         if (p.note.page or not _is_base(p.note.path))  # a base without a page: only embeds
-        and _MAY_QUERY.search(p.note.source)
+        and _may_query(p.note.source)
         and _has_query(p, graph)
     ]
     cells = garden_dir is not None and any(_MAY_READ_GARDEN.search(p.note.source) for p in parsed)
@@ -90,6 +91,15 @@ def evaluate_queries(
     if cells and garden_dir is not None:
         write_garden(garden_dir, garden)
     return garden
+
+
+def _may_query(source: str) -> bool:
+    """Whether the text may hold a query: _MAY_QUERY, tried only on a text that has one of
+    its words (a case-blind search of every note is the slow part of an edit's build)."""
+    if _INLINE_QUERY.search(source):
+        return True
+    lower = source.lower()
+    return ("dataview" in lower or "base" in lower) and _MAY_QUERY.search(source) is not None
 
 
 def _has_query(p: ParsedNote, graph: LinkGraph) -> bool:

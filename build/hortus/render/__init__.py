@@ -41,6 +41,7 @@ from hortus.render.math import (
     load_preamble,
     math_macros,
     typeset_math,
+    write_math_stylesheet,
 )
 from hortus.render.navigation import (
     EXPLORER_WINDOW,
@@ -89,4 +90,5 @@ __all__ = [
     "property_rows",
     "typeset_math",
     "without_title_heading",
+    "write_math_stylesheet",
 ]

@@ -42,7 +42,8 @@ def edited_pages(site: LiveSite, changed: list[Path]) -> list[tuple[str, str]] |
     math = dict(site.pages.math)
     new_math = [p for p in edited if any((m.tex, m.display) not in math for m in p.math)]
     if new_math:
-        math.update(typeset_math(new_math, site.macros, scratch))
+        output = site.settings.math_output
+        math.update(typeset_math(new_math, site.macros, scratch, output=output))
     pages = site.pages.edited(edited, linker.relinked(edited, scratch), math, dates)
     return [
         (url, pages.render(parsed, url, scratch))

@@ -59,12 +59,16 @@ def emit_tags(site: SiteState, writer: SiteWriter) -> None:
         writer.write_page("/tags/", html)
     for tag in tags:  # a tag of many notes lists them on several pages
         for part in listing_pages(tag_url(tag), graph.tags[tag]):
+            if writer.has_page(part.url):  # a note's permalink, or `#Tag` and `#tag`
+                continue
+            shown = [(n.title, n.url) for n in part.entries]
+            key = digest(site.note_pages.site_key, "tag", tag, part.url, part.urls, shown)
+            if writer.reuse(url_to_file(part.url), key):
+                continue
             page = {"url": part.url, "title": f"#{tag}", "feed": feed_url(tag_url(tag))}
             # `notes` as well: a theme's own tag.html from before listings had pages
             context = {"page": page, "tag": tag, "listing": part, "notes": part.entries}
-            html = theme.render("tag.html", assets=assets, **context)
-            if not writer.has_page(part.url):  # a note's permalink, or `#Tag` and `#tag`
-                writer.write_page(part.url, html)
+            writer.write_page(part.url, theme.render("tag.html", assets=assets, **context), key)
 
 
 def emit_folders(site: SiteState, writer: SiteWriter) -> None:
@@ -74,11 +78,15 @@ def emit_folders(site: SiteState, writer: SiteWriter) -> None:
         if writer.has_page(url):
             continue  # a folder note, listing the folder under its text
         for part in listing_pages(url, folder.children or []):  # a large folder: several
+            if writer.has_page(part.url):
+                continue
+            shown = [(e.name, e.url, e.children is None, e.notes) for e in part.entries]
+            key = digest(site.note_pages.site_key, "folder", folder.name, part.urls, shown)
+            if writer.reuse(url_to_file(part.url), key):
+                continue
             page = {"url": part.url, "title": folder.name, "feed": feed_url(url)}
             context = {"page": page, "folder": folder, "listing": part, "assets": assets}
-            html = theme.render("folder.html", **context)
-            if not writer.has_page(part.url):
-                writer.write_page(part.url, html)
+            writer.write_page(part.url, theme.render("folder.html", **context), key)
 
 
 def emit_not_found(site: SiteState, writer: SiteWriter) -> None:

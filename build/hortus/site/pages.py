@@ -30,6 +30,7 @@ from hortus.render import (
     property_rows,
     without_title_heading,
 )
+from hortus.site.affected import affected_notes
 from hortus.site.extras import feed_url, page_extras
 from hortus.site.writer import SiteWriter, url_to_file
 from hortus.vault import Note, NoteDates, tag_url
@@ -52,6 +53,7 @@ class NotePages:
         dates: dict[Note, NoteDates],
         assets: dict[str, str],
         math: dict[tuple[str, bool], MathResult],
+        macros: dict[str, str] | None = None,
     ) -> None:
         self.settings = settings
         self.theme = theme
@@ -65,15 +67,20 @@ class NotePages:
         self._own: dict[PurePosixPath, str] = {}
         self._math_keys: dict[tuple[str, bool], str] = {}  # a formula's output, as a digest
         self.warnings: dict[str, list[list]] = {}  # page file -> what rendering it said
-        explorer = sorted((str(n.path), n.title, n.url) for n in dates)
+        # What every page shows alike, and the vault as links find it (every note's path,
+        # title, URL and aliases, every file): a renamed note is a change to every page.
         self.site_key = digest(
             code_fingerprint(),
             repr(settings),
             _theme_digest(settings.theme_dir),
             assets,
-            explorer,
+            graph.index or sorted((str(n.path), n.title, n.url) for n in dates),
             theme.has_claims,
+            sorted((macros or {}).items()),
         )
+        # The last build's site key and note facets (see affected_notes), when it kept them.
+        self.previous: tuple[str, dict[str, str]] | None = None
+        self.facets: dict[str, str] = {}  # this build's, for the next one
 
     def emit(
         self,
@@ -84,13 +91,19 @@ class NotePages:
         previous_warnings: dict[str, list[list]],
     ) -> None:
         todo: list[tuple[ParsedNote, str, str, PurePosixPath]] = []
+        self.facets = {str(p.note.path): self._facet(p) for p in parsed}
+        affected = None
+        if self.previous is not None and self.previous[0] == self.site_key:
+            affected = affected_notes(parsed, self.graph, self.previous[1], self.facets)
         for p in (p for p in parsed if p.note.page):
             for url in (p.note.url, *p.note.extra_urls):
                 if writer.has_page(url):
                     continue  # a URL clash, already reported by the vault stage
-                key = self.key(p, url)
                 rel = url_to_file(url)
-                if writer.reuse(rel, key):
+                # A page no change reaches keeps its file and key, without computing the key.
+                kept = affected is not None and p.note.path not in affected and writer.keep(rel)
+                key = "" if kept else self.key(p, url)
+                if kept or writer.reuse(rel, key):
                     # What rendering the page said, said again: kept pages warn alike.
                     warned = previous_warnings.get(rel.as_posix(), [])
                     replay(warned, diagnostics)
@@ -190,6 +203,16 @@ class NotePages:
             local_graph_inputs(self.garden, str(note.path)),
         )
 
+    def _facet(self, p: ParsedNote) -> str:
+        """What of a note's page can change while the garden's names do not: its text (and a
+        board's places), its dates and the notes linking to it (see affected_notes)."""
+        note = p.note
+        dates = self.dates.get(note)
+        shown = [_iso(dates.updated), _iso(dates.created)] if dates is not None else ["", ""]
+        board = repr(note.canvas) if note.canvas is not None else ""
+        back = (str(n.path) for n in self.graph.backlinks.get(note.path, ()))
+        return text_digest("\0".join([note.source, board, *shown, *back]))
+
     def _body_key(self, start: PurePosixPath) -> list[str]:
         """The note's own inputs and those of every note it embeds, however deep."""
         keys, seen, stack = [], {start}, [start]
@@ -215,7 +238,7 @@ class NotePages:
                     str(path),
                     p.note.url,
                     p.note.title,
-                    p.note.source,
+                    text_digest(p.note.source),  # hashed, not quoted into the key's JSON
                     p.note.canvas,  # a board's places and arrows are not in its outline
                     self.graph.resolved.get(path, []),
                     self.graph.property_links.get(path, []),

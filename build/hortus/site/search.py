@@ -36,6 +36,8 @@ EXCLUDE_SELECTORS = (
     # which reads like what the writer typed and is what Obsidian's own search shows.
     ".katex-html",
     ".katex-mathml semantics > :not(annotation)",
+    # Temml (math-output = "mathml") writes it twice: the MathML and the TeX annotation.
+    "math > semantics > :not(annotation)",
 )
 
 _BODY = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s/>=]")

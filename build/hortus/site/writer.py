@@ -16,6 +16,7 @@ from hortus.diagnostics import BuildError
 ASSET_DIR = "assets"
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def url_to_file(url: str) -> PurePosixPath:
     """Clean URLs: `/a/b/` is `a/b/index.html`; a URL with a suffix is that file."""
     path = PurePosixPath(url.lstrip("/"))
@@ -83,6 +84,12 @@ class SiteWriter:
         self.written.add(rel)
         return True
 
+    def keep(self, relpath: PurePosixPath | str) -> bool:
+        """Take the previous build's file under its previous key: for a page the caller knows
+        no change reached."""
+        entry = self.previous.get(PurePosixPath(relpath).as_posix())
+        return entry is not None and self.reuse(relpath, entry[0])
+
     def reserve(self, relpath: PurePosixPath | str) -> PurePosixPath:
         """Claim a path that another process writes into the staging folder."""
         return self._claim(relpath)
@@ -93,23 +100,28 @@ class SiteWriter:
         self.record[rel.as_posix()] = [key, stat.st_size, stat.st_mtime_ns]
 
     def _link_previous(self, rel: PurePosixPath, key: str) -> bool:
-        entry = self.previous.get(rel.as_posix())
+        # Over strings, not Paths: an edit links thousands of kept pages.
+        name = rel.as_posix()
+        entry = self.previous.get(name)
         if entry is None or entry[0] != key:
             return False
-        old = self.out / rel
+        old = os.path.join(self.out, name)
         try:
-            stat = old.lstat()
+            stat = os.lstat(old)
         except OSError:
             return False
-        if not old.is_file() or [stat.st_size, stat.st_mtime_ns] != entry[1:]:
+        if not S_ISREG(stat.st_mode) or [stat.st_size, stat.st_mtime_ns] != entry[1:]:
             return False
-        target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(self.staging, name)
         try:
-            os.link(old, target)
+            try:
+                os.link(old, target)
+            except FileNotFoundError:  # its folder is not made yet
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(old, target)
         except OSError:
             return False  # a file system without hard links: written afresh
-        self.record[rel.as_posix()] = entry
+        self.record[name] = entry
         self.reused += 1
         return True
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
@@ -102,17 +103,25 @@ def _safe_permalink(url: str) -> str:
 def _name_problem(relpath: PurePosixPath) -> str | None:
     """Why the note's file name would not travel (Windows, another sync tool), or gives no
     URL of its own; None when it is fine."""
-    for part in relpath.with_suffix("").parts:
-        bad = sorted(set(_WINDOWS_CHARS.findall(part)))
-        if bad:
-            shown = " ".join(repr(c)[1:-1] if c < " " else c for c in bad)
-            return f"name {part!r} has characters Windows does not allow ({shown})"
-        if part != part.rstrip(". "):
-            return f"name {part!r} ends in a dot or space, which Windows drops"
-        if is_reserved_name(part):
-            return f"name {part!r} is reserved by Windows"
-        if not has_slug(part):
-            return f"name {part!r} has no letter or digit to make a URL from"
+    for part in posixpath.splitext(str(relpath))[0].split("/"):
+        problem = _part_problem(part)
+        if problem is not None:
+            return problem
+    return None
+
+
+@lru_cache(maxsize=65536)  # a folder's name is checked for every note in it
+def _part_problem(part: str) -> str | None:
+    bad = sorted(set(_WINDOWS_CHARS.findall(part)))
+    if bad:
+        shown = " ".join(repr(c)[1:-1] if c < " " else c for c in bad)
+        return f"name {part!r} has characters Windows does not allow ({shown})"
+    if part != part.rstrip(". "):
+        return f"name {part!r} ends in a dot or space, which Windows drops"
+    if is_reserved_name(part):
+        return f"name {part!r} is reserved by Windows"
+    if not has_slug(part):
+        return f"name {part!r} has no letter or digit to make a URL from"
     return None
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hortus.cache import short_digest
 from hortus.render.graph.layout import ITERATIONS, force_layout
 
 LARGE_GARDEN = 3000  # notes; above this the layout takes fewer steps (see _iterations)
@@ -30,6 +31,35 @@ class Garden:
     edges: list[tuple[int, int]]  # directed, unique, sorted
     neighbours: list[list[int]]  # undirected, sorted by index
     _positions: np.ndarray | None = field(default=None, repr=False)
+    _rank: list[int] | None = field(default=None, repr=False)
+    _linked: list[frozenset[int]] | None = field(default=None, repr=False)
+    _shown: list[str] | None = field(default=None, repr=False)
+
+    def rank(self) -> list[int]:
+        """Each node's place when the best-linked notes come first (then by title): the
+        order a local graph keeps its members in, sorted once per build, not once per page."""
+        if self._rank is None:
+            order = sorted(
+                range(len(self.nodes)),
+                key=lambda v: (-len(self.neighbours[v]), self.nodes[v].title.casefold(), v),
+            )
+            self._rank = [0] * len(order)
+            for place, v in enumerate(order):
+                self._rank[v] = place
+        return self._rank
+
+    def shown(self, v: int) -> str:
+        """What a drawing shows of node `v` (its key, title and URL), as one short digest:
+        a page's key names its graph's members by these, not by their whole text."""
+        if self._shown is None:
+            self._shown = [short_digest(f"{n.key}\0{n.title}\0{n.url}", 16) for n in self.nodes]
+        return self._shown[v]
+
+    def linked(self, v: int) -> frozenset[int]:
+        """The neighbours of `v` as a set, for membership tests against a hub's many links."""
+        if self._linked is None:
+            self._linked = [frozenset(n) for n in self.neighbours]
+        return self._linked[v]
 
     def positions(self) -> np.ndarray:
         """The whole-garden layout, computed once per build and only when asked for."""

@@ -17,14 +17,14 @@ def local_graph_inputs(garden: Garden, key: str, depth: int = 1) -> list:
     if centre is None or not garden.neighbours[centre]:
         return []
     members = [v for layer in local_layers(garden, centre, depth) for v in layer]
-    inside = set(members)
+    place = {v: i for i, v in enumerate(members)}
+    inside = frozenset(members)
     return [
         (
-            garden.nodes[v].key,
-            garden.nodes[v].title,
-            garden.nodes[v].url,
+            garden.shown(v),
             len(garden.neighbours[v]),
-            [garden.nodes[w].key for w in garden.neighbours[v] if w in inside],
+            # A set intersection: a hub's thousands of links against a few dozen members.
+            sorted(place[w] for w in garden.linked(v) & inside),
         )
         for v in members
     ]
@@ -33,10 +33,11 @@ def local_graph_inputs(garden: Garden, key: str, depth: int = 1) -> list:
 def local_layers(garden: Garden, centre: int, depth: int) -> list[list[int]]:
     """Breadth-first rings; when there are too many, the best-linked notes are kept."""
     layers, seen, budget = [[centre]], {centre}, LOCAL_MAX_NODES - 1
+    rank = garden.rank()
     for _ in range(max(depth, 1)):
         ring = sorted(
             {w for v in layers[-1] for w in garden.neighbours[v] if w not in seen},
-            key=lambda w: (-len(garden.neighbours[w]), garden.nodes[w].title.casefold(), w),
+            key=rank.__getitem__,
         )[:budget]
         if not ring:
             break

@@ -1,7 +1,9 @@
 """Math typeset at build time: every formula of the published notes in one KaTeX batch
-(typeset), formulas written for Obsidian's MathJax adapted first (mathjax), KaTeX run by one
-node process (katex), and the render rules that put the results in a page (rules)."""
+(typeset), formulas written for Obsidian's MathJax adapted first (mathjax), KaTeX (or Temml,
+for `math-output = "mathml"`) run by one node process (katex), the stylesheet and fonts each
+output needs (assets), and the render rules that put the results in a page (rules)."""
 
+from hortus.render.math.assets import math_stylesheet, write_math_stylesheet
 from hortus.render.math.katex import (
     KatexError,
     KatexRenderer,
@@ -9,6 +11,7 @@ from hortus.render.math.katex import (
     katex_dist_dir,
     katex_package_dir,
     load_preamble,
+    temml_package_dir,
 )
 from hortus.render.math.preamble import parse_preamble
 from hortus.render.math.rules import install_math_rules, math_html
@@ -24,6 +27,9 @@ __all__ = [
     "load_preamble",
     "math_html",
     "math_macros",
+    "math_stylesheet",
     "parse_preamble",
+    "temml_package_dir",
     "typeset_math",
+    "write_math_stylesheet",
 ]

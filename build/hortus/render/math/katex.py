@@ -3,7 +3,8 @@
 KaTeX comes from the npm package pinned in the project's package.json
 (`npm ci` puts it in node_modules/katex). Formulas written for Obsidian's
 MathJax are adapted first (hortus.render.math.mathjax), so what Obsidian shows,
-the site shows.
+the site shows. With `math-output = "mathml"` the same process runs Temml
+(node_modules/temml) instead, for MathML the browser lays out itself.
 """
 
 from __future__ import annotations
@@ -21,32 +22,36 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from hortus.config import MATH_OUTPUTS
 from hortus.render.math import mathjax as mathjax_compat
 from hortus.render.math.preamble import parse_preamble
 
 SCRIPT = Path(__file__).with_name("katex_render.cjs")
+TEMML_SCRIPT = Path(__file__).with_name("temml_render.cjs")
 NOT_FOUND = "KaTeX not found: run `npm ci` in the project folder"
+TEMML_NOT_FOUND = 'Temml not found (math-output = "mathml"): run `npm ci` in the project folder'
 
 
 class KatexError(Exception):
-    """KaTeX or node is missing or failed (not a formula KaTeX rejects: see MathResult.error)."""
+    """KaTeX (or Temml) or node is missing or failed (not a formula it rejects: see
+    MathResult.error)."""
 
 
 @dataclass(frozen=True)
 class MathResult:
-    html: str | None  # KaTeX output (htmlAndMathml) when it rendered
-    error: str | None  # KaTeX's message when it rejected the formula
+    html: str | None  # KaTeX's HTML (htmlAndMathml) or Temml's MathML, when it rendered
+    error: str | None  # the typesetter's message when it rejected the formula
 
 
-def _candidates(search_from: Path | None) -> Iterator[Path]:
+def _candidates(search_from: Path | None, package: str = "katex") -> Iterator[Path]:
     env = os.environ.get("HORTUS_KATEX_DIR")
-    if env:
+    if env and package == "katex":
         yield Path(env)
     # The project being built, then the checkout hortus runs from (editable install).
     for start in (Path(search_from) if search_from else Path.cwd(), Path(__file__).parent):
         start = start.resolve()
         for folder in (start, *start.parents):
-            yield folder / "node_modules" / "katex"
+            yield folder / "node_modules" / package
 
 
 def _is_katex(folder: Path) -> bool:
@@ -72,6 +77,14 @@ def katex_dist_dir(search_from: Path | None = None) -> Path:
     if not (dist / "katex.min.css").is_file() or not (dist / "fonts").is_dir():
         raise KatexError(f"{NOT_FOUND} ({dist} has no katex.min.css or fonts/)")
     return dist
+
+
+def temml_package_dir(search_from: Path | None = None) -> Path:
+    """node_modules/temml (the npm package folder), for math-output = "mathml"."""
+    for folder in _candidates(search_from, "temml"):
+        if (folder / "package.json").is_file() and (folder / "dist" / "temml.cjs").is_file():
+            return folder
+    raise KatexError(TEMML_NOT_FOUND)
 
 
 def load_preamble(path: Path) -> dict[str, str]:
@@ -101,21 +114,30 @@ def _stop(proc: subprocess.Popen[str], stderr: IO[str]) -> None:
 
 
 class KatexRenderer:
-    """Typesets formulas with KaTeX in one node process, started on first use.
+    """Typesets formulas with KaTeX in one node process, started on first use; with
+    output="mathml", with Temml (MathML only, no HTML layout).
 
     Use as a context manager, or call close(). Calls from several threads take turns.
     """
 
     def __init__(
-        self, macros: dict[str, str] | None = None, search_from: Path | None = None
+        self,
+        macros: dict[str, str] | None = None,
+        search_from: Path | None = None,
+        output: str = "html",
     ) -> None:
+        if output not in MATH_OUTPUTS:
+            choices = ", ".join(MATH_OUTPUTS)
+            raise ValueError(f"math output must be one of {choices}, not {output!r}")
         self._macros = dict(macros or {})
         self._search_from = search_from
+        self.output = output
+        self.engine = "Temml" if output == "mathml" else "KaTeX"
         self._proc: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
         self._finalizer: weakref.finalize | None = None
         self._lock = threading.Lock()
-        self.version: str | None = None  # KaTeX's version, once node has started
+        self.version: str | None = None  # the engine's version, once node has started
 
     def __enter__(self) -> KatexRenderer:
         return self
@@ -138,11 +160,14 @@ class KatexRenderer:
         node = shutil.which("node")
         if node is None:
             raise KatexError("node not found: install Node.js (18 or newer) to typeset math")
-        package = katex_package_dir(self._search_from)
+        if self.output == "mathml":
+            script, package = TEMML_SCRIPT, temml_package_dir(self._search_from)
+        else:
+            script, package = SCRIPT, katex_package_dir(self._search_from)
         # stderr goes to a file: a chatty node cannot then fill a pipe and block.
         stderr = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by _stop
         proc = subprocess.Popen(
-            [node, str(SCRIPT), str(package)],
+            [node, str(script), str(package)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
@@ -174,7 +199,7 @@ class KatexRenderer:
             pass  # node has exited; its last words, if any, are on stdout
         line = proc.stdout.readline()
         if not line:
-            raise KatexError(f"KaTeX (node) stopped: {self._node_stderr() or 'no message'}")
+            raise KatexError(f"{self.engine} (node) stopped: {self._node_stderr() or 'no message'}")
         reply = json.loads(line)
         if "fatal" in reply:
             self.close()
@@ -204,5 +229,5 @@ class KatexRenderer:
             reply = self._exchange({"items": list(unique)})
         results = [MathResult(html, error) for html, error in reply["results"]]
         if len(results) != len(unique):
-            raise KatexError(f"KaTeX answered {len(results)} formulas of {len(unique)}")
+            raise KatexError(f"{self.engine} answered {len(results)} formulas of {len(unique)}")
         return [results[i] for i in slots]

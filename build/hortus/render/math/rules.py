@@ -1,4 +1,5 @@
-"""Formulas in a page: KaTeX's output for each, typeset before rendering (see typeset)."""
+"""Formulas in a page: KaTeX's HTML or Temml's MathML for each, typeset before rendering
+(see typeset)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hortus.render.math.katex import MathResult
 
 
 def math_html(result: MathResult | None, tex: str, display: bool, block: bool = True) -> str:
-    """A typeset formula, or its source in an error style when KaTeX rejected it."""
+    """A typeset formula, or its source in an error style when the typesetter rejected it."""
     if result is not None and result.html is not None:
         return result.html
     # Shown as Obsidian shows a formula its renderer rejects: the source, in an error style.

@@ -1,4 +1,5 @@
-"""Math for every published note, typeset in one KaTeX batch; rejected formulas reported by line."""
+"""Math for every published note, typeset in one batch (KaTeX, or Temml for MathML output);
+rejected formulas reported by line."""
 
 from __future__ import annotations
 
@@ -35,9 +36,11 @@ def typeset_math(
     macros: dict[str, str],
     diagnostics: Diagnostics,
     cache_dir: Path | None = None,
+    output: str = "html",
 ) -> dict[tuple[str, bool], MathResult]:
-    """Every distinct formula typeset once, in one KaTeX batch; with `cache_dir`, formulas
-    typeset by an earlier build with the same macros and code are taken from there."""
+    """Every distinct formula typeset once, in one batch, as `output` (the `math-output`
+    setting: "html" with KaTeX, "mathml" with Temml); with `cache_dir`, formulas typeset by
+    an earlier build with the same macros, output and code are taken from there."""
     items = sorted({(ref.tex, ref.display) for p in parsed for ref in p.math})
     if not items:
         return {}
@@ -47,18 +50,19 @@ def typeset_math(
     for tex, _ in items:
         if _DEFINES.search(tex):
             macros.update(parse_preamble(tex))
-    store = MathStore(cache_dir, macros) if cache_dir is not None else None
+    store = MathStore(cache_dir, macros, output) if cache_dir is not None else None
     kept = store.load() if store is not None else {}
     results = {item: MathResult(*typeset) for item, typeset in kept.items()}
     missing = [item for item in items if item not in results]
     if missing:
         # The defining formula itself must not fail on a macro that now already exists.
         sent = [(_NEWCOMMAND.sub(r"\\providecommand", tex), d) for tex, d in missing]
-        with KatexRenderer(macros=macros) as katex:
-            results.update(zip(missing, katex.render_many(sent), strict=True))
+        with KatexRenderer(macros=macros, output=output) as typesetter:
+            results.update(zip(missing, typesetter.render_many(sent), strict=True))
     results = {item: results[item] for item in items}
     if store is not None and (missing or store.stale(len(results))):
         store.save({item: (result.html, result.error) for item, result in results.items()})
+    engine = "Temml" if output == "mathml" else "KaTeX"
     for p in parsed:
         for ref in p.math:
             result = results[(ref.tex, ref.display)]
@@ -68,6 +72,6 @@ def typeset_math(
                     str(p.note.path),
                     ref.line,
                     "math",
-                    f"KaTeX cannot typeset ${formula}$: {result.error}",
+                    f"{engine} cannot typeset ${formula}$: {result.error}",
                 )
     return results

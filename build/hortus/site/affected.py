@@ -1,0 +1,51 @@
+"""Which notes' pages an edit can reach, found without computing every page's key.
+
+While the garden's names are unchanged (every note's path, title, URL and aliases, every
+attachment: the site key), a page changes only through its own note's facet (text, dates,
+the notes linking to it), a linked note's facet, an embedded note, or what its cells and
+queries found. A link added or removed changes the facets of both ends; a node's degree in
+a local graph changes only with its own facet, and its neighbours are the pages drawing it."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from hortus.cells import note_result
+from hortus.links import LinkGraph
+from hortus.markdown import ParsedNote
+from hortus.queries import note_queries
+
+
+def affected_notes(
+    parsed: list[ParsedNote],
+    graph: LinkGraph,
+    previous: dict[str, str],
+    facets: dict[str, str],
+) -> set[PurePosixPath]:
+    """The notes whose pages may differ from the last build's: those whose facet changed,
+    the notes linked to or from them, every note with cells or queries (their results are
+    read afresh), and, however deep, the notes embedding any of these."""
+    changed = [
+        p.note.path for p in parsed if previous.get(str(p.note.path)) != facets[str(p.note.path)]
+    ]
+    reached = set(changed)
+    for path in changed:
+        reached.update(n.path for n in graph.backlinks.get(path, ()))
+        for link in (*graph.resolved.get(path, ()), *graph.property_links.get(path, ())):
+            if link.note is not None:
+                reached.add(link.note)
+    for p in parsed:
+        if note_result(p.env) is not None or note_queries(p.env) is not None:
+            reached.add(p.note.path)
+    embedders: dict[PurePosixPath, list[PurePosixPath]] = {}
+    for path, links in graph.resolved.items():
+        for link in links:
+            if link.embed and link.note is not None:
+                embedders.setdefault(link.note, []).append(path)
+    stack = list(reached)
+    while stack:
+        for embedder in embedders.get(stack.pop(), ()):
+            if embedder not in reached:
+                reached.add(embedder)
+                stack.append(embedder)
+    return reached
