@@ -2,6 +2,7 @@
 
     python tests/bench/bench_build.py [--notes 1000 10000 50000] [--no-change-runs 5]
                                       [--cells 0.05] [--serve] [--jobs N] [--make-vault PATH]
+                                      [--math-output html|mathml]
 
 For each vault size (by default 1,000, 10,000 and 50,000 notes, from make_vault.py; name
 fewer with --notes, since 50,000 takes long) it prints a table as soon as that size is done:
@@ -215,7 +216,8 @@ def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None
          "--cells", str(cells)],
         check=True, capture_output=True,
     )  # fmt: skip
-    (project / "pyproject.toml").write_text("[tool.hortus]\n", encoding="utf-8")
+    settings = f'math-output = "{args.math_output}"\n' if args.math_output else ""
+    (project / "pyproject.toml").write_text(f"[tool.hortus]\n{settings}", encoding="utf-8")
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     build = hortus_command(jobs)
     floor_out = work / f"floor-{size}-{cells}"
@@ -235,6 +237,7 @@ def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None
     _edit(edited_note, "An edit for the benchmark.")
     edit = Measured(build, project)
     label = f"{size:,} notes" + (f", {cells:.0%} with cells" if cells else "")
+    label += f", math-output {args.math_output}" if args.math_output else ""
     rows = [
         ("floor (markdown-it-py)", f"{floor_s:.2f} s", "read, parse, render to files"),
         ("cold build", f"{cold.seconds:.2f} s",
@@ -278,6 +281,9 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help="measure hortus serve too")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--make-vault", type=Path, default=DEFAULT_MAKE_VAULT)
+    parser.add_argument(
+        "--math-output", choices=["html", "mathml"], default=None, help="the math-output setting"
+    )
     args = parser.parse_args()
     if not args.make_vault.is_file():
         raise SystemExit(f"make_vault.py not found at {args.make_vault}")

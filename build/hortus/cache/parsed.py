@@ -16,9 +16,10 @@ from hortus.cache.shards import ShardedTable
 SUFFIX = ".pickle"
 
 
-def parse_key(path: str, source: str, drawing: bool, page: bool) -> str:
-    """What a note's tokens are made from: its path and text, how it is shown, and the code."""
-    return digest(code_fingerprint(), path, drawing, page, source)
+def parse_key(path: str, source_digest: str, drawing: bool, page: bool) -> str:
+    """What a note's tokens are made from: its path and text (its digest), how it is shown,
+    and the code."""
+    return digest(code_fingerprint(), path, drawing, page, source_digest)
 
 
 class ParsedStore:

@@ -32,7 +32,10 @@ class Linker:
         self.diagnostics = diagnostics
         self.graph = LinkGraph()
         self._heading_ids: dict[PurePosixPath, dict[str, str]] = {}
-        self._listed: set[tuple[object, PurePosixPath]] = set()  # (target or tag, source)
+        # (target path, source path) and (tag, source path), as text: a Path's hash is made
+        # anew at each ask.
+        self._listed: set[tuple[str, str]] = set()
+        self._tagged: set[tuple[str, str]] = set()
         # Output files taken by pages, and by attachments so far: two attachments whose names
         # slug alike (`a b.png`, `a-b.png`) must not be written to one file.
         self._files: dict[str, PurePosixPath | None] = {
@@ -202,7 +205,8 @@ class Linker:
         view._heading_ids = {
             k: v for k, v in self._heading_ids.items() if k not in {p.note.path for p in edited}
         }
-        view._listed = set()  # backlinks found now go to a scratch graph, never to this one
+        # Backlinks and tags found now go to a scratch graph, never to this one.
+        view._listed, view._tagged = set(), set()
         view._files = dict(self._files)
         view.graph = LinkGraph(attachments=dict(self.graph.attachments))
         for parsed in edited:
@@ -249,8 +253,9 @@ class Linker:
                 target = link.note
                 if not link.page or target is None or target == note.path:
                     continue
-                if (target, note.path) not in self._listed:
-                    self._listed.add((target, note.path))
+                listed = (str(target), str(note.path))
+                if listed not in self._listed:
+                    self._listed.add(listed)
                     self.graph.backlinks.setdefault(target, []).append(note)
         self._tags(note, summary)
 
@@ -275,8 +280,9 @@ class Linker:
             for depth in range(1, len(parts) + 1):
                 name = "/".join(parts[:depth])
                 notes = self.graph.tags.setdefault(name, [])
-                if (name, note.path) not in self._listed:
-                    self._listed.add((name, note.path))
+                listed = (name, str(note.path))
+                if listed not in self._tagged:
+                    self._tagged.add(listed)
                     notes.append(note)
 
 

@@ -34,7 +34,7 @@ Entry = tuple[str, Plain, str, tuple[tuple[str, str], ...], Plain, Plain, Plain]
 def content_key(note: Note) -> str:
     """What a note's summary and its own part in resolving are made from."""
     flags = f"{note.drawing:d}{note.page:d}{note.published:d}"
-    return text_digest(f"{flags}\0{note.path}\0{note.source}")
+    return text_digest(f"{flags}\0{note.path}\0{note.source_digest}")
 
 
 def index_key(vault: Vault) -> str:

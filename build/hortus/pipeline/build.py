@@ -189,6 +189,7 @@ def _write_site(
         made = _make(context, writer, inputs)
         context.diagnostics.items.extend(made.diagnostics)
         writer.record, writer.written, writer.reused = made.record, made.written, made.reused
+        writer.kept = made.kept
         context.clock.stages.update(made.stages)
         context.clock.restart()
         search: dict[str, str] = {}

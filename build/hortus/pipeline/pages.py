@@ -65,6 +65,7 @@ class Made:
     record: dict[str, FileRecord]  # the writer's record of what it wrote
     written: set[PurePosixPath]  # every file written into the staging folder
     reused: int  # files kept from the previous build
+    kept: set[str]  # of those, the ones left in the previous output (see SiteWriter.commit)
     page_warnings: dict[str, list[RecordedDiagnostic]]  # page file -> what rendering it said
     page_site_key: str  # what every note page is made from alike
     page_facets: dict[str, str]  # note path -> its facet (see hortus.site.affected)
@@ -223,6 +224,7 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
         record=writer.record,
         written=writer.written,
         reused=writer.reused,
+        kept=writer.kept,
         page_warnings=site.note_pages.warnings,
         page_site_key=site.note_pages.site_key,
         page_facets=site.note_pages.facets,

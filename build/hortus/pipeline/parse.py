@@ -117,7 +117,7 @@ def _parse_missing(
 
 def note_key(note: Note) -> str:
     """The key of a note's tokens in the parsed-note store."""
-    return parse_key(str(note.path), note.source, note.drawing, note.page)
+    return parse_key(str(note.path), note.source_digest, note.drawing, note.page)
 
 
 def _meta(parsed: ParsedNote) -> Meta:

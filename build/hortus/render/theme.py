@@ -232,6 +232,16 @@ def format_date(iso: str, language: str) -> str:
     return f"{_MONTHS.split()[month - 1]} {day}, {year}"
 
 
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds (Jinja2 checks each against its source), so a
+    build does not spend half a second compiling the theme; None where it cannot be kept."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 class Theme:
     """The Jinja2 templates of theme/templates; everything a note supplies is autoescaped."""
 
@@ -257,6 +267,7 @@ class Theme:
             # A build's templates do not change while it runs: each is loaded and compiled
             # once, not checked against its file at every include of every page.
             auto_reload=False,
+            bytecode_cache=_bytecode_cache(settings.cache_folder / "templates"),
         )
         self.env.filters["rel"] = lambda target, page_url: relative_url(page_url, target)
         self.env.filters["date"] = lambda iso: format_date(iso, self.language)

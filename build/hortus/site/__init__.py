@@ -1,8 +1,10 @@
 """The site: every output file of a build, written through one SiteWriter.
 
 The writer (`SiteWriter`) collects the output in a staging folder beside the output folder
-and swaps it into place only when the build succeeded (`commit`); a file whose key is
-unchanged since the last build is hard-linked from its output instead of made again.
+and puts it into place only when the build succeeded (`commit`); a file whose key is
+unchanged since the last build is kept in the output instead of made again. An edit's few
+files are moved in one by one; a build that remakes much of the site swaps the whole folder.
+A note page no change can reach (`affected_notes`) is kept without its key being computed.
 
 What is written is a list of emitters with one interface (`Emitter`: `emit(site, writer)`
 over one `SiteState`): the note pages first (`emit_note_pages`, `NotePages`: each page keyed

@@ -211,7 +211,7 @@ class NotePages:
         shown = [_iso(dates.updated), _iso(dates.created)] if dates is not None else ["", ""]
         board = repr(note.canvas) if note.canvas is not None else ""
         back = (str(n.path) for n in self.graph.backlinks.get(note.path, ()))
-        return text_digest("\0".join([note.source, board, *shown, *back]))
+        return text_digest("\0".join([note.source_digest, board, *shown, *back]))
 
     def _body_key(self, start: PurePosixPath) -> list[str]:
         """The note's own inputs and those of every note it embeds, however deep."""
@@ -238,7 +238,7 @@ class NotePages:
                     str(path),
                     p.note.url,
                     p.note.title,
-                    text_digest(p.note.source),  # hashed, not quoted into the key's JSON
+                    p.note.source_digest,
                     p.note.canvas,  # a board's places and arrows are not in its outline
                     self.graph.resolved.get(path, []),
                     self.graph.property_links.get(path, []),

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -143,8 +143,11 @@ def index_site(site_dir: Path, language: str, shard_pages: int = 2000) -> Search
     )
 
 
-def index_shard(site_dir: Path, shard: Shard, language: str) -> ShardIndex:
-    """Index one shard's pages into `site_dir/<shard.folder>`.
+def index_shard(
+    site_dir: Path, shard: Shard, language: str, page_file: Callable[[Path], Path] | None = None
+) -> ShardIndex:
+    """Index one shard's pages into `site_dir/<shard.folder>`; each page is read from
+    `page_file(rel)` when given (a page kept in the previous output), else `site_dir/rel`.
 
     Nothing in `site_dir` changes unless indexing succeeds. Raises BuildError when Pagefind
     is missing, too old, or fails.
@@ -167,7 +170,7 @@ def index_shard(site_dir: Path, shard: Shard, language: str) -> ShardIndex:
 
         def pages() -> Iterator[tuple[str, str]]:
             for rel in shard.pages:
-                view = page_view(site_dir / rel)
+                view = page_view(page_file(rel) if page_file else site_dir / rel)
                 views[rel.as_posix()] = text_digest(view)
                 yield _page_url(rel), view
 

@@ -84,7 +84,7 @@ class SearchIndexing:
             if old is not None and old[0] == self.writer.record[name][0]:
                 self.views[name] = old[1]
             else:
-                self.views[name] = text_digest(page_view(self.writer.staging / name))
+                self.views[name] = text_digest(page_view(self.writer.file(name)))
         return self.views[name]
 
     def _plan(self, previous: dict[str, str]) -> None:
@@ -149,7 +149,7 @@ class SearchIndexing:
             self._error = exc
 
     def _index_one(self, shard: Shard) -> ShardIndex:
-        return index_shard(self.writer.staging, shard, self.language)
+        return index_shard(self.writer.staging, shard, self.language, self.writer.file)
 
     def finish(self) -> dict[str, str]:
         """Every index in the staging folder and in the writer's record; returns what the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -36,12 +37,14 @@ def hashed_name(name: str, data: bytes) -> str:
 
 
 class SiteWriter:
-    """Collects the output in a sibling temporary folder; `commit` swaps it into place.
+    """Collects the output in a sibling temporary folder; `commit` puts it into place.
 
     Given the record of the previous build (`previous`, kept in hortus.cache's build record),
-    a file whose key is unchanged is hard-linked from the previous output instead of written
-    again: only what changed is rewritten, and the swap stays atomic. A previous file that was
-    touched since (its size or time differ from the record) is never reused."""
+    a file whose key is unchanged is kept from the previous output instead of written again
+    (a previous file touched since, its size or time unlike the record's, never is). When
+    most of the site is kept, `commit` moves the few files made into the output and removes
+    the ones gone, leaving the rest in place; otherwise the kept files are hard-linked into
+    the staging folder and the two folders swapped at once."""
 
     def __init__(self, out: Path, previous: dict[str, FileRecord] | None = None) -> None:
         self.out = out.resolve()
@@ -55,6 +58,7 @@ class SiteWriter:
         self.previous = previous or {}
         self.record: dict[str, FileRecord] = {}  # what this build wrote, for the next one
         self.reused = 0
+        self.kept: set[str] = set()  # files left in the previous output (not in staging)
 
     def _claim(self, relpath: PurePosixPath | str) -> PurePosixPath:
         rel = PurePosixPath(relpath)
@@ -112,18 +116,15 @@ class SiteWriter:
             return False
         if not S_ISREG(stat.st_mode) or [stat.st_size, stat.st_mtime_ns] != entry[1:]:
             return False
-        target = os.path.join(self.staging, name)
-        try:
-            try:
-                os.link(old, target)
-            except FileNotFoundError:  # its folder is not made yet
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(old, target)
-        except OSError:
-            return False  # a file system without hard links: written afresh
+        self.kept.add(name)  # left where it is (see commit)
         self.record[name] = entry
         self.reused += 1
         return True
+
+    def file(self, relpath: PurePosixPath | str) -> Path:
+        """Where a file of this build is now: in the staging folder, or, kept, in the output."""
+        name = PurePosixPath(relpath).as_posix()
+        return (self.out if name in self.kept else self.staging) / name
 
     def reuse_folder(self, relpath: str, skip: Callable[[str], bool] = lambda name: False) -> bool:
         """Hard-link a whole folder of the previous output (a search index), all or nothing;
@@ -133,8 +134,7 @@ class SiteWriter:
             return False
         linked: list[PurePosixPath] = []
         try:
-            # Over strings, not Paths: an index holds thousands of files, and a Path per file
-            # cost more than linking it.
+            # Over strings, not Paths: an index holds thousands of files.
             for folder, dirs, files in os.walk(source):
                 inside = os.path.relpath(folder, source).replace(os.sep, "/")
                 if inside == ".":
@@ -142,13 +142,10 @@ class SiteWriter:
                     files = [name for name in files if not skip(name)]
                 dirs.sort()
                 prefix = relpath if inside == "." else f"{relpath}/{inside}"
-                os.makedirs(os.path.join(self.staging, prefix), exist_ok=True)
                 for name in sorted(files):
-                    path = os.path.join(folder, name)
-                    found = os.lstat(path)
+                    found = os.lstat(os.path.join(folder, name))
                     if not S_ISREG(found.st_mode):
                         continue  # a symlink or a special file: not of the index
-                    os.link(path, os.path.join(self.staging, prefix, name))
                     rel = self._claim(f"{prefix}/{name}")
                     linked.append(rel)
                     self.record[rel.as_posix()] = ["reused", found.st_size, found.st_mtime_ns]
@@ -156,8 +153,8 @@ class SiteWriter:
             for rel in linked:
                 self.written.discard(rel)
                 self.record.pop(rel.as_posix(), None)
-            shutil.rmtree(self.staging / relpath, ignore_errors=True)
             return False
+        self.kept.update(rel.as_posix() for rel in linked)
         return True
 
     def drop(self, relpath: str) -> None:
@@ -166,16 +163,29 @@ class SiteWriter:
         if rel in self.written:
             self.written.discard(rel)
             self.record.pop(rel.as_posix(), None)
-            (self.staging / rel).unlink(missing_ok=True)
+            if rel.as_posix() in self.kept:
+                self.kept.discard(rel.as_posix())  # not in this build: removed by commit
+            else:
+                (self.staging / rel).unlink(missing_ok=True)
 
     def adopt(self, relpath: str, skip: Callable[[str], bool] = lambda name: False) -> None:
         """Claim and record the files another program wrote into the staging folder."""
-        folder = self.staging / relpath
-        for path in sorted(folder.rglob("*")):
-            inside = path.relative_to(folder)
-            if path.is_file() and not path.is_symlink() and not skip(inside.parts[0]):
-                rel = self._claim(PurePosixPath(relpath) / inside.as_posix())
-                self.registered(rel, "made")
+        top = os.path.join(self.staging, relpath)
+        found = []
+        # Over strings, not Paths: an index holds thousands of files.
+        for folder, dirs, files in os.walk(top):
+            inside = os.path.relpath(folder, top).replace(os.sep, "/")
+            if inside == ".":
+                dirs[:] = [name for name in dirs if not skip(name)]
+                files = [name for name in files if not skip(name)]
+            prefix = relpath if inside == "." else f"{relpath}/{inside}"
+            for name in files:
+                stat = os.lstat(os.path.join(folder, name))
+                if S_ISREG(stat.st_mode):
+                    found.append((f"{prefix}/{name}", stat))
+        for name, stat in sorted(found):
+            self._claim(name)
+            self.record[name] = ["made", stat.st_size, stat.st_mtime_ns]
 
     def has_page(self, url: str) -> bool:
         return url_to_file(url) in self.written
@@ -192,9 +202,15 @@ class SiteWriter:
         return "/" + rel.as_posix()
 
     def commit(self) -> None:
-        """Replace the previous output with the new one. Where the system can swap two folders
-        in one step (Linux), there is no moment without a whole site; elsewhere it is two
-        renames inside one folder, and a build killed between them is undone by the next."""
+        """Replace the previous output with the new one: in place when few files changed
+        (see apply_in_place); else whole. Where the system can swap two folders in one step
+        (Linux), there is no moment without a whole site; elsewhere it is two renames inside
+        one folder, and a build killed between them is undone by the next."""
+        made = len(self.written) - len(self.kept)
+        few = made <= max(IN_PLACE_MAX, len(self.written) // 10)
+        if self.kept and few and self._apply_in_place():
+            return
+        self._link_kept()
         previous = self.out.parent / f".{self.out.name}.previous-{os.getpid()}"
         if self.out.is_dir() and not self.out.is_symlink() and _exchange(self.staging, self.out):
             # Now the previous site: removed while the build goes on (thousands of folders).
@@ -208,8 +224,74 @@ class SiteWriter:
         if previous.exists():
             shutil.rmtree(previous, ignore_errors=True)
 
+    def _apply_in_place(self) -> bool:
+        """The files made moved into the output, one rename each, and the previous build's
+        files that this one did not make removed; the kept ones are not touched. False (the
+        output untouched) when a made file's place is taken by a folder or a folder's by a
+        file. A build stopped midway has forgotten its record, so the next makes it whole."""
+        out, staging = str(self.out), str(self.staging)
+        made = sorted(rel.as_posix() for rel in self.written if rel.as_posix() not in self.kept)
+        for name in made:
+            if os.path.isdir(os.path.join(out, name)) or _file_on_path(out, name):
+                return False
+        names = {rel.as_posix() for rel in self.written}
+        gone = sorted(name for name in self.previous if name not in names)
+        for name in gone:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(out, name))
+        for name in made:
+            target = os.path.join(out, name)
+            try:
+                os.replace(os.path.join(staging, name), target)
+            except FileNotFoundError:  # a new folder
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(os.path.join(staging, name), target)
+        for folder in sorted({os.path.dirname(name) for name in gone}, reverse=True):
+            _remove_empty(out, folder)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return True
+
+    def _link_kept(self) -> None:
+        """The kept files hard-linked into the staging folder, which becomes the output whole
+        (copied where the file system has no hard links)."""
+        out, staging = str(self.out), str(self.staging)
+        for name in sorted(self.kept):
+            source, target = os.path.join(out, name), os.path.join(staging, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+        self.kept.clear()
+
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+IN_PLACE_MAX = 1000  # files made, at most, for commit to move them into the output one by one
+
+
+def _file_on_path(root: str, name: str) -> bool:
+    """Whether a folder that `name` lies in is a file in `root`."""
+    folder = os.path.dirname(name)
+    while folder:
+        path = os.path.join(root, folder)
+        if os.path.isdir(path) and not os.path.islink(path):
+            return False
+        if os.path.lexists(path):
+            return True
+        folder = os.path.dirname(folder)
+    return False
+
+
+def _remove_empty(root: str, folder: str) -> None:
+    """`folder` and the folders above it under `root`, while they are empty."""
+    while folder:
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:
+            return  # not empty, or already gone
+        folder = os.path.dirname(folder)
 
 
 _OLD = "-old-"  # `.public-old-<pid>`: a previous site being removed

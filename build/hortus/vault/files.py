@@ -28,15 +28,15 @@ def vault_files(root: Path, diagnostics: Diagnostics) -> list[PurePosixPath]:
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            full = Path(folder) / name
             if not _decodable(name):
-                rel = _display_path(full, root)
+                rel = _display_path(Path(folder) / name, root)
                 diagnostics.warn(rel, None, "filename", "file name is not valid UTF-8; skipped")
                 continue
             rel = name if base == "." else f"{base}/{name}"
-            if _plain_file(full):
+            if _plain_file(os.path.join(folder, name)):  # a string: a Path per file costs
                 found.append(PurePosixPath(rel))
                 continue
+            full = Path(folder) / name
             problem = _file_problem(full, real_root)
             if problem is not None:
                 kind = "symlink" if full.is_symlink() else "read"
@@ -96,7 +96,7 @@ def _folder_link_problem(full: Path, real_root: Path) -> str:
     return "symlinked folder not followed (its notes are read where they really are)"
 
 
-def _plain_file(full: Path) -> bool:
+def _plain_file(full: str) -> bool:
     """A regular file that is not a symlink: read as it is, the common case, asked of the
     system once."""
     try:

@@ -3,10 +3,12 @@ language and home page chosen for the site."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+from hortus.cache import text_digest
 from hortus.vault.canvas import CanvasLayout
 
 NOTE_SUFFIXES = (".md", ".markdown")
@@ -37,6 +39,12 @@ class Note:
     @property
     def name(self) -> str:
         return self.path.stem
+
+    @functools.cached_property
+    def source_digest(self) -> str:
+        """The digest of the note's text, made once: the vault stage keeps it with the note,
+        so the stages keying on the text do not hash every note's text at every build."""
+        return text_digest(self.source)
 
 
 class SiteLanguage(NamedTuple):

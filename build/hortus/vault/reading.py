@@ -81,9 +81,10 @@ def _read_notes(
     kept: dict[str, tuple[tuple[int, int], Read]] = store.load() if store is not None else {}
     stamps: dict[PurePosixPath, tuple[int, int]] = {}
     found: dict[PurePosixPath, Read] = {}
+    folder = str(root)
     for relpath in paths:
         try:
-            stat = os.stat(root / relpath)
+            stat = os.stat(os.path.join(folder, relpath))
         except OSError:
             continue  # read below, which says why it cannot be
         stamps[relpath] = (stat.st_size, stat.st_mtime_ns)
@@ -96,7 +97,10 @@ def _read_notes(
         read = []
         for relpath in chunk:
             said = Diagnostics()
-            read.append((read_note(root, relpath, settings, said), said.items))
+            note = read_note(root, relpath, settings, said)
+            if note is not None:
+                note.source_digest  # noqa: B018  made here, kept with the note in the store
+            read.append((note, said.items))
         return read
 
     workers = jobs if len(missing) >= PARALLEL_READ_MIN else 1

@@ -74,6 +74,8 @@ def slugify(text: str) -> str:
 
 def has_slug(text: str) -> bool:
     """Whether the name has letters or digits of its own to make a URL from."""
+    if text.isascii():  # what _plain_slug keeps that its ends cannot lose: at once
+        return any(c.isalnum() or c == "_" for c in text)
     return bool(_plain_slug(text))
 
 
