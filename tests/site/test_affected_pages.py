@@ -5,6 +5,7 @@ or a cell's data file; every build is checked byte for byte against one without 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -114,3 +115,22 @@ def test_a_cell_s_data_file_reaches_its_page(garden: Garden) -> None:
     changed = garden.rebuild()
     assert "counted/index.html" in changed
     assert "5" in garden.page("counted").split("Words:")[1][:80]
+
+
+def test_a_renamed_heading_reaches_a_page_through_an_embedded_canvas(tmp_path: Path) -> None:
+    # Opt-in publishing: the canvas has no page of its own, so it is among no note's
+    # backlinks; its card's link into `target` still shows on the page embedding it.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.hortus]\nlanguage = "en"\n', encoding="utf-8")
+    card = {"id": "a", "type": "text", "text": "See [[target#Method]].", "x": 0, "y": 0}
+    board = {"nodes": [{**card, "width": 200, "height": 80}], "edges": []}
+    published = "---\ndg-publish: true\n---\n"
+    (notes / "page.md").write_text(published + "# Page\n\n![[board.canvas]]\n", encoding="utf-8")
+    (notes / "board.canvas").write_text(json.dumps(board), encoding="utf-8")
+    (notes / "target.md").write_text(published + "# Target\n\n## Method\n", encoding="utf-8")
+    before = build_as_cold(tmp_path, notes)[1]["page/index.html"].decode("utf-8")
+    assert 'href="../target/#method"' in before
+    (notes / "target.md").write_text(published + "# Target\n\n## Approach\n", encoding="utf-8")
+    after = build_as_cold(tmp_path, notes)[1]["page/index.html"].decode("utf-8")
+    assert 'href="../target/#method"' not in after

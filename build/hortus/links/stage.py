@@ -54,9 +54,11 @@ def link_notes(
     parsed: list[ParsedNote],
     diagnostics: Diagnostics,
     store: LinkStore | None = None,
+    made: dict[PurePosixPath, NoteSummary] | None = None,
 ) -> LinkGraph:
     """Resolve the links of every parsed note (those `store` kept from the last build are
-    taken as they were, when still valid); report embed cycles."""
+    taken as they were, when still valid); report embed cycles. `made` holds summaries the
+    parse stage's workers made, so their notes' tokens need not be read here."""
     kept: dict[str, Entry] = store.load() if store is not None else {}
     keys = {p.note.path: content_key(p.note) for p in parsed}
     summaries: dict[PurePosixPath, NoteSummary] = {}
@@ -64,7 +66,8 @@ def link_notes(
         entry = kept.get(str(p.note.path))
         if entry is None or entry[0] != keys[p.note.path]:
             kept.pop(str(p.note.path), None)
-            summaries[p.note.path] = summarize(p)
+            found = made.get(p.note.path) if made is not None else None
+            summaries[p.note.path] = found if found is not None else summarize(p)
         else:
             summaries[p.note.path] = summary_from(entry[1])
     linker = Linker(vault, summaries, diagnostics)

@@ -42,6 +42,10 @@ class ParsedNote:
     env: dict[str, Any]  # markdown-it's env: `note`, `block_ids`, `footnotes`, `too_deep`, ...
     math: list[MathRef] = field(default_factory=list)  # its formulas, in token order
 
+    def release(self) -> None:
+        """Let go of the tokens where they can be had again (a note kept in the parse
+        cache); a note parsed here keeps them."""
+
 
 @dataclass(frozen=True)
 class Heading:

@@ -9,12 +9,14 @@ not of the whole garden."""
 from __future__ import annotations
 
 import pickle
+from pathlib import PurePosixPath
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from hortus.cache import ParsedMeta, ParsedStore, parse_key
+from hortus.links import NoteSummary, summarize
 from hortus.markdown import MathRef, ParsedNote, note_from_tokens, parse_note
 from hortus.parallel import chunked, fork_imap
 from hortus.vault import Note
@@ -49,6 +51,9 @@ class CachedNote(ParsedNote):
         self.tokens = self._load()
         return self.tokens
 
+    def release(self) -> None:
+        self.__dict__.pop("tokens", None)  # read from the store again when next asked for
+
     def _load(self) -> list[Token]:
         """The tokens as the store kept them; parsed again when the entry is gone."""
         md, store, key = self._source
@@ -68,9 +73,12 @@ def parse_notes(
     store: ParsedStore | None,
     jobs: int,
     meta: ParsedMeta | None = None,
+    summaries: dict[PurePosixPath, NoteSummary] | None = None,
 ) -> list[ParsedNote]:
     """Each of `notes` parsed, in order; with `store` and `meta`, the unchanged ones taken as
-    CachedNotes."""
+    CachedNotes. Notes parsed by workers are summarised there for the link stage (into
+    `summaries`) and, with a store, handed on as CachedNotes too: a large garden's tokens
+    are not all held at once."""
     kept: dict[str, Meta] = meta.load() if meta is not None and store is not None else {}
     found: dict[int, ParsedNote] = {}
     missing: list[int] = []
@@ -80,7 +88,7 @@ def parse_notes(
             found[i] = CachedNote.of(note, entry, md, store)
         else:
             missing.append(i)
-    _parse_missing(md, notes, missing, found, store, jobs)
+    _parse_missing(md, notes, missing, found, store, jobs, summaries)
     if meta is not None and store is not None:
         fresh = {str(notes[i].path): _meta(found[i]) for i in missing}
         if fresh or meta.stale(len(notes)):
@@ -95,6 +103,7 @@ def _parse_missing(
     found: dict[int, ParsedNote],
     store: ParsedStore | None,
     jobs: int,
+    summaries: dict[PurePosixPath, NoteSummary] | None = None,
 ) -> None:
     """The notes at `missing` parsed into `found` (and kept in `store`)."""
     if len(missing) < PARALLEL_PARSE_MIN:
@@ -104,15 +113,23 @@ def _parse_missing(
                 store.store(note_key(notes[i]), parsed_blob(found[i]))
         return
 
-    def parse_chunk(chunk: list[int]) -> list[bytes]:
-        return [parsed_blob(parse_note(md, notes[i])) for i in chunk]
+    def parse_chunk(chunk: list[int]) -> list[tuple[bytes, Meta, NoteSummary]]:
+        done = []
+        for i in chunk:
+            parsed = parse_note(md, notes[i])
+            done.append((parsed_blob(parsed), _meta(parsed), summarize(parsed)))
+        return done
 
     chunks = chunked(missing, jobs)
-    for chunk, blobs in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
-        for i, blob in zip(chunk, blobs, strict=True):
-            found[i] = parsed_from_blob(notes[i], blob)
+    for chunk, made in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
+        for i, (blob, meta, summary) in zip(chunk, made, strict=True):
             if store is not None:
-                store.store(note_key(notes[i]), blob)
+                store.store(meta[0], blob)
+                found[i] = CachedNote.of(notes[i], meta, md, store)
+            else:
+                found[i] = parsed_from_blob(notes[i], blob)
+            if summaries is not None:
+                summaries[notes[i].path] = summary
 
 
 def note_key(note: Note) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from typing import Generic, TypeVar
 
 from markdown_it import MarkdownIt
 
 from hortus.cache import NoteStore
 from hortus.cells import ExecutionReport, execute_notes
-from hortus.links import LinkGraph, link_notes
+from hortus.links import LinkGraph, NoteSummary, link_notes
 from hortus.markdown import ParsedNote, make_parser
 from hortus.pipeline.context import BuildContext
 from hortus.pipeline.parse import parse_notes
@@ -52,6 +53,7 @@ class Prepared:
     vault: Vault = field(init=False)  # vault: every note and attachment
     md: MarkdownIt = field(init=False)  # parse: the parser, with hortus's render rules
     parsed: list[ParsedNote] = field(init=False)  # parse: the published notes, in vault order
+    summaries: dict[PurePosixPath, NoteSummary] = field(init=False)  # parse: made by workers
     graph: LinkGraph = field(init=False)  # link: every link resolved, backlinks, tags
     garden: Garden | None = field(init=False)  # queries: what they saw; None without queries
     execution: ExecutionReport = field(init=False)  # cells: what ran, and every claim
@@ -75,12 +77,16 @@ def parse(context: BuildContext, notes: Prepared) -> None:
     install_render_rules(notes.md)
     cache = context.cache
     store, meta = (cache.parsed, cache.parsed_meta) if cache is not None else (None, None)
-    notes.parsed = parse_notes(notes.md, notes.vault.published, store, context.jobs, meta)
+    notes.summaries = {}
+    notes.parsed = parse_notes(
+        notes.md, notes.vault.published, store, context.jobs, meta, notes.summaries
+    )
 
 
 def link(context: BuildContext, notes: Prepared) -> None:
     store = context.cache.links if context.cache is not None else None
-    notes.graph = link_notes(notes.vault, notes.parsed, context.diagnostics, store)
+    notes.graph = link_notes(notes.vault, notes.parsed, context.diagnostics, store, notes.summaries)
+    notes.summaries = {}  # in the graph's linker now
 
 
 def run_queries(context: BuildContext, notes: Prepared) -> None:

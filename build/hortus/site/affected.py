@@ -28,23 +28,29 @@ def affected_notes(
     changed = [
         p.note.path for p in parsed if previous.get(str(p.note.path)) != facets[str(p.note.path)]
     ]
+    linking: dict[PurePosixPath, set[PurePosixPath]] = {}  # note -> the notes linking to it
+    embedding: dict[PurePosixPath, set[PurePosixPath]] = {}  # note -> the notes embedding it
+    for source in graph.resolved.keys() | graph.property_links.keys():
+        links = (*graph.resolved.get(source, ()), *graph.property_links.get(source, ()))
+        for link in links:
+            if link.note is not None:
+                linking.setdefault(link.note, set()).add(source)
+                if link.embed:
+                    embedding.setdefault(link.note, set()).add(source)
     reached = set(changed)
     for path in changed:
-        reached.update(n.path for n in graph.backlinks.get(path, ()))
+        # Every linking note, not only the pages among backlinks: a canvas linking to a
+        # heading shows it wherever the canvas is embedded.
+        reached.update(linking.get(path, ()))
         for link in (*graph.resolved.get(path, ()), *graph.property_links.get(path, ())):
             if link.note is not None:
                 reached.add(link.note)
     for p in parsed:
         if note_result(p.env) is not None or note_queries(p.env) is not None:
             reached.add(p.note.path)
-    embedders: dict[PurePosixPath, list[PurePosixPath]] = {}
-    for path, links in graph.resolved.items():
-        for link in links:
-            if link.embed and link.note is not None:
-                embedders.setdefault(link.note, []).append(path)
     stack = list(reached)
     while stack:
-        for embedder in embedders.get(stack.pop(), ()):
+        for embedder in embedding.get(stack.pop(), ()):
             if embedder not in reached:
                 reached.add(embedder)
                 stack.append(embedder)

@@ -121,6 +121,7 @@ class NotePages:
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(self.render(p, url, found), encoding="utf-8")
+                p.release()  # a worker renders thousands of pages: not all tokens at once
                 said.append(found.items)
             return said
 
