@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import pickle
@@ -62,6 +63,20 @@ def chunked(items: Sequence[T], jobs: int, per_job: int = 4) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def _fork() -> int:
+    """os.fork, with the parent's objects out of the child's garbage collector: a collection
+    in the child would write to every object it visits, copying the pages they share."""
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except BaseException:
+        gc.unfreeze()
+        raise
+    if pid != 0:
+        gc.unfreeze()  # the parent's own garbage is collected as before
+    return pid
+
+
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -88,7 +103,7 @@ def fork_imap(work: Callable[[T], R], chunks: list[T], jobs: int) -> Iterator[R]
         for index in range(len(chunks)):
             while started < len(chunks) and len(running) < jobs:
                 result = scratch / f"{started}.pickle"
-                pid = os.fork()
+                pid = _fork()
                 if pid == 0:
                     _run_child(lambda chunk=chunks[started]: work(chunk), result, parent)
                 running[pid] = started
@@ -123,7 +138,7 @@ def in_child_process(work: Callable[[], R]) -> R:
     scratch = Path(tempfile.mkdtemp(prefix=f"hortus-work-{parent}-"))
     result = scratch / "result.pickle"
     try:
-        pid = os.fork()
+        pid = _fork()
         if pid == 0:
             _run_child(work, result, parent, interruptible=True)
         try:
