@@ -51,7 +51,7 @@ class VaultIndex:
         self._found: dict[tuple[str, str], Found] = {}
         for note in vault.notes:
             self.note_by_path[name_key(note_key(note))] = note
-            name = PurePosixPath(note_key(note)).name
+            name = posixpath.basename(note_key(note))  # a vault path: normalised already
             self.notes_by_name[name_key(name)].append(note)
             if name.strip() != name:  # `Draft .md`: a link's target is read stripped
                 self.notes_by_name[name_key(name.strip())].append(note)

@@ -248,13 +248,14 @@ class Linker:
         self.graph.resolved[note.path] = resolved
         self.graph.property_links[note.path] = properties
         if note.page:
+            source = str(note.path)  # compared as text: a Path's == is slow
             for link in (*resolved, *properties):
                 # Membership kept in a set: a list scan per link is quadratic in a garden.
                 target = link.note
-                if not link.page or target is None or target == note.path:
+                if not link.page or target is None:
                     continue
-                listed = (str(target), str(note.path))
-                if listed not in self._listed:
+                listed = (str(target), source)
+                if listed[0] != source and listed not in self._listed:
                     self._listed.add(listed)
                     self.graph.backlinks.setdefault(target, []).append(note)
         self._tags(note, summary)

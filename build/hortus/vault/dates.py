@@ -67,20 +67,21 @@ def note_dates(
 
 
 def _dates_of(note: Note, history: GitHistory) -> NoteDates:
-    updated = _given(note.frontmatter, UPDATED_KEYS)
+    keys = {str(k).lower(): v for k, v in note.frontmatter.items()} if note.frontmatter else {}
+    updated = _given(keys, UPDATED_KEYS)
     if updated is None:
         if history.tracked(note.path):
             updated = history.changed[note.path]
         else:
             updated = dt.datetime.fromtimestamp(note.mtime, tz=dt.UTC).date()
-    created = _given(note.frontmatter, CREATED_KEYS)
+    created = _given(keys, CREATED_KEYS)
     if created is None:
         created = history.added.get(note.path)
     return NoteDates(updated, created)
 
 
-def _given(frontmatter: dict, keys: tuple[str, ...]) -> dt.date | None:
-    lowered = {str(k).lower(): v for k, v in frontmatter.items()}
+def _given(lowered: dict, keys: tuple[str, ...]) -> dt.date | None:
+    """The first of `keys` that the frontmatter (its keys lower-cased) gives as a date."""
     for key in keys:
         date = as_date(lowered.get(key))
         if date is not None:

@@ -9,13 +9,9 @@
 "use strict";
 
 const path = require("path");
-const readline = require("readline");
+const { send, serve } = require("./math_lines.cjs");
 const { createRequire } = require("module");
 
-function send(obj) {
-  // Pipes are synchronous on POSIX, so one write per line keeps replies whole.
-  process.stdout.write(JSON.stringify(obj) + "\n");
-}
 
 const katexDir = process.argv[2];
 let katex;
@@ -80,28 +76,4 @@ function init(request) {
   for (const [name, expansion] of Object.entries(macros)) baseMacros[name] = expansion;
 }
 
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on("line", (line) => {
-  if (!line.trim()) return;
-  let request;
-  try {
-    request = JSON.parse(line);
-  } catch (err) {
-    send({ fatal: "bad request: " + err.message });
-    return;
-  }
-  if (baseMacros === null) {
-    try {
-      init(request);
-      send({ ready: katex.version });
-    } catch (err) {
-      send({ fatal: "macro set rejected by KaTeX: " + message(err) });
-    }
-    return;
-  }
-  const items = request.items || [];
-  const results = new Array(items.length);
-  for (let i = 0; i < items.length; i++) results[i] = renderOne(items[i][0], items[i][1]);
-  send({ results });
-});
-rl.on("close", () => process.exit(0));
+serve({ name: "KaTeX", version: katex.version, init, renderOne, message });

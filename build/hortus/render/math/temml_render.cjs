@@ -10,13 +10,9 @@
 "use strict";
 
 const path = require("path");
-const readline = require("readline");
+const { send, serve } = require("./math_lines.cjs");
 const { createRequire } = require("module");
 
-function send(obj) {
-  // Pipes are synchronous on POSIX, so one write per line keeps replies whole.
-  process.stdout.write(JSON.stringify(obj) + "\n");
-}
 
 const temmlDir = process.argv[2];
 let temml;
@@ -70,28 +66,4 @@ function init(request) {
   baseMacros = macros;
 }
 
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on("line", (line) => {
-  if (!line.trim()) return;
-  let request;
-  try {
-    request = JSON.parse(line);
-  } catch (err) {
-    send({ fatal: "bad request: " + err.message });
-    return;
-  }
-  if (baseMacros === null) {
-    try {
-      init(request);
-      send({ ready: temml.version });
-    } catch (err) {
-      send({ fatal: "macro set rejected by Temml: " + message(err) });
-    }
-    return;
-  }
-  const items = request.items || [];
-  const results = new Array(items.length);
-  for (let i = 0; i < items.length; i++) results[i] = renderOne(items[i][0], items[i][1]);
-  send({ results });
-});
-rl.on("close", () => process.exit(0));
+serve({ name: "Temml", version: temml.version, init, renderOne, message });
