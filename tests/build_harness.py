@@ -10,6 +10,18 @@ from hortus.pipeline import BuildResult, build_site
 from search_harness import searchable
 
 
+def make_project(root: Path, notes: dict[str, str]) -> Path:
+    """A project in `root` publishing every note, in English, with `notes` (file name ->
+    text) in root/notes; returns that folder."""
+    folder = root / "notes"
+    folder.mkdir(parents=True)
+    text = '[tool.hortus]\npublish = "all"\nlanguage = "en"\n'
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    for name, body in notes.items():
+        (folder / name).write_text(body, encoding="utf-8")
+    return folder
+
+
 def outputs(folder: Path) -> dict[str, bytes]:
     """Every output file but the search index (whose files are named by their content)."""
     return {

@@ -42,6 +42,18 @@ class Run:
         return path.read_text(encoding="utf-8")
 
 
+def git_at(repo: Path, *args: str, day: str, hour: str = "12:00:00") -> None:
+    """`git args...` in `repo` as if run on `day` (author and committer dates), quietly."""
+    stamp = f"{day}T{hour}Z"
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+    }  # fmt: skip
+    subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
+
+
 def run_hortus(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:

@@ -17,7 +17,8 @@ PACKAGE = REPO / "build" / "hortus"
 # Each stage may import the ones before it and never one after. The foundation (settings,
 # diagnostics, processes, caches) may be used by all, and uses no stage.
 LAYERS: list[set[str]] = [
-    {"hortus.version", "hortus.config", "hortus.diagnostics", "hortus.parallel", "hortus.cache"},
+    {"hortus.version", "hortus.config", "hortus.diagnostics", "hortus.parallel", "hortus.cache"}
+    | {"hortus.facade"},
     {"hortus.vault"},
     {"hortus.markdown"},
     {"hortus.links"},

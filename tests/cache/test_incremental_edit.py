@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from build_harness import same_as_cold
+from build_harness import make_project, same_as_cold
 from hortus.config import load_settings
 from hortus.pipeline import CachedNote, build_site
 
@@ -38,12 +38,7 @@ class Garden:
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch, notes: dict[str, str]) -> None:
         self.root = root
-        self.notes = root / "notes"
-        self.notes.mkdir(parents=True)
-        text = '[tool.hortus]\npublish = "all"\nlanguage = "en"\n'
-        (root / "pyproject.toml").write_text(text, encoding="utf-8")
-        for name, body in notes.items():
-            self.write(name, body)
+        self.notes = make_project(root, notes)
         self.loaded: list[str] = []
         load = CachedNote._load
 

@@ -3,7 +3,6 @@ deep): a page shows only the dates its frontmatter or its history can tell."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_hortus
+from conftest import git_at, run_hortus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -41,17 +40,10 @@ HISTORY: list[tuple[str, dict[str, str]]] = [
 
 
 def _commit(repo: Path, day: str, files: dict[str, str]) -> None:
-    stamp = f"{day}T12:00:00Z"
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-    }  # fmt: skip
     for name, text in files.items():
         (repo / "notes" / name).write_text(text, encoding="utf-8")
-    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
-    subprocess.run(["git", "commit", "-qm", day], cwd=repo, check=True, env=env)
+    git_at(repo, "add", "-A", day=day)
+    git_at(repo, "commit", "-qm", day, day=day)
 
 
 @pytest.fixture(scope="module")

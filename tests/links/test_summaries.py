@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from build_harness import build_as_cold
+from build_harness import build_as_cold, make_project
 from hortus.config import load_settings
 from hortus.diagnostics import Diagnostics
 from hortus.links import link_notes, summarize
@@ -28,12 +28,7 @@ NOTES = {
 class Garden:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.notes = root / "notes"
-        self.notes.mkdir(parents=True)
-        text = '[tool.hortus]\npublish = "all"\nlanguage = "en"\n'
-        (root / "pyproject.toml").write_text(text, encoding="utf-8")
-        for name, body in NOTES.items():
-            self.write(name, body)
+        self.notes = make_project(root, NOTES)
         self.last = self.build()
 
     def write(self, name: str, text: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_harness import build_as_cold
+from build_harness import build_as_cold, make_project
 
 NOTES = {
     "hub.md": "# Hub\n\nSee [[p]].\n",
@@ -33,13 +33,8 @@ NOTES = {
 
 class Garden:
     def __init__(self, root: Path) -> None:
-        self.root, self.notes = root, root / "notes"
-        self.notes.mkdir(parents=True)
-        text = '[tool.hortus]\npublish = "all"\nlanguage = "en"\n'
-        (root / "pyproject.toml").write_text(text, encoding="utf-8")
-        for name, body in NOTES.items():
-            self.write(name, body)
-        self.write("data.txt", "one two three")
+        self.root = root
+        self.notes = make_project(root, {**NOTES, "data.txt": "one two three"})
         self.last = build_as_cold(root, self.notes)[1]
 
     def write(self, name: str, text: str) -> None:

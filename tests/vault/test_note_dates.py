@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from conftest import git_at
 from hortus.vault import Note, NoteDates, note_dates
 from hortus.vault import dates as dates_module
 
@@ -27,14 +28,7 @@ def _note(root: Path, name: str, frontmatter: dict | None = None) -> Note:
 
 
 def _git(repo: Path, *args: str, day: str = "2022-02-03") -> None:
-    stamp = f"{day}T10:00:00Z"
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-    }  # fmt: skip
-    subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
+    git_at(repo, *args, day=day, hour="10:00:00")
 
 
 def test_the_keys_obsidian_users_write_are_read(tmp_path: Path) -> None:

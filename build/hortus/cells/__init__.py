@@ -15,7 +15,7 @@ line's start pay only for the modules they use (no Markdown parser in a worker).
 
 from __future__ import annotations
 
-import importlib
+from hortus.facade import lazy_names
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -149,14 +149,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'hortus.cells' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"hortus.cells.{module}"), name)
-    globals()[name] = value  # looked up once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _MODULES, __all__)

@@ -28,7 +28,7 @@ Names are loaded on first use, so that `hortus build` on an unchanged garden
 
 from __future__ import annotations
 
-import importlib
+from hortus.facade import lazy_names
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -94,14 +94,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'hortus.pipeline' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"hortus.pipeline.{module}"), name)
-    globals()[name] = value  # looked up once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _MODULES, __all__)

@@ -25,7 +25,7 @@ writer (`clear_leftovers`), not the emitters, templates or search.
 
 from __future__ import annotations
 
-import importlib
+from hortus.facade import lazy_names
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -167,14 +167,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'hortus.site' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"hortus.site.{module}"), name)
-    globals()[name] = value  # looked up once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _MODULES, __all__)
