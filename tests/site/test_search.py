@@ -276,3 +276,50 @@ def test_search_box_searches_every_shard(build_vault, page, serve_dir) -> None:
         _search(page, query)
         _first_result(page, url)
     assert not errors
+
+
+FORMULAS = """---
+dg-publish: true
+title: Variance
+---
+# Variance
+
+The estimate $\\hat\\sigma^2 = \\frac{1}{n-1}\\sum_i (x_i - \\bar x)^2$ is unbiased, and
+
+$$
+\\operatorname{Var}(X) = \\mathbb{E}[X^2] - \\mathbb{E}[X]^2 \\quad\\text{(a quokkaformula)}
+$$
+
+holds for every $X$ with $\\sqrt{\\mathbb{E}[X^2]} < \\infty$.
+"""
+
+
+def test_formulas_are_searched_by_their_tex_and_cut_before_pagefind_reads_them(
+    build_vault, tmp_path: Path
+) -> None:
+    """Pagefind is not shown KaTeX's HTML (it would leave it out anyway): the index equals
+    one made from the page with every formula whole, and holds each formula's TeX."""
+    from hortus.site import search_view
+    from hortus.site.search import page_view, pagefind_binary, run_pagefind
+
+    run = build_vault({"variance.md": FORMULAS})
+    assert run.code == 0, run.stderr
+    page = run.out / "variance" / "index.html"
+    whole = search_view(page.read_bytes()).decode()
+    shown = page_view(page)
+    assert whole.count('class="katex-html"') == 4 and "katex-html" not in shown
+    assert len(shown) < len(whole) / 3
+    for tex in ("\\hat\\sigma^2", "\\operatorname{Var}(X)", "\\sqrt{\\mathbb{E}[X^2]}"):
+        assert tex in shown  # the annotation, as written
+    made = {}
+    for name, html in (("whole", whole), ("shown", shown)):
+        run_pagefind(pagefind_binary(), [("/variance/", html)], tmp_path / name, "en")
+        folder = tmp_path / name
+        made[name] = {
+            p.relative_to(folder).as_posix(): decoded(p)
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+    assert made["whole"] == made["shown"]
+    assert b"quokkaformula" in b"".join(made["shown"].values())
+    assert b"operatorname" in b"".join(made["shown"].values())

@@ -147,7 +147,7 @@ def _publish(
     writer = writer_class(out_dir, previous=cache.previous.files if cache else None)
     made, search = _write_site(context, writer, inputs)
     built = not context.diagnostics.errors
-    page_count = len([p for p in writer.written if p.name == "index.html"])
+    page_count = sum(1 for name in writer.written if name.rpartition("/")[2] == "index.html")
     if cache is not None and built:
         cache.record.save(
             BuildRecord(

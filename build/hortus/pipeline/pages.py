@@ -4,7 +4,6 @@ assets, the note pages, then every other output (see hortus.site's emitters)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 
 from markdown_it import MarkdownIt
 
@@ -36,7 +35,7 @@ from hortus.site import (
     emit_figures,
     emit_mermaid_script,
     emit_note_pages,
-    url_to_file,
+    url_to_name,
 )
 from hortus.vault import Note, NoteDates, Vault, note_dates
 
@@ -61,9 +60,8 @@ class Made:
     diagnostics: list[Diagnostic]  # everything the stages found
     execution: ExecutionReport  # what the cells ran, and every claim
     notes: int  # published notes with a page
-    indexed: list[Path]  # the note pages search indexes
     record: dict[str, FileRecord]  # the writer's record of what it wrote
-    written: set[PurePosixPath]  # every file written into the staging folder
+    written: set[str]  # every file written into the staging folder, by posix name
     reused: int  # files kept from the previous build
     kept: set[str]  # of those, the ones left in the previous output (see SiteWriter.commit)
     page_warnings: dict[str, list[RecordedDiagnostic]]  # page file -> what rendering it said
@@ -103,11 +101,7 @@ def lay_out(context: BuildContext, work: SiteWork) -> None:
     pages = [p.note for p in notes.parsed if p.note.page]
     garden = build_graph(
         [GraphNode(str(n.path), n.title, n.url) for n in pages],
-        [
-            (str(src.path), str(dst))
-            for dst, sources in notes.graph.backlinks.items()
-            for src in sources
-        ],
+        _link_pairs(notes.graph),
     )
     tree = build_tree(pages)
     dates = note_dates(notes.vault.root, pages, context.diagnostics)
@@ -117,6 +111,15 @@ def lay_out(context: BuildContext, work: SiteWork) -> None:
         notes.md, notes.parsed, notes.math, notes.graph.resolved, diagrams=notes.diagrams
     )
     work.layout = Layout(pages, garden, tree, dates, theme, body)
+
+
+def _link_pairs(graph: LinkGraph) -> list[tuple[str, str]]:
+    """(source, target) of every backlink, by path."""
+    pairs = []
+    for dst, sources in graph.backlinks.items():
+        target = str(dst)
+        pairs.extend((str(src.path), target) for src in sources)
+    return pairs
 
 
 def write_assets(context: BuildContext, work: SiteWork) -> None:
@@ -187,7 +190,7 @@ def start_search(context: BuildContext, work: SiteWork) -> None:
     if context.diagnostics.errors and not context.keeps_failed:
         return
     previous = context.cache.previous.search if context.cache is not None else {}
-    pages = [Path(url_to_file(n.url)) for n in work.site.pages if work.writer.has_page(n.url)]
+    pages = [url_to_name(n.url) for n in work.site.pages if work.writer.has_page(n.url)]
     work.search = SearchIndexing(work.writer, context.settings, previous, pages, context.jobs)
 
 
@@ -220,7 +223,6 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
         diagnostics=context.diagnostics.items,
         execution=notes.execution,
         notes=len(site.pages),
-        indexed=[Path(url_to_file(n.url)) for n in site.pages if writer.has_page(n.url)],
         record=writer.record,
         written=writer.written,
         reused=writer.reused,

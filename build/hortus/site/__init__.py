@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         content_hash,
         hashed_name,
         url_to_file,
+        url_to_name,
     )
 
 _MODULES = {
@@ -119,6 +120,7 @@ _MODULES = {
     "content_hash": "writer",
     "hashed_name": "writer",
     "url_to_file": "writer",
+    "url_to_name": "writer",
 }
 
 __all__ = [
@@ -162,6 +164,7 @@ __all__ = [
     "run_pagefind",
     "search_view",
     "url_to_file",
+    "url_to_name",
     "write_feed",
     "write_sitemap",
 ]

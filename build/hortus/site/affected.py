@@ -25,23 +25,25 @@ def affected_notes(
     """The notes whose pages may differ from the last build's: those whose facet changed,
     the notes linked to or from them, every note with cells or queries (their results are
     read afresh), and, however deep, the notes embedding any of these."""
-    changed = [
+    changed = {
         p.note.path for p in parsed if previous.get(str(p.note.path)) != facets[str(p.note.path)]
-    ]
-    linking: dict[PurePosixPath, set[PurePosixPath]] = {}  # note -> the notes linking to it
-    embedding: dict[PurePosixPath, set[PurePosixPath]] = {}  # note -> the notes embedding it
-    for source in graph.resolved.keys() | graph.property_links.keys():
-        links = (*graph.resolved.get(source, ()), *graph.property_links.get(source, ()))
-        for link in links:
-            if link.note is not None:
-                linking.setdefault(link.note, set()).add(source)
-                if link.embed:
-                    embedding.setdefault(link.note, set()).add(source)
+    }
     reached = set(changed)
+    embedding: dict[PurePosixPath, list[PurePosixPath]] = {}  # note -> the notes embedding it
+    # One pass over every link: what links to a changed note, and who embeds whom.
+    for links in (graph.resolved, graph.property_links):
+        for source, found in links.items():
+            for link in found:
+                target = link.note
+                if target is None:
+                    continue
+                if target in changed:
+                    # Every linking note, not only the pages among backlinks: a canvas
+                    # linking to a heading shows it wherever the canvas is embedded.
+                    reached.add(source)
+                if link.embed:
+                    embedding.setdefault(target, []).append(source)
     for path in changed:
-        # Every linking note, not only the pages among backlinks: a canvas linking to a
-        # heading shows it wherever the canvas is embedded.
-        reached.update(linking.get(path, ()))
         for link in (*graph.resolved.get(path, ()), *graph.property_links.get(path, ())):
             if link.note is not None:
                 reached.add(link.note)

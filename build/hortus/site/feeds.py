@@ -4,7 +4,6 @@ its page), sitemap.xml, robots.txt."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePosixPath
 from xml.sax.saxutils import escape
 
 from hortus.render import Entry
@@ -48,7 +47,7 @@ def emit_section_feeds(site: SiteState, writer: SiteWriter) -> None:
         sections.append((folder.name, url, inside))
     for name, url, notes in sorted(sections, key=lambda s: s[1]):
         path = feed_url(url).lstrip("/")
-        if PurePosixPath(path) in writer.written:
+        if path in writer.written:
             continue  # an attachment of that name: it was there first
         entries = _entries([n for n in notes if n in site.dates], site.dates)
         title = f"{name} · {site.settings.title}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import re
 from pathlib import Path, PurePosixPath
 
@@ -32,7 +33,7 @@ from hortus.render import (
 )
 from hortus.site.affected import affected_notes
 from hortus.site.extras import feed_url, page_extras
-from hortus.site.writer import SiteWriter, url_to_file
+from hortus.site.writer import SiteWriter, url_to_name
 from hortus.vault import Note, NoteDates, tag_url
 
 PARALLEL_RENDER_MIN = 100  # pages to render before forked workers pay for themselves
@@ -90,7 +91,7 @@ class NotePages:
         diagnostics: Diagnostics,
         previous_warnings: dict[str, list[list]],
     ) -> None:
-        todo: list[tuple[ParsedNote, str, str, PurePosixPath]] = []
+        todo: list[tuple[ParsedNote, str, str, str]] = []
         self.facets = {str(p.note.path): self._facet(p) for p in parsed}
         affected = None
         if self.previous is not None and self.previous[0] == self.site_key:
@@ -99,16 +100,16 @@ class NotePages:
             for url in (p.note.url, *p.note.extra_urls):
                 if writer.has_page(url):
                     continue  # a URL clash, already reported by the vault stage
-                rel = url_to_file(url)
+                rel = url_to_name(url)
                 # A page no change reaches keeps its file and key, without computing the key.
                 kept = affected is not None and p.note.path not in affected and writer.keep(rel)
                 key = "" if kept else self.key(p, url)
                 if kept or writer.reuse(rel, key):
                     # What rendering the page said, said again: kept pages warn alike.
-                    warned = previous_warnings.get(rel.as_posix(), [])
+                    warned = previous_warnings.get(rel, [])
                     replay(warned, diagnostics)
                     if warned:
-                        self.warnings[rel.as_posix()] = warned
+                        self.warnings[rel] = warned
                 else:
                     todo.append((p, url, key, writer.reserve(rel)))
         staging = writer.staging
@@ -118,9 +119,10 @@ class NotePages:
             for i in chunk:
                 p, url, _key, rel = todo[i]
                 found = Diagnostics()
-                target = staging / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(self.render(p, url, found), encoding="utf-8")
+                target = os.path.join(staging, rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "w", encoding="utf-8") as f:
+                    f.write(self.render(p, url, found))
                 p.release()  # a worker renders thousands of pages: not all tokens at once
                 said.append(found.items)
             return said
@@ -132,7 +134,7 @@ class NotePages:
             for i, items in zip(chunk, said, strict=True):
                 diagnostics.items.extend(items)
                 if items:
-                    self.warnings[todo[i][3].as_posix()] = recorded(items)
+                    self.warnings[todo[i][3]] = recorded(items)
         for _p, _url, key, rel in todo:
             writer.registered(rel, key)
 

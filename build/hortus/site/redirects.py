@@ -7,7 +7,7 @@ note, a tag or folder page, another alias) is left to it, with a warning: never 
 from __future__ import annotations
 
 from hortus.site.state import SiteState
-from hortus.site.writer import SiteWriter, url_to_file
+from hortus.site.writer import SiteWriter, url_to_name
 from hortus.vault import Note, path_slug
 
 
@@ -25,7 +25,7 @@ def emit_alias_redirects(site: SiteState, writer: SiteWriter) -> None:
             url = alias_url(alias)
             if not url or url in (note.url, *note.extra_urls):
                 continue
-            if writer.has_page(url) or url_to_file(url) in writer.written:
+            if writer.has_page(url) or url_to_name(url) in writer.written:
                 site.diagnostics.warn(
                     str(note.path), _alias_line(note, alias), "alias",
                     f"alias {alias!r} would redirect from {url}, which is already a page; "

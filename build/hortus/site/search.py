@@ -80,10 +80,10 @@ class Shard:
     indexes in memory, and an edit re-indexes only the shard of the edited page."""
 
     folder: str  # site-relative: `pagefind` (the first), `pagefind/shard-N`
-    pages: tuple[Path, ...]
+    pages: tuple[str, ...]  # site-relative page files, `a/b/index.html`
 
 
-def plan_shards(site_dir: Path, shard_pages: int, pages: list[Path] | None = None) -> list[Shard]:
+def plan_shards(site_dir: Path, shard_pages: int, pages: list[str] | None = None) -> list[Shard]:
     """The note pages of the built site, split into shards by a hash of their file name, so
     that a page stays in its shard from build to build. The build names its note pages
     (`pages`); otherwise every page of the site is read to find them."""
@@ -93,9 +93,9 @@ def plan_shards(site_dir: Path, shard_pages: int, pages: list[Path] | None = Non
     count = -(-len(pages) // max(1, shard_pages))
     if len(pages) >= 2 * MIN_SHARD_PAGES:
         count = max(count, 2)  # two indexes are made side by side, a core each
-    groups: list[list[Path]] = [[] for _ in range(count)]
+    groups: list[list[str]] = [[] for _ in range(count)]
     for rel in pages:
-        number = int(text_digest(rel.as_posix())[:8], 16) % count
+        number = int(text_digest(rel)[:8], 16) % count
         groups[number].append(rel)
     shards = [(number, group) for number, group in enumerate(groups) if group]
     return [
@@ -144,7 +144,7 @@ def index_site(site_dir: Path, language: str, shard_pages: int = 2000) -> Search
 
 
 def index_shard(
-    site_dir: Path, shard: Shard, language: str, page_file: Callable[[Path], Path] | None = None
+    site_dir: Path, shard: Shard, language: str, page_file: Callable[[str], Path] | None = None
 ) -> ShardIndex:
     """Index one shard's pages into `site_dir/<shard.folder>`; each page is read from
     `page_file(rel)` when given (a page kept in the previous output), else `site_dir/rel`.
@@ -171,7 +171,7 @@ def index_shard(
         def pages() -> Iterator[tuple[str, str]]:
             for rel in shard.pages:
                 view = page_view(page_file(rel) if page_file else site_dir / rel)
-                views[rel.as_posix()] = text_digest(view)
+                views[rel] = text_digest(view)
                 yield _page_url(rel), view
 
         by_url = run_pagefind(binary, pages(), bundle, language)
@@ -180,7 +180,7 @@ def index_shard(
         indexed = sum(lang.get("page_count", 0) for lang in entry.get("languages", {}).values())
         files = [p for p in bundle.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
-        urls = {rel.as_posix(): _page_url(rel) for rel in shard.pages}
+        urls = {rel: _page_url(rel) for rel in shard.pages}
         ids = {name: by_url[url] for name, url in urls.items() if url in by_url}
         with _move_lock:  # shards are indexed at once; the first one's folder holds the rest
             _move_into(bundle, site_dir / shard.folder)
@@ -256,13 +256,13 @@ def pagefind_binary() -> Path:
     )
 
 
-def _pages_to_index(site_dir: Path) -> list[Path]:
+def _pages_to_index(site_dir: Path) -> list[str]:
     """Pages with a `data-pagefind-body`, one file per page, in a stable order.
 
     The home note is also written at `/`; both files name the same canonical URL, and only
     the one at that URL is indexed, so a search never shows one note twice.
     """
-    by_canonical: dict[bytes, list[Path]] = {}
+    by_canonical: dict[bytes, list[str]] = {}
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir)
         if rel.parts[0] == BUNDLE_DIR:
@@ -272,8 +272,8 @@ def _pages_to_index(site_dir: Path) -> list[Path]:
             continue
         match = _CANONICAL.search(html)
         key = match.group(1) if match else b"file:" + rel.as_posix().encode()
-        by_canonical.setdefault(key, []).append(rel)
-    pages: list[Path] = []
+        by_canonical.setdefault(key, []).append(rel.as_posix())
+    pages: list[str] = []
     for canonical, files in by_canonical.items():
         if len(files) > 1:
             wanted = unquote(urlsplit(canonical.decode("utf-8", "replace")).path)
@@ -284,10 +284,10 @@ def _pages_to_index(site_dir: Path) -> list[Path]:
     return sorted(pages)
 
 
-def _page_url(rel: Path) -> str:
+def _page_url(rel: str) -> str:
     """`a/b/index.html` -> `/a/b/`, as the site serves it."""
-    posix = "/" + rel.as_posix()
-    return posix[: -len("index.html")] if rel.name == "index.html" else posix
+    posix = "/" + rel
+    return posix[: -len("index.html")] if posix.endswith("/index.html") else posix
 
 
 # A theme marks the part of a note page that search needs (the `data-pagefind-body` element);
@@ -324,7 +324,52 @@ def search_view(html: bytes) -> bytes | None:
 def page_view(path: Path) -> str:
     """What Pagefind is shown of the page file at `path`."""
     html = path.read_bytes()
-    return (search_view(html) or html).decode("utf-8", "replace")
+    return without_math_markup((search_view(html) or html).decode("utf-8", "replace"))
+
+
+# The typeset parts of a formula that EXCLUDE_SELECTORS leave out, cut before Pagefind reads
+# them: KaTeX's HTML is most of a page's text markup, and Pagefind parses all it is shown
+# (a third of its time) before it drops them. The index comes out the same byte for byte.
+_MATH_PARTS = re.compile(r'<math\b[^>]*><semantics>|<span class="katex-html"')
+_SPAN_TAGS = re.compile(r"<span\b|</span>")
+_TEX_ANNOTATION = '<annotation encoding="application/x-tex">'
+
+
+def without_math_markup(html: str) -> str:
+    """`html` without what search leaves out of each formula: KaTeX's HTML, and the MathML
+    before the TeX annotation (only the TeX source is searched)."""
+    if "<semantics>" not in html and "katex-html" not in html:
+        return html
+    kept: list[str] = []
+    pos = 0
+    while (found := _MATH_PARTS.search(html, pos)) is not None:
+        if found.group(0)[1] == "m":  # MathML: its semantics up to the annotation go
+            end = html.find("</semantics>", found.end())
+            annotation = html.find(_TEX_ANNOTATION, found.end(), max(end, 0))
+            if end < 0:
+                break
+            kept.append(html[pos : found.end()])
+            pos = annotation if annotation >= 0 else end
+        else:
+            end = _span_end(html, found.end())
+            if end < 0:
+                break
+            kept.append(html[pos : found.start()])
+            pos = end
+    kept.append(html[pos:])
+    return "".join(kept)
+
+
+def _span_end(html: str, start: int) -> int:
+    """Where the span opened just before `start` ends (after its `</span>`); -1: never."""
+    depth = 1
+    while depth:
+        tag = _SPAN_TAGS.search(html, start)
+        if tag is None:
+            return -1
+        depth += 1 if tag.group(0) == "<span" else -1
+        start = tag.end()
+    return start
 
 
 # Pagefind's own search interfaces, which the theme does not use (search.js is its own).

@@ -18,7 +18,6 @@ import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from hortus.cache import code_fingerprint, digest, text_digest
 from hortus.config import Settings
@@ -51,7 +50,7 @@ class SearchIndexing:
         writer: SiteWriter,
         settings: Settings,
         previous: dict[str, str],
-        pages: list[Path],
+        pages: list[str],
         jobs: int,
     ) -> None:
         self.writer = writer
@@ -64,7 +63,7 @@ class SearchIndexing:
         self.before = _load(previous, _PAGES_KEY)  # page file -> [its key, digest of its view]
         self.views: dict[str, str] = {}  # page file -> digest of its view, where needed
         self.shards = plan_shards(writer.staging, settings.search_shard_pages, pages)
-        self.pages = {rel.as_posix() for rel in pages}
+        self.pages = set(pages)
         self.held: dict[str, Held] = {}  # kept index's folder -> what it holds
         self.made: list[Shard] = []
         self.recent: Shard | None = None
@@ -95,7 +94,7 @@ class SearchIndexing:
         changed: dict[str, list[str]] = {}  # kept shard -> its pages whose view changed
         for shard in self.shards:
             held = held_before.get(shard.folder, {})
-            names = [rel.as_posix() for rel in shard.pages]
+            names = list(shard.pages)
             if not held or set(held) - set(names) or not self._exists(shard.folder):
                 self.made.append(shard)
                 continue
@@ -125,7 +124,7 @@ class SearchIndexing:
         """The recent index of the `edited` pages: kept when it holds them as they are now."""
         if not edited:
             return
-        self.recent = Shard(RECENT, tuple(Path(name) for name in edited))
+        self.recent = Shard(RECENT, tuple(edited))
         before = held_before.get(RECENT, {})
         wanted = {name: self._view(name) for name in edited}
         same = {n: v[0] for n, v in before.items()} == wanted and self._exists(RECENT)
@@ -196,7 +195,7 @@ class SearchIndexing:
         if not same or self.recent is None:
             return
         del self._results[RECENT]
-        rest = tuple(rel for rel in self.recent.pages if rel.as_posix() not in same)
+        rest = tuple(rel for rel in self.recent.pages if rel not in same)
         self.recent = Shard(RECENT, rest) if rest else None
         if self.recent is not None:
             self._results[RECENT] = self._index_one(self.recent)

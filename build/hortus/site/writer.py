@@ -26,6 +26,24 @@ def url_to_file(url: str) -> PurePosixPath:
     return path
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def url_to_name(url: str) -> str:
+    """url_to_file as the posix string the writer keeps its files by."""
+    return url_to_file(url).as_posix()
+
+
+def _clean_name(relpath: PurePosixPath | str) -> str:
+    """A site-relative file name in its one posix spelling (`a/b.html`, never `./a//b.html`);
+    a name already so spelt (nearly all: the pages' own) is taken as it is."""
+    if isinstance(relpath, str) and relpath and not _UNCLEAN.search(relpath):
+        return relpath
+    return PurePosixPath(relpath).as_posix()
+
+
+# A leading or trailing slash, an empty, `.` or `..` segment: PurePosixPath spells it out.
+_UNCLEAN = re.compile(r"^/|/$|//|(^|/)\.\.?(/|$)")
+
+
 def content_hash(data: bytes) -> str:
     return bytes_digest(data)[:10]
 
@@ -54,58 +72,63 @@ class SiteWriter:
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir()
-        self.written: set[PurePosixPath] = set()
+        self.written: set[str] = set()  # every file of this build, by its posix name
         self.previous = previous or {}
         self.record: dict[str, FileRecord] = {}  # what this build wrote, for the next one
         self.reused = 0
         self.kept: set[str] = set()  # files left in the previous output (not in staging)
 
-    def _claim(self, relpath: PurePosixPath | str) -> PurePosixPath:
-        rel = PurePosixPath(relpath)
-        if rel.is_absolute() or ".." in rel.parts:
-            raise BuildError(f"refusing to write outside the output folder: {rel}")
-        if rel in self.written:
-            raise BuildError(f"two outputs would be written to {rel}")
-        self.written.add(rel)
-        return rel
+    def _claim(self, relpath: PurePosixPath | str) -> str:
+        name = _clean_name(relpath)
+        if name.startswith("/") or ".." in name.split("/"):
+            raise BuildError(f"refusing to write outside the output folder: {name}")
+        if name in self.written:
+            raise BuildError(f"two outputs would be written to {name}")
+        self.written.add(name)
+        return name
 
     def write(self, relpath: PurePosixPath | str, data: bytes | str, key: str = "") -> None:
-        rel = self._claim(relpath)
+        name = self._claim(relpath)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         key = key or bytes_digest(raw)
-        if self._link_previous(rel, key):
+        if self._link_previous(name, key):
             return
-        target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(raw)
-        self.registered(rel, key)
+        target = os.path.join(self.staging, name)
+        try:
+            f = open(target, "wb")  # noqa: SIM115
+        except FileNotFoundError:  # its folder is new
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            f = open(target, "wb")  # noqa: SIM115
+        with f:
+            f.write(raw)
+        self.registered(name, key)
 
     def reuse(self, relpath: PurePosixPath | str, key: str) -> bool:
         """Take the previous build's file when it was made from the same inputs (`key`)."""
-        rel = PurePosixPath(relpath)
-        if rel in self.written or not self._link_previous(rel, key):
+        name = _clean_name(relpath)
+        if name in self.written or not self._link_previous(name, key):
             return False
-        self.written.add(rel)
+        self.written.add(name)
         return True
 
     def keep(self, relpath: PurePosixPath | str) -> bool:
         """Take the previous build's file under its previous key: for a page the caller knows
         no change reached."""
-        entry = self.previous.get(PurePosixPath(relpath).as_posix())
+        entry = self.previous.get(_clean_name(relpath))
         return entry is not None and self.reuse(relpath, entry[0])
 
-    def reserve(self, relpath: PurePosixPath | str) -> PurePosixPath:
+    def reserve(self, relpath: PurePosixPath | str) -> str:
         """Claim a path that another process writes into the staging folder."""
         return self._claim(relpath)
 
-    def registered(self, rel: PurePosixPath, key: str) -> None:
+    def registered(self, relpath: PurePosixPath | str, key: str) -> None:
         """Record a file written into the staging folder (by this process or a worker)."""
-        stat = (self.staging / rel).stat()
-        self.record[rel.as_posix()] = [key, stat.st_size, stat.st_mtime_ns]
+        name = _clean_name(relpath)
+        stat = os.stat(os.path.join(self.staging, name))
+        self.record[name] = [key, stat.st_size, stat.st_mtime_ns]
 
-    def _link_previous(self, rel: PurePosixPath, key: str) -> bool:
+    def _link_previous(self, name: str, key: str) -> bool:
         # Over strings, not Paths: an edit links thousands of kept pages.
-        name = rel.as_posix()
         entry = self.previous.get(name)
         if entry is None or entry[0] != key:
             return False
@@ -123,7 +146,7 @@ class SiteWriter:
 
     def file(self, relpath: PurePosixPath | str) -> Path:
         """Where a file of this build is now: in the staging folder, or, kept, in the output."""
-        name = PurePosixPath(relpath).as_posix()
+        name = _clean_name(relpath)
         return (self.out if name in self.kept else self.staging) / name
 
     def reuse_folder(self, relpath: str, skip: Callable[[str], bool] = lambda name: False) -> bool:
@@ -132,7 +155,7 @@ class SiteWriter:
         source = self.out / relpath
         if not source.is_dir() or source.is_symlink():
             return False
-        linked: list[PurePosixPath] = []
+        linked: list[str] = []
         try:
             # Over strings, not Paths: an index holds thousands of files.
             for folder, dirs, files in os.walk(source):
@@ -148,25 +171,25 @@ class SiteWriter:
                         continue  # a symlink or a special file: not of the index
                     rel = self._claim(f"{prefix}/{name}")
                     linked.append(rel)
-                    self.record[rel.as_posix()] = ["reused", found.st_size, found.st_mtime_ns]
+                    self.record[rel] = ["reused", found.st_size, found.st_mtime_ns]
         except (OSError, BuildError):
             for rel in linked:
                 self.written.discard(rel)
-                self.record.pop(rel.as_posix(), None)
+                self.record.pop(rel, None)
             return False
-        self.kept.update(rel.as_posix() for rel in linked)
+        self.kept.update(linked)
         return True
 
     def drop(self, relpath: str) -> None:
         """Leave out a file this build has already placed (a reused index's stale record)."""
-        rel = PurePosixPath(relpath)
-        if rel in self.written:
-            self.written.discard(rel)
-            self.record.pop(rel.as_posix(), None)
-            if rel.as_posix() in self.kept:
-                self.kept.discard(rel.as_posix())  # not in this build: removed by commit
+        name = _clean_name(relpath)
+        if name in self.written:
+            self.written.discard(name)
+            self.record.pop(name, None)
+            if name in self.kept:
+                self.kept.discard(name)  # not in this build: removed by commit
             else:
-                (self.staging / rel).unlink(missing_ok=True)
+                (self.staging / name).unlink(missing_ok=True)
 
     def adopt(self, relpath: str, skip: Callable[[str], bool] = lambda name: False) -> None:
         """Claim and record the files another program wrote into the staging folder."""
@@ -188,18 +211,18 @@ class SiteWriter:
             self.record[name] = ["made", stat.st_size, stat.st_mtime_ns]
 
     def has_page(self, url: str) -> bool:
-        return url_to_file(url) in self.written
+        return url_to_name(url) in self.written
 
     def write_page(self, url: str, html: str, key: str = "") -> None:
-        self.write(url_to_file(url), html, key)
+        self.write(url_to_name(url), html, key)
 
     def write_asset(self, name: str, data: bytes | str) -> str:
         """Write a content-hashed asset and return its site URL (`/assets/name.HASH.ext`)."""
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        rel = PurePosixPath(ASSET_DIR) / hashed_name(name, raw)
+        rel = f"{ASSET_DIR}/{hashed_name(name, raw)}"
         if rel not in self.written:
             self.write(rel, raw)
-        return "/" + rel.as_posix()
+        return "/" + rel
 
     def commit(self) -> None:
         """Replace the previous output with the new one: in place when few files changed
@@ -230,12 +253,11 @@ class SiteWriter:
         output untouched) when a made file's place is taken by a folder or a folder's by a
         file. A build stopped midway has forgotten its record, so the next makes it whole."""
         out, staging = str(self.out), str(self.staging)
-        made = sorted(rel.as_posix() for rel in self.written if rel.as_posix() not in self.kept)
+        made = sorted(name for name in self.written if name not in self.kept)
         for name in made:
             if os.path.isdir(os.path.join(out, name)) or _file_on_path(out, name):
                 return False
-        names = {rel.as_posix() for rel in self.written}
-        gone = sorted(name for name in self.previous if name not in names)
+        gone = sorted(name for name in self.previous if name not in self.written)
         for name in gone:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(os.path.join(out, name))
