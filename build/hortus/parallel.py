@@ -21,9 +21,10 @@ import pickle
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -151,6 +152,63 @@ def in_child_process(work: Callable[[], R]) -> R:
         return _take(result, status)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+class ForkedWork(Generic[R]):
+    """`work()` started now, beside whatever the caller goes on with; `result()` waits for
+    it. With `fork` (and where processes can be forked) it runs in a forked child: work that
+    is mostly Python (reading pages, encoding messages) then has a core and an interpreter
+    lock of its own rather than taking turns with the parent's. Otherwise, in a thread: a
+    fork of a large build costs more than a little work saves."""
+
+    def __init__(self, work: Callable[[], R], fork: bool = True) -> None:
+        self._pid = 0
+        self._outcome: list[Any] = []  # the thread's ("done", value) or ("failed", exc)
+        self._thread: threading.Thread | None = None
+        if not (fork and can_fork()):
+            self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+            self._thread.start()
+            return
+        parent = os.getpid()
+        self._scratch = Path(tempfile.mkdtemp(prefix=f"hortus-work-{parent}-"))
+        pid = _fork()
+        if pid == 0:
+            _run_child(work, self._scratch / "result.pickle", parent)
+        self._pid = pid
+
+    def _run(self, work: Callable[[], R]) -> None:
+        try:
+            self._outcome.append(("done", work()))
+        except BaseException as exc:  # raised in the caller's thread by result()
+            self._outcome.append(("failed", exc))
+
+    def result(self) -> R:
+        """What `work()` returned; what it raised is raised here."""
+        if self._thread is not None:
+            self._thread.join()
+            kind, value = self._outcome[0]
+            if kind == "failed":
+                raise value
+            return value
+        try:
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = 0
+            return _take(self._scratch / "result.pickle", status)
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop the work if it still runs in its process (the build failed before it was
+        needed); a thread is left to end by itself."""
+        if self._thread is not None:
+            return
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self._pid, 0)
+            self._pid = 0
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 def _run_child(

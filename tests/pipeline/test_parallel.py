@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
 from hortus.diagnostics import BuildError
-from hortus.parallel import chunked, fork_imap, fork_map, in_child_process
+from hortus.parallel import ForkedWork, chunked, fork_imap, fork_map, in_child_process
 
 
 class Awkward(Exception):
@@ -51,3 +52,37 @@ def test_fork_map_keeps_order_and_chunks_cover_everything():
     assert fork_map(sum, chunks, jobs=2) == [sum(c) for c in chunks]
     assert list(fork_imap(len, chunks, jobs=2)) == [len(c) for c in chunks]
     assert chunked([], jobs=2) == []
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_forked_work_runs_beside_the_caller_and_gives_back_its_result_or_failure(fork, tmp_path):
+    started = tmp_path / "started"
+
+    def work() -> int:
+        started.write_text(str(os.getpid()))
+        return 42
+
+    job = ForkedWork(work, fork=fork)
+    assert job.result() == 42
+    assert (started.read_text() != str(os.getpid())) == fork  # its own process, when forked
+
+    def fails() -> None:
+        raise BuildError("search: Pagefind failed (exit 1)")
+
+    with pytest.raises(BuildError, match="Pagefind failed"):
+        ForkedWork(fails, fork=fork).result()
+
+
+def test_forked_work_cancelled_leaves_no_process(tmp_path):
+    pid_file = tmp_path / "pid"
+
+    def slow() -> None:
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    job = ForkedWork(slow, fork=True)
+    while not pid_file.is_file() or not pid_file.read_text():
+        time.sleep(0.01)
+    job.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(int(pid_file.read_text()), os.WNOHANG)  # stopped and reaped

@@ -299,8 +299,7 @@ def test_formulas_are_searched_by_their_tex_and_cut_before_pagefind_reads_them(
 ) -> None:
     """Pagefind is not shown KaTeX's HTML (it would leave it out anyway): the index equals
     one made from the page with every formula whole, and holds each formula's TeX."""
-    from hortus.site import search_view
-    from hortus.site.search import page_view, pagefind_binary, run_pagefind
+    from hortus.site import page_view, pagefind_binary, run_pagefind, search_view
 
     run = build_vault({"variance.md": FORMULAS})
     assert run.code == 0, run.stderr

@@ -4,15 +4,42 @@ parsed again. What an entry holds is the vault stage's business."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
 from pathlib import Path
+from typing import Any
 
-from hortus.cache.shards import ShardedTable
+from hortus.cache.shards import _UNREADABLE, ShardedTable
+
+MEMO = "memo.pickle"  # beside the shards
 
 
 class NoteStore(ShardedTable):
     """`notes-<key>/` in `folder` (see ShardedTable), keyed on the code and the publishing
     mode (what decides whether a note is published): note path -> ((size, mtime_ns), what
-    was read)."""
+    was read). Beside it, a small memo of what the vault stage derives from notes' text, by
+    the text's digest (see load_memo)."""
 
     def __init__(self, folder: Path, publish: str) -> None:
         super().__init__(folder, "notes", publish)
+
+    def load_memo(self) -> dict[str, Any]:
+        """What save_memo kept last; nothing when it is missing or unreadable."""
+        try:
+            found = pickle.loads((self.path / MEMO).read_bytes())
+        except _UNREADABLE:
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def save_memo(self, entries: dict[str, Any]) -> None:
+        """Keep `entries` in place of the memo: each entry is keyed by what it was made from,
+        so one kept by another build is never wrong, only unused."""
+        if not self.path.is_dir():
+            self._drop_others()
+            self.path.mkdir(parents=True, exist_ok=True)
+        target = self.path / MEMO
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            temporary.write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(target)

@@ -1,9 +1,12 @@
 """The link stage's records as plain tuples of text and numbers, for its cache: unpickling
 plain tuples is many times faster than rebuilding named tuples and paths one by one, and a
-large garden's entries are read on every build."""
+large garden's entries are read on every build. A summary is kept as bytes, unpickled only
+when asked for: most builds read few of them."""
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -14,8 +17,8 @@ from hortus.links.summary import BlockRef, HeadingRef, LinkRef, NoteSummary
 Plain = tuple[Any, ...]
 
 
-def summary_plain(summary: NoteSummary) -> Plain:
-    return (
+def summary_plain(summary: NoteSummary) -> bytes:
+    plain = (
         tuple(tuple(ref) for ref in summary.links),
         tuple(tuple(h) for h in summary.headings),
         tuple(tuple(b) for b in summary.blocks),
@@ -24,10 +27,11 @@ def summary_plain(summary: NoteSummary) -> Plain:
         summary.too_deep,
         summary.size,
     )
+    return pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def summary_from(plain: Plain) -> NoteSummary:
-    links, heads, blocks, block_ids, tags, too_deep, size = plain
+def summary_from(kept: bytes) -> NoteSummary:
+    links, heads, blocks, block_ids, tags, too_deep, size = pickle.loads(kept)
     return NoteSummary(
         tuple(map(LinkRef._make, links)),
         tuple(map(HeadingRef._make, heads)),
@@ -39,17 +43,58 @@ def summary_from(plain: Plain) -> NoteSummary:
     )
 
 
+class Summaries(Mapping[PurePosixPath, NoteSummary]):
+    """Notes' summaries by path: those made now, and those kept from the last build (as
+    summary_plain gives them), decoded when first asked for."""
+
+    def __init__(self, found: dict[str, NoteSummary | bytes], paths: list[PurePosixPath]) -> None:
+        self._found = found  # by path as text: a Path's hash is made anew at each ask
+        self._paths = paths  # the notes of `found`, in its order
+
+    def __getitem__(self, path: PurePosixPath) -> NoteSummary:
+        name = str(path)
+        found = self._found[name]
+        if isinstance(found, bytes):
+            found = self._found[name] = summary_from(found)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, PurePosixPath) and str(path) in self._found
+
+    def __iter__(self) -> Iterator[PurePosixPath]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
 def links_plain(links: list[ResolvedLink]) -> Plain:
     return tuple((*link[:3], _text(link.file), _text(link.note), *link[5:]) for link in links)
 
 
-def links_from(plain: Plain, paths: dict[str, PurePosixPath]) -> list[ResolvedLink]:
+def links_from(
+    plain: Plain,
+    paths: dict[str, PurePosixPath],
+    made: dict[tuple[Any, ...], ResolvedLink] | None = None,
+) -> list[ResolvedLink]:
     """The links back, their paths taken from `paths` (the vault's own path objects): a
-    look-up, not a parse, per path."""
-    return [
-        ResolvedLink(status, embed, url, _path(file, paths), _path(note, paths), *rest)
-        for status, embed, url, file, note, *rest in plain
-    ]
+    look-up, not a parse, per path. `made` holds the links decoded so far: a garden's notes
+    link to the same few targets many times over, and a link is a plain immutable value."""
+    if made is None:
+        made = {}
+    return [made.get(link) or _link(link, paths, made) for link in plain]
+
+
+def _link(
+    link: tuple[Any, ...],
+    paths: dict[str, PurePosixPath],
+    made: dict[tuple[Any, ...], ResolvedLink],
+) -> ResolvedLink:
+    status, embed, url, file, note, *rest = link
+    found = made[link] = ResolvedLink(
+        status, embed, url, _path(file, paths), _path(note, paths), *rest
+    )
+    return found
 
 
 def _path(text: str | None, paths: dict[str, PurePosixPath]) -> PurePosixPath | None:

@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import PurePosixPath
 
-from hortus.vault import CANVAS_SUFFIX, Note, Vault
+from hortus.vault import Note, Vault
 
 # What a look-up finds: the note or file (None: nothing), how many candidates matched, and
 # whether the path left the vault.
@@ -34,8 +34,7 @@ def strip_md(name: str) -> str:
 def note_key(note: Note) -> str:
     """A note is found by its path without `.md`; a canvas keeps `.canvas`, so `[[board]]`
     and `[[board.canvas]]` can be two things, as in Obsidian."""
-    path = str(note.path)
-    return path if note.path.suffix.lower() == CANVAS_SUFFIX else strip_md(path)
+    return strip_md(str(note.path))  # a canvas's path does not end in `.md`
 
 
 class VaultIndex:
@@ -50,8 +49,9 @@ class VaultIndex:
         self.files_by_name: dict[str, list[PurePosixPath]] = defaultdict(list)
         self._found: dict[tuple[str, str], Found] = {}
         for note in vault.notes:
-            self.note_by_path[name_key(note_key(note))] = note
-            name = posixpath.basename(note_key(note))  # a vault path: normalised already
+            key = note_key(note)
+            self.note_by_path[name_key(key)] = note
+            name = key.rpartition("/")[2]  # a vault path: normalised already
             self.notes_by_name[name_key(name)].append(note)
             if name.strip() != name:  # `Draft .md`: a link's target is read stripped
                 self.notes_by_name[name_key(name.strip())].append(note)

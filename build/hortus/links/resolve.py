@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -25,17 +27,16 @@ class Linker:
     """Resolves the links of notes into one LinkGraph, note by note, from their summaries."""
 
     def __init__(
-        self, vault: Vault, summaries: dict[PurePosixPath, NoteSummary], diagnostics: Diagnostics
+        self, vault: Vault, summaries: Mapping[PurePosixPath, NoteSummary], diagnostics: Diagnostics
     ) -> None:
         self.index = VaultIndex(vault)
         self.summaries = summaries
         self.diagnostics = diagnostics
         self.graph = LinkGraph()
         self._heading_ids: dict[PurePosixPath, dict[str, str]] = {}
-        # (target path, source path) and (tag, source path), as text: a Path's hash is made
-        # anew at each ask.
-        self._listed: set[tuple[str, str]] = set()
-        self._tagged: set[tuple[str, str]] = set()
+        # Per linked note (its path as text: a Path's hash is made anew at each ask), the
+        # pages linking to it, in the order found; see backlinks.
+        self._backlinks: dict[str, list[Note]] = {}
         # Output files taken by pages, and by attachments so far: two attachments whose names
         # slug alike (`a b.png`, `a-b.png`) must not be written to one file.
         self._files: dict[str, PurePosixPath | None] = {
@@ -200,13 +201,13 @@ class Linker:
         (The live preview renders an edited page from it at once; the build that follows
         brings backlinks and tags of other pages up to date.)"""
         view = copy.copy(self)
-        view.summaries = {**self.summaries, **{p.note.path: summarize(p) for p in edited}}
+        view.summaries = ChainMap({p.note.path: summarize(p) for p in edited}, self.summaries)
         view.diagnostics = diagnostics
         view._heading_ids = {
             k: v for k, v in self._heading_ids.items() if k not in {p.note.path for p in edited}
         }
         # Backlinks and tags found now go to a scratch graph, never to this one.
-        view._listed, view._tagged = set(), set()
+        view._backlinks = {}
         view._files = dict(self._files)
         view.graph = LinkGraph(attachments=dict(self.graph.attachments))
         for parsed in edited:
@@ -234,31 +235,38 @@ class Linker:
             self.resolve(note, link.target, link.heading, link.block, link.line)
             for link in property_links(note.frontmatter, note.source)
         ]
-        self.place(note, summary, resolved, properties)
+        self.place(note, summary.tags, resolved, properties)
 
     def place(
         self,
         note: Note,
-        summary: NoteSummary,
+        tags: tuple[str, ...],
         resolved: list[ResolvedLink],
         properties: list[ResolvedLink],
+        targets: Sequence[str] | None = None,
     ) -> None:
         """A note's links, resolved now or kept from the last build, into the graph: where
-        they went, the backlinks they make, the note's tags."""
+        they went, the backlinks they make (see backlinks; `targets` are its
+        backlink_targets when known already), the note's tags (its frontmatter tags and
+        `tags`, its summary's). Each note is placed once."""
         self.graph.resolved[note.path] = resolved
         self.graph.property_links[note.path] = properties
-        if note.page:
-            source = str(note.path)  # compared as text: a Path's == is slow
-            for link in (*resolved, *properties):
-                # Membership kept in a set: a list scan per link is quadratic in a garden.
-                target = link.note
-                if not link.page or target is None:
-                    continue
-                listed = (str(target), source)
-                if listed[0] != source and listed not in self._listed:
-                    self._listed.add(listed)
-                    self.graph.backlinks.setdefault(target, []).append(note)
-        self._tags(note, summary)
+        if not note.page:
+            return
+        if targets is None:
+            targets = backlink_targets(note.path, (*resolved, *properties))
+        for target in targets:
+            listed = self._backlinks.get(target)
+            if listed is None:
+                self._backlinks[target] = [note]
+            else:
+                listed.append(note)
+        self._tags(note, tags)
+
+    def backlinks(self, paths: Mapping[str, PurePosixPath]) -> dict[PurePosixPath, list[Note]]:
+        """Per linked note (its path taken from `paths`, the vault's notes' by their text),
+        the pages placed so far that link to it, in the order found."""
+        return {paths.get(t) or PurePosixPath(t): notes for t, notes in self._backlinks.items()}
 
     def _resolve_ref(self, note: Note, ref: LinkRef) -> ResolvedLink:
         if ref.kind == "blank":  # an image with no URL
@@ -268,23 +276,39 @@ class Linker:
         found = self.resolve(note, ref.target, ref.heading, ref.block, ref.line)
         return found._replace(embed=True) if ref.embed else found
 
-    def _tags(self, note: Note, summary: NoteSummary) -> None:
-        if not note.page:
-            return
+    def _tags(self, note: Note, inline: tuple[str, ...]) -> None:
         # `gardenEntry` marks the home page; it is a setting, not a topic to list.
         tags = {t for t in note.tags if t.casefold() != HOME_TAG}
-        tags.update(summary.tags)
+        tags.update(inline)
         self.graph.note_tags[note.path] = sorted(tags, key=str.casefold)
-        for tag in tags:
-            # A nested tag `a/b` also lists the note under `a`, as Obsidian's tag pane does.
-            parts = tag.split("/")
-            for depth in range(1, len(parts) + 1):
-                name = "/".join(parts[:depth])
-                notes = self.graph.tags.setdefault(name, [])
-                listed = (name, str(note.path))
-                if listed not in self._tagged:
-                    self._tagged.add(listed)
-                    notes.append(note)
+        listed = self.graph.tags
+        for name in _tag_names(tags):
+            notes = listed.get(name)
+            if notes is None:
+                listed[name] = [note]
+            else:
+                notes.append(note)
+
+
+def backlink_targets(source: PurePosixPath, links: Iterable[ResolvedLink]) -> tuple[str, ...]:
+    """The notes (paths as text) a page's links list it under as a backlink: the pages they
+    reach, each once, in the order of the links; never the page itself."""
+    found = dict.fromkeys(str(link.note) for link in links if link.page and link.note is not None)
+    found.pop(str(source), None)
+    return tuple(found)
+
+
+def _tag_names(tags: set[str]) -> Iterable[str]:
+    """The tags a note is listed under, each once: a nested tag `a/b` also lists it under
+    `a` (before `a/b`), as Obsidian's tag pane does."""
+    names: dict[str, None] = {}
+    for tag in tags:
+        slash = tag.find("/")
+        while slash != -1:
+            names[tag[:slash]] = None
+            slash = tag.find("/", slash + 1)
+        names[tag] = None
+    return names
 
 
 def output_file(url: str) -> str:

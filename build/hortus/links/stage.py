@@ -6,35 +6,48 @@ again; an edit relinks the edited note and the notes whose links reach into it."
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from typing import Any
 
-from hortus.cache import LinkStore, digest, text_digest
+from hortus.cache import LinkStore, digest
 from hortus.diagnostics import Diagnostics
 from hortus.links.codec import (
     Plain,
+    Summaries,
     links_from,
     links_plain,
     said_from,
     said_plain,
-    summary_from,
     summary_plain,
 )
-from hortus.links.records import LinkGraph
-from hortus.links.resolve import Linker
+from hortus.links.records import LinkGraph, ResolvedLink
+from hortus.links.resolve import Linker, backlink_targets
 from hortus.links.summary import NoteSummary, summarize
 from hortus.links.transclusion import report_embed_cycles
 from hortus.markdown import ParsedNote
 from hortus.vault import Note, Vault
 
 # A note as the link stage last saw it, as kept (plain tuples, see codec): content_key of
-# the note, its summary, index_key of the vault it was resolved in, the notes its links
-# reached with their content_key, its resolved links and property links, what resolving said.
-Entry = tuple[str, Plain, str, tuple[tuple[str, str], ...], Plain, Plain, Plain]
+# the note, its summary and the summary's inline tags, index_key of the vault it was
+# resolved in, the notes its links reached (paths as text) and their content_key then, its
+# resolved links and property links, what resolving said, its backlink_targets.
+Entry = tuple[
+    str,
+    bytes,
+    tuple[str, ...],
+    str,
+    tuple[str, ...],
+    tuple[str, ...],
+    Plain,
+    Plain,
+    Plain,
+    tuple[str, ...],
+]
 
 
 def content_key(note: Note) -> str:
-    """What a note's summary and its own part in resolving are made from."""
-    flags = f"{note.drawing:d}{note.page:d}{note.published:d}"
-    return text_digest(f"{flags}\0{note.path}\0{note.source_digest}")
+    """What a note's summary and its own part in resolving are made from (besides its
+    path, which its entry is kept under)."""
+    return f"{note.drawing:d}{note.page:d}{note.published:d}{note.source_digest}"
 
 
 def index_key(vault: Vault) -> str:
@@ -60,38 +73,33 @@ def link_notes(
     taken as they were, when still valid); report embed cycles. `made` holds summaries the
     parse stage's workers made, so their notes' tokens need not be read here."""
     kept: dict[str, Entry] = store.load() if store is not None else {}
-    keys = {p.note.path: content_key(p.note) for p in parsed}
-    summaries: dict[PurePosixPath, NoteSummary] = {}
-    for p in parsed:
-        entry = kept.get(str(p.note.path))
-        if entry is None or entry[0] != keys[p.note.path]:
-            kept.pop(str(p.note.path), None)
-            found = made.get(p.note.path) if made is not None else None
-            summaries[p.note.path] = found if found is not None else summarize(p)
-        else:
-            summaries[p.note.path] = summary_from(entry[1])
+    # By path as text: a Path's hash is made anew at each ask.
+    keys = {str(p.note.path): content_key(p.note) for p in parsed}
+    summaries = _summaries(parsed, kept, keys, made or {})
     linker = Linker(vault, summaries, diagnostics)
     index = index_key(vault)
     # A note's links into another find what that one declares: kept while its text is.
     paths = {str(n.path): n.path for n in vault.notes}
-    by_name = {name: keys.get(path, "") for name, path in paths.items()}
+    by_name = {name: keys.get(name, "") for name in paths}
     paths.update((str(path), path) for path in vault.attachments)
+    decoded: dict[tuple[Any, ...], ResolvedLink] = {}
     entries: dict[str, Entry] = {}
     for p in parsed:
         note, name = p.note, str(p.note.path)
         entry = kept.get(name)
-        if entry is not None and entry[2] == index and _agree(entry[3], by_name):
-            resolved, properties = links_from(entry[4], paths), links_from(entry[5], paths)
-            if linker.reached_alike([*resolved, *properties]):
-                diagnostics.items.extend(said_from(entry[6]))
-                linker.take_attachments([*resolved, *properties])
-                linker.place(note, summaries[note.path], resolved, properties)
-                entries[name] = entry
-                continue
+        if (
+            entry is not None
+            and entry[3] == index
+            and _agree(entry[4], entry[5], by_name)
+            and _keep(linker, note, entry, paths, decoded)
+        ):
+            entries[name] = entry
+            continue
         entry = _link_one(linker, note, summaries[note.path], keys, index)
-        if not any(said[2] == "attachment" for said in entry[6]):  # order-dependent: redone
+        if not any(said[2] == "attachment" for said in entry[8]):  # order-dependent: redone
             entries[name] = entry
     report_embed_cycles(summaries, linker.graph.resolved, diagnostics)
+    linker.graph.backlinks = linker.backlinks(paths)
     order = {p.note: (p.note.title.casefold(), str(p.note.path)) for p in parsed}
     for notes in (*linker.graph.backlinks.values(), *linker.graph.tags.values()):
         notes.sort(key=order.__getitem__)
@@ -103,17 +111,60 @@ def link_notes(
     return linker.graph
 
 
-def _agree(reached: tuple[tuple[str, str], ...], keys: dict[str, str]) -> bool:
+def _summaries(
+    parsed: list[ParsedNote],
+    kept: dict[str, Entry],
+    keys: dict[str, str],
+    made: dict[PurePosixPath, NoteSummary],
+) -> Summaries:
+    """Every note's summary: kept while its text is (entries kept for other text are
+    dropped from `kept`), else made by the parse stage or now."""
+    found: dict[str, NoteSummary | bytes] = {}
+    for p in parsed:
+        name = str(p.note.path)
+        entry = kept.get(name)
+        if entry is not None and entry[0] == keys[name]:
+            found[name] = entry[1]
+        else:
+            kept.pop(name, None)
+            summary = made.get(p.note.path)
+            found[name] = summary if summary is not None else summarize(p)
+    return Summaries(found, [p.note.path for p in parsed])
+
+
+def _agree(names: tuple[str, ...], then: tuple[str, ...], keys: dict[str, str]) -> bool:
     """Whether the notes a kept entry's links reached are as they were (their headings and
     block ids are part of their text)."""
-    return all(keys.get(name) == key for name, key in reached)
+    return tuple(map(keys.get, names)) == then
+
+
+def _keep(
+    linker: Linker,
+    note: Note,
+    entry: Entry,
+    paths: dict[str, PurePosixPath],
+    decoded: dict[tuple[Any, ...], ResolvedLink],
+) -> bool:
+    """Place a kept entry's links in the graph as they were, unless an attachment they
+    reached is published elsewhere now; then nothing is placed."""
+    _, _, tags, _, _, _, links, property_links, said, targets = entry
+    resolved = links_from(links, paths, decoded)
+    properties = links_from(property_links, paths, decoded)
+    both = [*resolved, *properties]
+    if not linker.reached_alike(both):
+        return False
+    if said:
+        linker.diagnostics.items.extend(said_from(said))
+    linker.take_attachments(both)
+    linker.place(note, tags, resolved, properties, targets)
+    return True
 
 
 def _link_one(
     linker: Linker,
     note: Note,
     summary: NoteSummary,
-    keys: dict[PurePosixPath, str],
+    keys: dict[str, str],
     index: str,
 ) -> Entry:
     """Resolve one note's links now, into the graph; what it took, for the next build."""
@@ -122,12 +173,16 @@ def _link_one(
     resolved = linker.graph.resolved[note.path]
     properties = linker.graph.property_links[note.path]
     reached = sorted({link.note for link in (*resolved, *properties) if link.note is not None})
+    names = tuple(str(path) for path in reached)
     return (
-        keys[note.path],
+        keys[str(note.path)],
         summary_plain(summary),
+        summary.tags,
         index,
-        tuple((str(path), keys.get(path, "")) for path in reached),
+        names,
+        tuple(keys.get(name, "") for name in names),
         links_plain(resolved),
         links_plain(properties),
         said_plain(linker.diagnostics.items[said_before:]),
+        backlink_targets(note.path, (*resolved, *properties)),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from pathlib import PurePosixPath
 
 from markdown_it.token import Token
@@ -11,6 +12,8 @@ from hortus.diagnostics import Diagnostics
 from hortus.links.records import UNRESOLVED, ResolvedLink
 from hortus.links.summary import NoteSummary, section_links
 from hortus.markdown import link_index
+
+_EMBED = attrgetter("embed")
 
 # An embed as a node of the embed graph: the note, and the heading or block it shows.
 Section = tuple[PurePosixPath, str | None, str | None]
@@ -60,7 +63,7 @@ def is_transclusion(link: ResolvedLink) -> bool:
 
 
 def report_embed_cycles(
-    summaries: dict[PurePosixPath, NoteSummary],
+    summaries: Mapping[PurePosixPath, NoteSummary],
     resolved: dict[PurePosixPath, list[ResolvedLink]],
     diagnostics: Diagnostics,
 ) -> None:
@@ -89,7 +92,14 @@ def report_embed_cycles(
             f"embed cycle: {shown}; the repeat is shown as a notice",
         )  # fmt: skip
 
-    for start in sorted(summaries):
+    # A walk from a note that embeds no note finds nothing: only the others are walked
+    # (most notes embed nothing at all, which is quick to see).
+    starts = sorted(
+        path
+        for path, links in resolved.items()
+        if any(map(_EMBED, links)) and any(map(is_transclusion, links)) and path in summaries
+    )
+    for start in starts:
         root: Section = (start, None, None)
         if root in done:
             continue

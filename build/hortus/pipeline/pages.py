@@ -210,7 +210,12 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
     if context.cache is not None:
         context.cache.parsed.prune()
     work = SiteWork(writer, notes)
-    run_stages(WRITE, context, work)
+    try:
+        run_stages(WRITE, context, work)
+    except BaseException:
+        if work.search is not None:
+            work.search.cancel()  # its process would go on indexing for a build that failed
+        raise
     search = work.search.finish() if work.search is not None else None
     context.clock.stage("search")
     site = work.site

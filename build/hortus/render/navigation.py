@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from hortus.render.listing import listing_url
@@ -58,32 +59,54 @@ class FolderTree:
         return self._html[key].replace(here, here + ' aria-current="page"', 1)
 
 
+@lru_cache(maxsize=65536)  # every note in a folder asks for it, and its breadcrumbs again
 def folder_url(parts: tuple[str, ...]) -> str:
     return "/" + "/".join(slugify(p) for p in parts) + "/"
 
 
 def build_tree(notes: list[Note]) -> FolderTree:
     tree = FolderTree(total=len(notes))
-    for note in sorted(notes, key=lambda n: [p.casefold() for p in n.path.parts]):
-        level = tree.root
-        folder_parts = note.path.parent.parts
-        for depth in range(len(folder_parts)):
-            parts = folder_parts[: depth + 1]
-            url = folder_url(parts)
-            entry = tree.folders.get(url)
-            if entry is None:
-                entry = Entry(parts[-1], url, [])
-                tree.folders[url] = entry
-                level.append(entry)
+    # Folder path -> its entries, outermost first: found once per folder, not once per note.
+    chains: dict[str, list[Entry]] = {"": []}
+    for note, path in sorted(((n, str(n.path)) for n in notes), key=_obsidian_order):
+        folder = path.rpartition("/")[0]
+        chain = chains.get(folder)
+        if chain is None:
+            chain = chains[folder] = _folder_chain(tree, folder.split("/"))
+        for entry in chain:
             entry.notes += 1
-            assert entry.children is not None
-            level = entry.children
+        level = chain[-1].children if chain else tree.root
+        assert level is not None
         level.append(Entry(note.title, note.url))
-    tree.whole |= {url for n in notes for url in (n.url, *n.extra_urls) if url in tree.folders}
+    for note in notes:
+        tree.whole.update(u for u in (note.url, *note.extra_urls) if u in tree.folders)
     for entries in (tree.root, *(f.children or [] for f in tree.folders.values())):
         # Folders first, then notes, each alphabetically, as Obsidian's file explorer.
         entries.sort(key=lambda e: (e.children is None, e.name.casefold()))
     return tree
+
+
+def _obsidian_order(item: tuple[Note, str]) -> list[str]:
+    """Path order, each folder and name compared without case."""
+    return item[1].casefold().split("/")
+
+
+def _folder_chain(tree: FolderTree, parts: list[str]) -> list[Entry]:
+    """The entries of a folder and of those around it, outermost first; those not in the
+    tree yet are added (two folders whose names slug alike are one entry, by URL)."""
+    chain: list[Entry] = []
+    level = tree.root
+    for depth in range(len(parts)):
+        url = folder_url(tuple(parts[: depth + 1]))
+        entry = tree.folders.get(url)
+        if entry is None:
+            entry = Entry(parts[depth], url, [])
+            tree.folders[url] = entry
+            level.append(entry)
+        chain.append(entry)
+        assert entry.children is not None
+        level = entry.children
+    return chain
 
 
 def _bounded(

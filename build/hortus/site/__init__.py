@@ -54,8 +54,6 @@ if TYPE_CHECKING:
     from hortus.site.redirects import alias_url, emit_alias_redirects
     from hortus.site.search import (
         BUNDLE_DIR,
-        VIEW_END,
-        VIEW_START,
         SearchStats,
         Shard,
         index_shard,
@@ -63,9 +61,9 @@ if TYPE_CHECKING:
         pagefind_binary,
         plan_shards,
         run_pagefind,
-        search_view,
     )
     from hortus.site.search_index import SearchIndexing
+    from hortus.site.search_input import VIEW_END, VIEW_START, page_view, search_view
     from hortus.site.state import Emitter, SiteState
     from hortus.site.writer import (
         ASSET_DIR,
@@ -101,8 +99,8 @@ _MODULES = {
     "alias_url": "redirects",
     "emit_alias_redirects": "redirects",
     "BUNDLE_DIR": "search",
-    "VIEW_END": "search",
-    "VIEW_START": "search",
+    "VIEW_END": "search_input",
+    "VIEW_START": "search_input",
     "SearchStats": "search",
     "Shard": "search",
     "index_shard": "search",
@@ -110,7 +108,8 @@ _MODULES = {
     "pagefind_binary": "search",
     "plan_shards": "search",
     "run_pagefind": "search",
-    "search_view": "search",
+    "search_view": "search_input",
+    "page_view": "search_input",
     "SearchIndexing": "search_index",
     "Emitter": "state",
     "SiteState": "state",
@@ -159,6 +158,7 @@ __all__ = [
     "index_shard",
     "index_site",
     "page_extras",
+    "page_view",
     "pagefind_binary",
     "plan_shards",
     "run_pagefind",

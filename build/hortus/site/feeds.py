@@ -4,7 +4,7 @@ its page), sitemap.xml, robots.txt."""
 from __future__ import annotations
 
 import datetime as dt
-from xml.sax.saxutils import escape
+from html import escape as html_escape
 
 from hortus.render import Entry
 from hortus.site.extras import feed_url
@@ -148,5 +148,11 @@ def _urlset(base_url: str, pages: list[tuple[str, dt.date | None]]) -> str:
     return f'{_XML}<urlset xmlns="{_SITEMAP_NS}">\n{urls}</urlset>\n'
 
 
+def escape(text: str) -> str:
+    """XML text: `&`, `<` and `>` escaped, as xml.sax.saxutils does (whose import pulls in
+    urllib and http, some 30 ms of every build's start)."""
+    return html_escape(text, quote=False)
+
+
 def _attr(value: str) -> str:
-    return '"' + escape(value, {'"': "&quot;"}) + '"'
+    return '"' + escape(value).replace('"', "&quot;") + '"'

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from hortus.cache import text_digest
 from hortus.diagnostics import BuildError
 from hortus.parallel import pid_alive
+from hortus.site.search_input import page_view
 from hortus.site.search_service import PagefindService, ServiceIndex
 
 BUNDLE_DIR = "pagefind"
@@ -93,6 +94,9 @@ def plan_shards(site_dir: Path, shard_pages: int, pages: list[str] | None = None
     count = -(-len(pages) // max(1, shard_pages))
     if len(pages) >= 2 * MIN_SHARD_PAGES:
         count = max(count, 2)  # two indexes are made side by side, a core each
+    # Made two at a time, an odd count leaves the last one alone on a core; not a count
+    # chosen by the machine's cores, as the same garden must build the same files anywhere.
+    count += count % 2 if count > 2 else 0
     groups: list[list[str]] = [[] for _ in range(count)]
     for rel in pages:
         number = int(text_digest(rel)[:8], 16) % count
@@ -288,88 +292,6 @@ def _page_url(rel: str) -> str:
     """`a/b/index.html` -> `/a/b/`, as the site serves it."""
     posix = "/" + rel
     return posix[: -len("index.html")] if posix.endswith("/index.html") else posix
-
-
-# A theme marks the part of a note page that search needs (the `data-pagefind-body` element);
-# Pagefind is shown only that part and the page's title, not the explorer, graph and other
-# furniture around it: that is most of a page's bytes, and Pagefind holds what it reads in
-# memory (1.75 GB against 1.05 GB for 10,000 pages here) and takes longer over it.
-VIEW_START = b"<!--search-view-->"
-VIEW_END = b"<!--/search-view-->"
-_HTML_OPEN = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
-_TITLE = re.compile(rb"<title\b[^>]*>.*?</title>", re.IGNORECASE | re.DOTALL)
-
-
-def search_view(html: bytes) -> bytes | None:
-    """What Pagefind reads of a page, or None when the theme marks no part (all is read)."""
-    start = html.find(VIEW_START)
-    end = html.rfind(VIEW_END)  # the template's own marker comes after the note's text
-    if start < 0 or end < start:
-        return None
-    opening = _HTML_OPEN.search(html, 0, start)
-    title = _TITLE.search(html, 0, start)
-    return b"".join(
-        [
-            b"<!DOCTYPE html>\n",
-            opening.group(0) if opening else b"<html>",
-            b'<head><meta charset="utf-8">',
-            title.group(0) if title else b"",
-            b"</head><body>",
-            html[start + len(VIEW_START) : end],
-            b"</body></html>\n",
-        ]
-    )
-
-
-def page_view(path: Path) -> str:
-    """What Pagefind is shown of the page file at `path`."""
-    html = path.read_bytes()
-    return without_math_markup((search_view(html) or html).decode("utf-8", "replace"))
-
-
-# The typeset parts of a formula that EXCLUDE_SELECTORS leave out, cut before Pagefind reads
-# them: KaTeX's HTML is most of a page's text markup, and Pagefind parses all it is shown
-# (a third of its time) before it drops them. The index comes out the same byte for byte.
-_MATH_PARTS = re.compile(r'<math\b[^>]*><semantics>|<span class="katex-html"')
-_SPAN_TAGS = re.compile(r"<span\b|</span>")
-_TEX_ANNOTATION = '<annotation encoding="application/x-tex">'
-
-
-def without_math_markup(html: str) -> str:
-    """`html` without what search leaves out of each formula: KaTeX's HTML, and the MathML
-    before the TeX annotation (only the TeX source is searched)."""
-    if "<semantics>" not in html and "katex-html" not in html:
-        return html
-    kept: list[str] = []
-    pos = 0
-    while (found := _MATH_PARTS.search(html, pos)) is not None:
-        if found.group(0)[1] == "m":  # MathML: its semantics up to the annotation go
-            end = html.find("</semantics>", found.end())
-            annotation = html.find(_TEX_ANNOTATION, found.end(), max(end, 0))
-            if end < 0:
-                break
-            kept.append(html[pos : found.end()])
-            pos = annotation if annotation >= 0 else end
-        else:
-            end = _span_end(html, found.end())
-            if end < 0:
-                break
-            kept.append(html[pos : found.start()])
-            pos = end
-    kept.append(html[pos:])
-    return "".join(kept)
-
-
-def _span_end(html: str, start: int) -> int:
-    """Where the span opened just before `start` ends (after its `</span>`); -1: never."""
-    depth = 1
-    while depth:
-        tag = _SPAN_TAGS.search(html, start)
-        if tag is None:
-            return -1
-        depth += 1 if tag.group(0) == "<span" else -1
-        start = tag.end()
-    return start
 
 
 # Pagefind's own search interfaces, which the theme does not use (search.js is its own).

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from hortus.cache import code_fingerprint, digest, text_digest
 from hortus.config import Settings
+from hortus.parallel import ForkedWork
 from hortus.site.search import (
     BUNDLE_DIR,
     RECENT,
@@ -29,12 +29,13 @@ from hortus.site.search import (
     Shard,
     ShardIndex,
     index_shard,
-    page_view,
     plan_shards,
     shard_list,
 )
+from hortus.site.search_input import page_view
 from hortus.site.writer import SiteWriter
 
+FORK_MIN_PAGES = 500  # pages to index for the indexing to pay for a process of its own
 RECENT_MAX_PAGES = 100  # past this, the shards are made again: the recent index stays small
 _VERSION_KEY = "index"  # record entries besides the shards' folders
 _PAGES_KEY = "pages"
@@ -43,7 +44,7 @@ Held = dict[str, list[str]]  # page file -> [digest of what Pagefind is shown, P
 
 class SearchIndexing:
     """Pagefind's index of the note pages: the indexes to make are made side by side, in a
-    thread of their own (Pagefind is a process of its own); `finish` waits for them."""
+    process of their own, while the build writes its other pages; `finish` waits for them."""
 
     def __init__(
         self,
@@ -69,10 +70,10 @@ class SearchIndexing:
         self.recent: Shard | None = None
         self.hidden: dict[str, str] = {}  # Pagefind id of an old version -> its page's URL
         self._plan(previous)
-        self._error: BaseException | None = None
         self._results: dict[str, ShardIndex] = {}
-        self._thread = threading.Thread(target=self._index, name="hortus-search", daemon=True)
-        self._thread.start()
+        # A cold build's indexing (thousands of pages) gets a process; an edit's, a thread.
+        pages = sum(len(shard.pages) for shard in self.made)
+        self._work = ForkedWork(self._index, fork=pages >= FORK_MIN_PAGES)
 
     def _view(self, name: str) -> str:
         """A digest of what Pagefind is shown of a page. A page whose key is unchanged keeps
@@ -136,16 +137,13 @@ class SearchIndexing:
     def _exists(self, folder: str) -> bool:
         return (self.writer.out / folder / "pagefind-entry.json").is_file()
 
-    def _index(self) -> None:
-        try:
-            # Pagefind leaves a core idle much of the time: two shards at once use both.
-            workers = max(1, min(self.jobs, len(self.made)))
-            with ThreadPoolExecutor(workers, thread_name_prefix="hortus-pagefind") as pool:
-                made = pool.map(self._index_one, self.made)
-                for shard, index in zip(self.made, made, strict=True):
-                    self._results[shard.folder] = index
-        except BaseException as exc:  # raised in the build's thread by finish()
-            self._error = exc
+    def _index(self) -> dict[str, ShardIndex]:
+        """Every shard to make, indexed (in a process of its own: see ForkedWork)."""
+        # Pagefind leaves a core idle much of the time: two shards at once use both.
+        workers = max(1, min(self.jobs, len(self.made)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="hortus-pagefind") as pool:
+            made = pool.map(self._index_one, self.made)
+            return {shard.folder: index for shard, index in zip(self.made, made, strict=True)}
 
     def _index_one(self, shard: Shard) -> ShardIndex:
         return index_shard(self.writer.staging, shard, self.language, self.writer.file)
@@ -153,9 +151,7 @@ class SearchIndexing:
     def finish(self) -> dict[str, str]:
         """Every index in the staging folder and in the writer's record; returns what the
         next build compares against."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+        self._results = self._work.result()
         if RECENT in self._results:
             self._settle_recent(self._results[RECENT])
         for folder, made in sorted(self._results.items()):
@@ -180,6 +176,10 @@ class SearchIndexing:
             for name, (_view, old_id) in held.items():
                 if old_id and self.hidden.get(old_id) == _url(name):
                     self.writer.drop(f"{folder}/fragment/{old_id}.pf_fragment")
+
+    def cancel(self) -> None:
+        """Stop indexing: the build failed before the index was needed."""
+        self._work.cancel()
 
     def _settle_recent(self, made: ShardIndex) -> None:
         """Pages whose record came out as it was (the same Pagefind id: their HTML changed,

@@ -28,8 +28,16 @@ def url_to_file(url: str) -> PurePosixPath:
 
 @functools.lru_cache(maxsize=1 << 17)
 def url_to_name(url: str) -> str:
-    """url_to_file as the posix string the writer keeps its files by."""
-    return url_to_file(url).as_posix()
+    """url_to_file as the posix string the writer keeps its files by; over strings, as a
+    build asks it of every page."""
+    path = url.strip("/")
+    if _UNCLEAN.search(path):
+        return url_to_file(url).as_posix()
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    if url.endswith("/") or not 0 < dot < len(name) - 1:  # no suffix, as PurePosixPath's
+        return f"{path}/index.html" if path else "index.html"
+    return path
 
 
 def _clean_name(relpath: PurePosixPath | str) -> str:

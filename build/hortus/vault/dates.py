@@ -67,25 +67,40 @@ def note_dates(
 
 
 def _dates_of(note: Note, history: GitHistory) -> NoteDates:
-    keys = {str(k).lower(): v for k, v in note.frontmatter.items()} if note.frontmatter else {}
-    updated = _given(keys, UPDATED_KEYS)
+    keys = _date_keys(note.frontmatter) if note.frontmatter else {}
+    updated = _given(keys, UPDATED_KEYS) if keys else None
     if updated is None:
-        if history.tracked(note.path):
+        if history.changed and history.tracked(note.path):
             updated = history.changed[note.path]
         else:
             updated = dt.datetime.fromtimestamp(note.mtime, tz=dt.UTC).date()
-    created = _given(keys, CREATED_KEYS)
-    if created is None:
+    created = _given(keys, CREATED_KEYS) if keys else None
+    if created is None and history.added:
         created = history.added.get(note.path)
     return NoteDates(updated, created)
+
+
+_DATE_KEYS = frozenset(UPDATED_KEYS + CREATED_KEYS)
+
+
+def _date_keys(frontmatter: dict) -> dict[str, object]:
+    """The frontmatter's date keys, lower-cased (a later spelling of one key wins, as in a
+    dict of every key lower-cased): most notes have none, and need no date parsed."""
+    found = {}
+    for key, value in frontmatter.items():
+        lowered = str(key).lower()
+        if lowered in _DATE_KEYS:
+            found[lowered] = value
+    return found
 
 
 def _given(lowered: dict, keys: tuple[str, ...]) -> dt.date | None:
     """The first of `keys` that the frontmatter (its keys lower-cased) gives as a date."""
     for key in keys:
-        date = as_date(lowered.get(key))
-        if date is not None:
-            return date
+        if key in lowered:
+            date = as_date(lowered[key])
+            if date is not None:
+                return date
     return None
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from hortus.diagnostics import Diagnostics
 from hortus.vault.notes import NOTE_SUFFIXES
 
 
-def vault_files(root: Path, diagnostics: Diagnostics) -> list[PurePosixPath]:
-    """Every file under the vault, sorted; hidden folders (.obsidian, .trash) skipped.
-    Symlinks are never followed out of the vault, nor into folders (a folder linked to its
-    parent would never end); a broken or looping link, a pipe or a device is skipped."""
-    found: list[PurePosixPath] = []
+def vault_files(root: Path, diagnostics: Diagnostics) -> dict[str, os.stat_result | None]:
+    """Every file under the vault, sorted: its vault-relative path (`a/b.md`) and, for a
+    regular file, what the system said of it while listing (None for a symlink: its target
+    is asked again when read). Hidden folders (.obsidian, .trash) are skipped. Symlinks are
+    never followed out of the vault, nor into folders (a folder linked to its parent would
+    never end); a broken or looping link, a pipe or a device is skipped."""
+    found: dict[str, os.stat_result | None] = {}
     real_root = root.resolve()
 
     def unreadable(error: OSError) -> None:
@@ -33,8 +35,9 @@ def vault_files(root: Path, diagnostics: Diagnostics) -> list[PurePosixPath]:
                 diagnostics.warn(rel, None, "filename", "file name is not valid UTF-8; skipped")
                 continue
             rel = name if base == "." else f"{base}/{name}"
-            if _plain_file(os.path.join(folder, name)):  # a string: a Path per file costs
-                found.append(PurePosixPath(rel))
+            stat = _plain_file(os.path.join(folder, name))  # a string: a Path per file costs
+            if stat is not None:
+                found[rel] = stat
                 continue
             full = Path(folder) / name
             problem = _file_problem(full, real_root)
@@ -42,7 +45,7 @@ def vault_files(root: Path, diagnostics: Diagnostics) -> list[PurePosixPath]:
                 kind = "symlink" if full.is_symlink() else "read"
                 diagnostics.warn(rel, None, kind, problem)
                 continue
-            found.append(PurePosixPath(rel))
+            found[rel] = None
     return found
 
 
@@ -96,13 +99,14 @@ def _folder_link_problem(full: Path, real_root: Path) -> str:
     return "symlinked folder not followed (its notes are read where they really are)"
 
 
-def _plain_file(full: str) -> bool:
-    """A regular file that is not a symlink: read as it is, the common case, asked of the
-    system once."""
+def _plain_file(full: str) -> os.stat_result | None:
+    """The file's stat when it is a regular file, not a symlink: read as it is, the common
+    case, asked of the system once; else None."""
     try:
-        return stat.S_ISREG(os.lstat(full).st_mode)
+        found = os.lstat(full)
     except OSError:
-        return False
+        return None
+    return found if stat.S_ISREG(found.st_mode) else None
 
 
 def _file_problem(full: Path, real_root: Path) -> str | None:

@@ -4,7 +4,6 @@ page, published at the folder's URL, where the folder's listing shows under its 
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import PurePosixPath
 
 from hortus.vault.notes import NOTE_SUFFIXES, Note, Vault
 from hortus.vault.slugs import path_slug
@@ -12,17 +11,29 @@ from hortus.vault.slugs import path_slug
 
 def assign_folder_notes(vault: Vault) -> None:
     """Give each folder's folder note the folder's URL, unless its permalink chose another."""
-    by_folder: dict[PurePosixPath, list[Note]] = defaultdict(list)
-    for note in vault.published:
-        folder = note.path.parent
-        if not note.page or not folder.parts or note.path.suffix.lower() not in NOTE_SUFFIXES:
+    by_folder: dict[str, list[Note]] = defaultdict(list)
+    for note in vault.notes:
+        if not note.published or not note.page:
+            continue
+        folder, _, name = str(note.path).rpartition("/")
+        stem, suffix = _stem_and_suffix(name)
+        # The name first: it rules out nearly every note at once.
+        if stem.casefold() not in (folder.rpartition("/")[2].casefold(), "index"):
+            continue
+        if not folder or suffix.lower() not in NOTE_SUFFIXES:
             continue
         if note.frontmatter.get("permalink") or note.frontmatter.get("dg-permalink"):
             continue
-        stem = note.path.stem.casefold()
-        if stem in (folder.name.casefold(), "index"):
-            by_folder[folder].append(note)
+        by_folder[folder].append(note)
     for folder, notes in by_folder.items():
         # `Folder/Folder.md` before `Folder/index.md`, as the folder-notes plugin has it.
         chosen = min(notes, key=lambda n: (n.path.stem.casefold() == "index", str(n.path)))
-        chosen.url = path_slug(list(folder.parts))
+        chosen.url = path_slug(folder.split("/"))
+
+
+def _stem_and_suffix(name: str) -> tuple[str, str]:
+    """A file name's stem and suffix, as PurePosixPath's `stem` and `suffix` split it."""
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:
+        return name[:dot], name[dot:]
+    return name, ""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from hortus.vault.notes import Note, SiteLanguage
 
@@ -49,33 +51,84 @@ _SIMPLIFIED_CHARS = re.compile(f"[{_SIMPLIFIED}]")
 _TRADITIONAL_CHARS = re.compile(f"[{_TRADITIONAL}]")
 
 
-def site_language(setting: str | None, notes: Iterable[Note]) -> SiteLanguage:
-    """The settings' language, else the one the published pages among `notes` are written in."""
+class ProseCounts(NamedTuple):
+    """What language_of counts in one text."""
+
+    words: int  # words of scripts other than those below
+    han: int  # characters of each script
+    kana: int
+    hangul: int
+    simplified: int  # of the Han characters whose simplified and traditional forms differ
+    traditional: int
+
+
+@dataclass
+class ProseMemo:
+    """The counts of notes' prose by their text's digest: those of the last build (`known`),
+    and those the language was chosen from in this one (`used`, to be kept for the next)."""
+
+    known: dict[str, ProseCounts]
+    used: dict[str, ProseCounts] = field(default_factory=dict)
+
+    def counts(self, note: Note) -> ProseCounts:
+        digest = note.source_digest
+        found = self.known.get(digest)
+        if not isinstance(found, ProseCounts):  # none kept, or kept by other code
+            found = prose_counts(_prose(note.source))
+        self.used[digest] = found
+        return found
+
+
+def site_language(
+    setting: str | None, notes: Iterable[Note], memo: ProseMemo | None = None
+) -> SiteLanguage:
+    """The settings' language, else the one the published pages among `notes` are written in.
+    With `memo`, a note's prose whose counts it knows is not counted again."""
     if setting:
         return SiteLanguage(setting, SETTING)
     pages = [n for n in notes if n.published and n.page and not n.drawing]
     sample = pages[:: max(1, len(pages) // NOTES_SAMPLE)]
-    return SiteLanguage(language_of([_prose(n.source) for n in sample]), GUESSED)
+    if memo is None:
+        counts = [prose_counts(_prose(n.source)) for n in sample]
+    else:
+        counts = [memo.counts(n) for n in sample]
+    return SiteLanguage(_language(counts), GUESSED)
 
 
 def language_of(texts: list[str]) -> str:
     """`zh-CN`, `zh-TW`, `ja` or `ko` when the texts have more characters of those scripts
     than words of others; else `en`."""
-    han = kana = hangul = words = 0
-    for text in texts:
-        words += len(_WORDS.findall(text))
-        if _CJK.search(text):
-            han += _count(_HAN_RUNS, text)
-            kana += _count(_KANA_RUNS, text)
-            hangul += _count(_HANGUL_RUNS, text)
-    if han + kana + hangul <= words:
+    return _language([prose_counts(text) for text in texts])
+
+
+def prose_counts(text: str) -> ProseCounts:
+    """The words and the characters of each script in `text`."""
+    words = len(_WORDS.findall(text))
+    if not _CJK.search(text):
+        return ProseCounts(words, 0, 0, 0, 0, 0)
+    return ProseCounts(
+        words,
+        _count(_HAN_RUNS, text),
+        _count(_KANA_RUNS, text),
+        _count(_HANGUL_RUNS, text),
+        len(_SIMPLIFIED_CHARS.findall(text)),
+        len(_TRADITIONAL_CHARS.findall(text)),
+    )
+
+
+def _language(counts: list[ProseCounts]) -> str:
+    """The language of texts with these counts (see language_of)."""
+    han = sum(c.han for c in counts)
+    kana = sum(c.kana for c in counts)
+    hangul = sum(c.hangul for c in counts)
+    if han + kana + hangul <= sum(c.words for c in counts):
         return "en"
     if hangul >= kana and hangul * 2 >= han:
         return "ko"
     if kana * 4 >= han:  # Japanese is written with kana between its kanji; Chinese has none
         return "ja"
-    simplified = sum(len(_SIMPLIFIED_CHARS.findall(text)) for text in texts)
-    traditional = sum(len(_TRADITIONAL_CHARS.findall(text)) for text in texts)
+    simplified = sum(c.simplified for c in counts)
+    traditional = sum(c.traditional for c in counts)
     return "zh-TW" if traditional > simplified else "zh-CN"
 
 

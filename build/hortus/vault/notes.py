@@ -46,6 +46,17 @@ class Note:
         so the stages keying on the text do not hash every note's text at every build."""
         return text_digest(self.source)
 
+    # Pickled (the note store, the reading workers) with its path as text: a PurePosixPath
+    # pickles as its class and each of its parts, larger and slower to load again.
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["path"] = str(self.path)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.path = PurePosixPath(state["path"])
+
 
 class SiteLanguage(NamedTuple):
     """The language the pages are written in, and how it was chosen."""

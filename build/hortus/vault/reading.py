@@ -19,8 +19,8 @@ from hortus.vault.files import vault_files
 from hortus.vault.folders import assign_folder_notes
 from hortus.vault.frontmatter import is_published, parse_frontmatter, string_list
 from hortus.vault.home import pick_home
-from hortus.vault.language import site_language
-from hortus.vault.notes import CANVAS_SUFFIX, HOME_TAG, NOTE_SUFFIXES, Note, Vault
+from hortus.vault.language import ProseMemo, site_language
+from hortus.vault.notes import CANVAS_SUFFIX, HOME_TAG, NOTE_SUFFIXES, Note, SiteLanguage, Vault
 from hortus.vault.permalinks import note_url, place_pages
 from hortus.vault.slugs import path_slug
 
@@ -41,63 +41,85 @@ def load_vault(
     and time it had at the last build is taken from there, unread."""
     vault = Vault(root=notes_dir)
     files = vault_files(notes_dir, diagnostics)
-    read = _read_notes(
-        notes_dir, [f for f in files if f.suffix.lower() in NOTE_SUFFIXES], settings, jobs, store
-    )
-    for relpath in files:
-        suffix = relpath.suffix.lower()
+    suffixes = {name: _suffix(name) for name in files}
+    note_files = {n: stat for n, stat in files.items() if suffixes[n] in NOTE_SUFFIXES}
+    read = _read_notes(notes_dir, note_files, settings, jobs, store)
+    for name, suffix in suffixes.items():
         if suffix in NOTE_SUFFIXES:
-            note, said = read[relpath]
+            note, said = read[name]
             diagnostics.items.extend(said)  # in path order, as if read here
             if note is not None:
                 vault.notes.append(note)
         elif suffix == CANVAS_SUFFIX:
-            note = _read_canvas(notes_dir, relpath, diagnostics)
+            note = _read_canvas(notes_dir, PurePosixPath(name), diagnostics)
             if note is not None:
                 # A page of its own when every note is published; opt-in, it has no flag to
                 # say so, and is shown only where a published note embeds it.
                 note.page = settings.publish == "all"
                 vault.notes.append(note)
         elif suffix == BASE_SUFFIX:  # an Obsidian base: a note that shows its views
-            note = read_base(notes_dir, relpath, settings, diagnostics)
+            note = read_base(notes_dir, PurePosixPath(name), settings, diagnostics)
             if note is not None:
                 vault.notes.append(note)
         else:
-            vault.attachments.append(relpath)
+            vault.attachments.append(PurePosixPath(name))
     assign_folder_notes(vault)  # before the home page and the URL check see the URLs
     vault.home_choice = pick_home(vault, diagnostics)
     place_pages(vault, diagnostics)
-    vault.language = site_language(settings.language, vault.notes)
+    vault.language = _language(settings, vault, store)
     return vault
+
+
+def _suffix(relpath: str) -> str:
+    """The file's suffix, lower-cased, as PurePosixPath(relpath).suffix.lower() gives it."""
+    name = relpath.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
+def _language(settings: Settings, vault: Vault, store: NoteStore | None) -> SiteLanguage:
+    """The pages' language; what counting the notes' prose found is kept in `store`, so a
+    build counts only the notes whose text changed."""
+    memo = ProseMemo(store.load_memo() if store is not None else {})
+    language = site_language(settings.language, vault.notes, memo)
+    if store is not None and memo.used != memo.known:
+        store.save_memo(memo.used)
+    return language
 
 
 Read = tuple[Note | None, list[Diagnostic]]  # a note, or None, and what reading it said
 
 
 def _read_notes(
-    root: Path, paths: list[PurePosixPath], settings: Settings, jobs: int, store: NoteStore | None
-) -> dict[PurePosixPath, Read]:
-    """Each note of `paths`, read (or kept in `store`), with what reading it reported."""
+    root: Path,
+    files: dict[str, os.stat_result | None],
+    settings: Settings,
+    jobs: int,
+    store: NoteStore | None,
+) -> dict[str, Read]:
+    """Each note of `files` (vault-relative path -> its stat, when listing gave one), read
+    (or kept in `store`), with what reading it reported."""
     kept: dict[str, tuple[tuple[int, int], Read]] = store.load() if store is not None else {}
-    stamps: dict[PurePosixPath, tuple[int, int]] = {}
-    found: dict[PurePosixPath, Read] = {}
+    stamps: dict[str, tuple[int, int]] = {}
+    found: dict[str, Read] = {}
     folder = str(root)
-    for relpath in paths:
-        try:
-            stat = os.stat(os.path.join(folder, relpath))
-        except OSError:
-            continue  # read below, which says why it cannot be
-        stamps[relpath] = (stat.st_size, stat.st_mtime_ns)
-        entry = kept.get(str(relpath))
-        if entry is not None and entry[0] == stamps[relpath]:
-            found[relpath] = entry[1]
-    missing = [p for p in paths if p not in found]
+    for name, stat in files.items():
+        if stat is None:
+            try:
+                stat = os.stat(os.path.join(folder, name))
+            except OSError:
+                continue  # read below, which says why it cannot be
+        stamp = stamps[name] = (stat.st_size, stat.st_mtime_ns)
+        entry = kept.get(name)
+        if entry is not None and entry[0] == stamp:
+            found[name] = entry[1]
+    missing = [name for name in files if name not in found]
 
-    def read_chunk(chunk: list[PurePosixPath]) -> list[Read]:
+    def read_chunk(chunk: list[str]) -> list[Read]:
         read = []
-        for relpath in chunk:
+        for name in chunk:
             said = Diagnostics()
-            note = read_note(root, relpath, settings, said)
+            note = read_note(root, PurePosixPath(name), settings, said)
             if note is not None:
                 note.source_digest  # noqa: B018  made here, kept with the note in the store
             read.append((note, said.items))
@@ -109,7 +131,7 @@ def _read_notes(
         found.update(zip(chunk, notes, strict=True))
     if store is not None and (missing or store.stale(len(stamps))):
         # Kept as read, before load_vault places the pages (which changes URLs).
-        store.save({str(p): (stamp, found[p]) for p, stamp in stamps.items() if p in found})
+        store.save({name: (stamp, found[name]) for name, stamp in stamps.items() if name in found})
     return found
 
 

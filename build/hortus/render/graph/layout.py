@@ -10,10 +10,17 @@ from math import pi, sqrt
 import numpy as np
 
 ITERATIONS = 300
+LARGE_GARDEN = 3000  # notes; above this the layout takes fewer steps (see layout_steps)
 LINK_DISTANCE = 30.0
 CHARGE = 30.0  # d3-force's default many-body strength
 GRAVITY = 0.04  # a weak pull to the centre, so separate clusters stay in one picture
 EXACT_REPULSION_MAX = 100  # above this, repulsion goes through a grid (see _Grid)
+
+
+def layout_steps(n: int) -> int:
+    """Fewer steps for a large garden: its drawing is a cloud whose shape settles early, and
+    each step costs time in proportion to the notes."""
+    return ITERATIONS if n <= LARGE_GARDEN else max(100, ITERATIONS * LARGE_GARDEN // n)
 
 
 def force_layout(n: int, neighbours: list[list[int]], iterations: int = ITERATIONS) -> np.ndarray:

@@ -4,13 +4,12 @@ garden's layout, computed once and only when asked for."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hortus.cache import short_digest
-from hortus.render.graph.layout import ITERATIONS, force_layout
 
-LARGE_GARDEN = 3000  # notes; above this the layout takes fewer steps (see _iterations)
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -64,15 +63,12 @@ class Garden:
     def positions(self) -> np.ndarray:
         """The whole-garden layout, computed once per build and only when asked for."""
         if self._positions is None:
+            # numpy loads here, not with the package: a build that keeps /graph/ never needs it.
+            from hortus.render.graph.layout import force_layout, layout_steps
+
             n = len(self.nodes)
-            self._positions = force_layout(n, self.neighbours, _iterations(n))
+            self._positions = force_layout(n, self.neighbours, layout_steps(n))
         return self._positions
-
-
-def _iterations(n: int) -> int:
-    """Fewer steps for a large garden: its drawing is a cloud whose shape settles early, and
-    each step costs time in proportion to the notes."""
-    return ITERATIONS if n <= LARGE_GARDEN else max(100, ITERATIONS * LARGE_GARDEN // n)
 
 
 def build_graph(nodes: list[GraphNode], edges: list[tuple[str, str]]) -> Garden:

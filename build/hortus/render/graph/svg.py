@@ -10,12 +10,14 @@ from collections.abc import Callable
 from functools import lru_cache
 from html import escape
 from math import sqrt
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hortus.render.graph.model import Garden, GraphNode
 from hortus.render.graph.rings import local_layers, ring_layout
 from hortus.vault import relative_url
+
+if TYPE_CHECKING:
+    import numpy as np
 
 GARDEN_SPACING = 46.0  # SVG units between a node and its nearest one, typically: room for a label
 GARDEN_FONT = 11.0
@@ -99,6 +101,8 @@ def garden_graph_svg(
 def _spread(pos: np.ndarray) -> float:
     """Layout units to SVG units, so that the median node has room for its label whatever
     the garden's density; measured on about 500 nodes against all."""
+    import numpy as np  # only here and in the layout: a build that keeps /graph/ never loads it
+
     n = len(pos)
     if n < 2:
         return 1.0
