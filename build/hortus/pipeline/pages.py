@@ -191,7 +191,11 @@ def start_search(context: BuildContext, work: SiteWork) -> None:
         return
     previous = context.cache.previous.search if context.cache is not None else {}
     pages = [url_to_name(n.url) for n in work.site.pages if work.writer.has_page(n.url)]
-    work.search = SearchIndexing(work.writer, context.settings, previous, pages, context.jobs)
+    # Not forked in `hortus serve`: a lock its server threads hold would stay held in a fork.
+    fork = not context.keeps_state
+    work.search = SearchIndexing(
+        work.writer, context.settings, previous, pages, context.jobs, fork=fork
+    )
 
 
 WRITE: list[Stage[SiteWork]] = [

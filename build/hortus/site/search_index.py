@@ -53,7 +53,9 @@ class SearchIndexing:
         previous: dict[str, str],
         pages: list[str],
         jobs: int,
+        fork: bool = True,
     ) -> None:
+        """`fork`: whether a large indexing may run in a forked process (see ForkedWork)."""
         self.writer = writer
         self.jobs = jobs
         self.language = settings.language
@@ -73,7 +75,7 @@ class SearchIndexing:
         self._results: dict[str, ShardIndex] = {}
         # A cold build's indexing (thousands of pages) gets a process; an edit's, a thread.
         pages = sum(len(shard.pages) for shard in self.made)
-        self._work = ForkedWork(self._index, fork=pages >= FORK_MIN_PAGES)
+        self._work = ForkedWork(self._index, fork=fork and pages >= FORK_MIN_PAGES)
 
     def _view(self, name: str) -> str:
         """A digest of what Pagefind is shown of a page. A page whose key is unchanged keeps
