@@ -9,7 +9,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from hortus.cache.digest import digest
+from hortus.cache.digest import text_digest
 from hortus.cache.fingerprint import code_fingerprint
 from hortus.cache.shards import ShardedTable
 
@@ -19,7 +19,8 @@ SUFFIX = ".pickle"
 def parse_key(path: str, source_digest: str, drawing: bool, page: bool) -> str:
     """What a note's tokens are made from: its path and text (its digest), how it is shown,
     and the code."""
-    return digest(code_fingerprint(), path, drawing, page, source_digest)
+    # Joined text, not digest()'s JSON: an edit's build asks this of every note.
+    return text_digest(f"{code_fingerprint()}\0{path}\0{drawing:d}{page:d}\0{source_digest}")
 
 
 class ParsedStore:

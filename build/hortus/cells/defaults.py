@@ -45,6 +45,8 @@ class NoteDefaults:
 
 def note_defaults(frontmatter: dict[str, Any], source: str) -> NoteDefaults:
     """The cell options a note's frontmatter sets for all of its cells."""
+    if frontmatter.keys().isdisjoint(_NOTE_KEYS):
+        return NoteDefaults()  # most notes: every build asks this of each of them
     problems: list[NoteProblem] = []
     options: dict[str, Any] = {}
     execute = frontmatter.get("execute")
@@ -64,6 +66,19 @@ def note_defaults(frontmatter: dict[str, Any], source: str) -> NoteDefaults:
             problems.append(problem)
     memory = _memory_mb(frontmatter, source, problems)
     return NoteDefaults(options, problems, memory, _freeze(frontmatter, source, problems))
+
+
+# Every frontmatter key note_defaults reads.
+_NOTE_KEYS = frozenset(
+    {
+        "execute",
+        "ipynb-shell-interactivity",
+        "jupyter",
+        "cell-memory-mb",
+        "freeze",
+        *TOP_LEVEL_OPTIONS,
+    }
+)
 
 
 def _execute_options(execute: Any, line: int, problems: list[NoteProblem]) -> dict[str, Any]:
