@@ -80,3 +80,23 @@ def test_a_new_build_date_reaches_a_page_that_shows_today(tmp_path: Path) -> Non
         shown.append((project / "public" / "today" / "index.html").read_text(encoding="utf-8"))
     assert "2023-11-14" in shown[0]
     assert "2027-01-15" in shown[1]
+
+
+def test_queries_nested_or_inline_are_found_in_notes_read_from_the_cache(tmp_path: Path) -> None:
+    """Which notes hold a query is read from what their parse recorded: a fence in a callout,
+    a fence named in capitals and an inline query are found in a build that takes the notes
+    from the cache as in one that parses them."""
+    project = Project(tmp_path)
+    project.write(
+        "Shelf.md",
+        "# Shelf\n\n> [!note] Books\n> ```DataView\n> LIST FROM #book\n> ```\n\n"
+        "- This page: `= this.file.name`\n",
+    )
+    for edit in ("", "An edit elsewhere.\n"):
+        project.write("Elsewhere.md", f"# Elsewhere\n\n{edit}")
+        project.build()  # the second takes Shelf.md from the parse cache
+        page = (tmp_path / "public" / "shelf" / "index.html").read_text(encoding="utf-8")
+        main = page[page.index("<main") : page.index("</main>")]
+        assert "Dune" in main and "Emma" in main  # the list of books
+        assert "This page: " in main and "Shelf" in main.split("This page: ", 1)[1][:200]
+        assert "LIST FROM" not in main and "this.file.name" not in main

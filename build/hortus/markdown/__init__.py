@@ -28,6 +28,7 @@ from hortus.markdown.properties import (
 )
 from hortus.markdown.summary import (
     MathRef,
+    code_kinds,
     link_index,
     link_tokens,
     token_line,
@@ -41,6 +42,7 @@ __all__ = [
     "MathRef",
     "ParsedNote",
     "PropertyLink",
+    "code_kinds",
     "headings",
     "highlight_code",
     "is_hortus_key",

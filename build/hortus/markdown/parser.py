@@ -29,7 +29,14 @@ from hortus.markdown.plugins import (
     tags_plugin,
     wikilinks_plugin,
 )
-from hortus.markdown.summary import LINK_INDEX, MathRef, math_refs, number_links
+from hortus.markdown.summary import (
+    CODE_KINDS,
+    LINK_INDEX,
+    MathRef,
+    math_refs,
+    number_links,
+    record_code_kinds,
+)
 from hortus.vault import Note, heading_slug
 
 
@@ -91,6 +98,7 @@ def make_parser() -> MarkdownIt:
     md.use(inlinefields_plugin)  # after the link plugins: a field's value may hold links
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     md.core.ruler.push(LINK_INDEX, number_links)  # last: after every rule that moves tokens
+    md.core.ruler.push(CODE_KINDS, record_code_kinds)
     return md
 
 

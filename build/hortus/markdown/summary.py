@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 LINK_INDEX = "link_index"
+CODE_KINDS = "code_kinds"  # env: the note's fence languages, and `=` for an inline query
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,26 @@ def number_links(state: StateCore) -> None:
         if _is_link(token):
             token.meta[LINK_INDEX] = count
             count += 1
+
+
+def record_code_kinds(state: StateCore) -> None:
+    """A core rule: the first word of each fence's info (lower-cased, as the stages that run
+    or query code read it) and `=` when a code span is an inline query, in env[CODE_KINDS];
+    the parse cache keeps the env, so a later build tells which notes hold queries without
+    reading every note's tokens or text."""
+    kinds: set[str] = set()
+    for token, _ in walk_tokens(state.tokens):
+        if token.type == "fence":
+            info = token.info.strip()
+            kinds.add(info.split(maxsplit=1)[0].lower() if info else "")
+        elif token.type == "inline_query":
+            kinds.add("=")
+    state.env[CODE_KINDS] = tuple(sorted(kinds))
+
+
+def code_kinds(env: dict[str, Any]) -> tuple[str, ...] | None:
+    """What record_code_kinds found in a note; None for tokens it did not see."""
+    return env.get(CODE_KINDS)
 
 
 def math_refs(tokens: list[Token]) -> Iterator[MathRef]:

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from hortus.diagnostics import Diagnostics
 from hortus.links import LinkGraph
-from hortus.markdown import ParsedNote, token_line
+from hortus.markdown import ParsedNote, code_kinds, token_line
 from hortus.queries.bases import line_of
 from hortus.queries.bases_views import run_base
 from hortus.queries.collect import build_garden
@@ -39,8 +39,6 @@ from hortus.queries.values import QueryError
 from hortus.vault import BASE_SUFFIX, Note, NoteDates, Vault, note_dates
 
 QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
-_INLINE_QUERY = re.compile(r"`\s*=")
-_MAY_QUERY = re.compile(r"(?:```|~~~)\s*(?:dataview|base)|`\s*=|\.base\b", re.IGNORECASE)
 _LINE_PREFIX = re.compile(r"^line (\d+): ")
 _FROM_SOURCE = re.compile(r"this|\[\[|link\(|file\(|hasLink|linksTo|asFile|random|image\(")
 _MAY_READ_GARDEN = re.compile(r"\{python\}[\s\S]*\bgarden\b")
@@ -76,7 +74,6 @@ def evaluate_queries(
         p
         for p in parsed
         if (p.note.page or not _is_base(p.note.path))  # a base without a page: only embeds
-        and _may_query(p.note.source)
         and _has_query(p, graph)
     ]
     cells = garden_dir is not None and any(_MAY_READ_GARDEN.search(p.note.source) for p in parsed)
@@ -93,19 +90,18 @@ def evaluate_queries(
     return garden
 
 
-def _may_query(source: str) -> bool:
-    """Whether the text may hold a query: _MAY_QUERY, tried only on a text that has one of
-    its words (a case-blind search of every note is the slow part of an edit's build)."""
-    if _INLINE_QUERY.search(source):
-        return True
-    lower = source.lower()
-    return ("dataview" in lower or "base" in lower) and _MAY_QUERY.search(source) is not None
-
-
 def _has_query(p: ParsedNote, graph: LinkGraph) -> bool:
-    for token in p.tokens:
-        if query_language(token) or any(c.type == "inline_query" for c in token.children or ()):
-            return True
+    """Whether the note holds a query or embeds a base; told by what its parse recorded
+    (code_kinds), so a build does not read every note's tokens or text to find out."""
+    kinds = code_kinds(p.env)
+    if kinds is None:  # tokens the parser's rule did not see
+        kinds = tuple(
+            "=" if c.type == "inline_query" else query_language(c) or ""
+            for token in p.tokens
+            for c in (token, *(token.children or ()))
+        )
+    if "=" in kinds or any(kind in QUERY_LANGUAGES for kind in kinds):
+        return True
     return any(_is_base(link.note) for link in graph.resolved.get(p.note.path, []) if link.embed)
 
 

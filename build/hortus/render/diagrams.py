@@ -25,7 +25,7 @@ from markdown_it.token import Token
 
 from hortus.cache import DiagramStore, short_digest
 from hortus.diagnostics import Diagnostics
-from hortus.markdown import ParsedNote, token_line
+from hortus.markdown import ParsedNote, code_kinds, token_line
 
 try:  # no wheel for every platform: there the browser draws the diagrams
     import merman
@@ -67,9 +67,12 @@ def is_mermaid(token: Token) -> bool:
 
 def mermaid_blocks(parsed: ParsedNote) -> Iterator[tuple[str, int]]:
     """Each Mermaid block of a note: its source, and the line of its opening fence."""
-    source, (ticks, tildes) = parsed.note.source, _MAY_DRAW
-    if not (ticks.search(source) or ("~~~" in source and tildes.search(source))):
+    kinds = code_kinds(parsed.env)  # what its parse recorded: no scan of its text
+    if kinds is not None and "mermaid" not in kinds:
         return  # its tokens need not be read
+    source, (ticks, tildes) = parsed.note.source, _MAY_DRAW
+    if kinds is None and not (ticks.search(source) or ("~~~" in source and tildes.search(source))):
+        return
     for token in parsed.tokens:
         if is_mermaid(token):
             yield token.content, token_line(token)
