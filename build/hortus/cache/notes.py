@@ -5,12 +5,10 @@ parsed again. What an entry holds is the vault stage's business."""
 from __future__ import annotations
 
 import contextlib
-import os
-import pickle
 from pathlib import Path
 from typing import Any
 
-from hortus.cache.shards import _UNREADABLE, ShardedTable
+from hortus.cache.shards import ShardedTable
 
 MEMO = "memo.pickle"  # beside the shards
 
@@ -26,20 +24,11 @@ class NoteStore(ShardedTable):
 
     def load_memo(self) -> dict[str, Any]:
         """What save_memo kept last; nothing when it is missing or unreadable."""
-        try:
-            found = pickle.loads((self.path / MEMO).read_bytes())
-        except _UNREADABLE:
-            return {}
+        found = self.load_beside(MEMO)
         return found if isinstance(found, dict) else {}
 
     def save_memo(self, entries: dict[str, Any]) -> None:
         """Keep `entries` in place of the memo: each entry is keyed by what it was made from,
         so one kept by another build is never wrong, only unused."""
-        if not self.path.is_dir():
-            self._drop_others()
-            self.path.mkdir(parents=True, exist_ok=True)
-        target = self.path / MEMO
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
         with contextlib.suppress(OSError):
-            temporary.write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(target)
+            self.save_beside(MEMO, entries)

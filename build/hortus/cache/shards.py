@@ -41,10 +41,7 @@ class ShardedTable:
         """The entries kept; none from a shard that is missing or unreadable."""
         found: dict[str, Any] = {}
         for index in range(SHARDS):
-            try:
-                shard = pickle.loads((self.path / f"{index:02d}.pickle").read_bytes())
-            except _UNREADABLE:
-                continue
+            shard = _read(self.path / f"{index:02d}.pickle")
             if isinstance(shard, dict):
                 self._loaded[index] = shard
                 found.update(shard)
@@ -59,9 +56,7 @@ class ShardedTable:
     def save(self, entries: dict[str, Any]) -> None:
         """Keep `entries` in place of the table: only the shards whose entries differ from
         those loaded are written."""
-        if not self.path.is_dir():
-            self._drop_others()
-            self.path.mkdir(parents=True, exist_ok=True)
+        self._make_folder()
         shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
         for key, entry in entries.items():
             shards[shard_of(key)][key] = entry
@@ -73,11 +68,23 @@ class ShardedTable:
                 with contextlib.suppress(OSError):
                     target.unlink()
             else:
-                temporary = target.with_suffix(f".{os.getpid()}.tmp")
-                temporary.write_bytes(pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
-                temporary.replace(target)
+                _write(target, shard)
             self._loaded[index] = shard
         self.count = len(entries)
+
+    def load_beside(self, name: str) -> Any:
+        """A value kept beside the shards in file `name`; None when missing or unreadable."""
+        return _read(self.path / name)
+
+    def save_beside(self, name: str, value: Any) -> None:
+        """Keep `value` beside the shards in file `name` (see load_beside)."""
+        self._make_folder()
+        _write(self.path / name, value)
+
+    def _make_folder(self) -> None:
+        if not self.path.is_dir():
+            self._drop_others()
+            self.path.mkdir(parents=True, exist_ok=True)
 
     def _drop_others(self) -> None:
         """Tables of this kind made under other code or inputs, and the single-file layout."""
@@ -87,3 +94,17 @@ class ShardedTable:
                     shutil.rmtree(old, ignore_errors=True)
                 else:
                     old.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> Any:
+    try:
+        return pickle.loads(path.read_bytes())
+    except _UNREADABLE:
+        return None
+
+
+def _write(path: Path, value: Any) -> None:
+    """Written whole or not at all: a build stopped midway leaves the old file."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary.replace(path)

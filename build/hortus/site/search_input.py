@@ -44,7 +44,7 @@ def page_view(path: Path) -> str:
     return without_math_markup((search_view(html) or html).decode("utf-8", "replace"))
 
 
-# The typeset parts of a formula that EXCLUDE_SELECTORS leave out, cut before Pagefind reads
+# The typeset parts of a formula that search.EXCLUDE_SELECTORS leave out, cut before Pagefind reads
 # them: KaTeX's HTML is most of a page's text markup, and Pagefind parses all it is shown
 # (a third of its time) before it drops them. The index comes out the same byte for byte.
 _MATH_PARTS = re.compile(r'<math\b[^>]*><semantics>|<span class="katex-html"')
@@ -62,9 +62,9 @@ def without_math_markup(html: str) -> str:
     while (found := _MATH_PARTS.search(html, pos)) is not None:
         if found.group(0)[1] == "m":  # MathML: its semantics up to the annotation go
             end = html.find("</semantics>", found.end())
-            annotation = html.find(_TEX_ANNOTATION, found.end(), max(end, 0))
             if end < 0:
                 break
+            annotation = html.find(_TEX_ANNOTATION, found.end(), end)
             kept.append(html[pos : found.end()])
             pos = annotation if annotation >= 0 else end
         else:

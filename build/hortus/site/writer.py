@@ -13,6 +13,7 @@ from stat import S_ISREG
 
 from hortus.cache import FileRecord, bytes_digest
 from hortus.diagnostics import BuildError
+from hortus.vault import stem_and_suffix
 
 ASSET_DIR = "assets"
 
@@ -33,9 +34,7 @@ def url_to_name(url: str) -> str:
     path = url.strip("/")
     if _UNCLEAN.search(path):
         return url_to_file(url).as_posix()
-    name = path.rpartition("/")[2]
-    dot = name.rfind(".")
-    if url.endswith("/") or not 0 < dot < len(name) - 1:  # no suffix, as PurePosixPath's
+    if url.endswith("/") or not stem_and_suffix(path.rpartition("/")[2])[1]:
         return f"{path}/index.html" if path else "index.html"
     return path
 

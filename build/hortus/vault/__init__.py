@@ -17,6 +17,7 @@ from hortus.vault.canvas import (
     canvas_markdown,
 )
 from hortus.vault.dates import NoteDates, note_dates
+from hortus.vault.files import stem_and_suffix
 from hortus.vault.frontmatter import ParsedFrontmatter, is_published, parse_frontmatter
 from hortus.vault.language import language_of
 from hortus.vault.notes import (
@@ -61,5 +62,6 @@ __all__ = [
     "read_note",
     "relative_url",
     "slugify",
+    "stem_and_suffix",
     "tag_url",
 ]

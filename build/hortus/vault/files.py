@@ -11,6 +11,16 @@ from hortus.diagnostics import Diagnostics
 from hortus.vault.notes import NOTE_SUFFIXES
 
 
+def stem_and_suffix(name: str) -> tuple[str, str]:
+    """A file name's stem and suffix, split as PurePosixPath's `stem` and `suffix` split it
+    (`a.tar.gz` -> `a.tar`, `.gz`; `.hidden` and `name.` have none), without making a Path:
+    asked of every file of a vault and every page of a site."""
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:
+        return name[:dot], name[dot:]
+    return name, ""
+
+
 def vault_files(root: Path, diagnostics: Diagnostics) -> dict[str, os.stat_result | None]:
     """Every file under the vault, sorted: its vault-relative path (`a/b.md`) and, for a
     regular file, what the system said of it while listing (None for a symlink: its target

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from hortus.vault.files import stem_and_suffix
 from hortus.vault.notes import NOTE_SUFFIXES, Note, Vault
 from hortus.vault.slugs import path_slug
 
@@ -16,7 +17,7 @@ def assign_folder_notes(vault: Vault) -> None:
         if not note.published or not note.page:
             continue
         folder, _, name = str(note.path).rpartition("/")
-        stem, suffix = _stem_and_suffix(name)
+        stem, suffix = stem_and_suffix(name)
         # The name first: it rules out nearly every note at once.
         if stem.casefold() not in (folder.rpartition("/")[2].casefold(), "index"):
             continue
@@ -29,11 +30,3 @@ def assign_folder_notes(vault: Vault) -> None:
         # `Folder/Folder.md` before `Folder/index.md`, as the folder-notes plugin has it.
         chosen = min(notes, key=lambda n: (n.path.stem.casefold() == "index", str(n.path)))
         chosen.url = path_slug(folder.split("/"))
-
-
-def _stem_and_suffix(name: str) -> tuple[str, str]:
-    """A file name's stem and suffix, as PurePosixPath's `stem` and `suffix` split it."""
-    dot = name.rfind(".")
-    if 0 < dot < len(name) - 1:
-        return name[:dot], name[dot:]
-    return name, ""

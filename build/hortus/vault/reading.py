@@ -15,7 +15,7 @@ from hortus.diagnostics import Diagnostic, Diagnostics
 from hortus.parallel import chunked, fork_map
 from hortus.vault.bases import BASE_SUFFIX, read_base
 from hortus.vault.canvas import CanvasError, CanvasLayout, canvas_layout, canvas_markdown
-from hortus.vault.files import vault_files
+from hortus.vault.files import stem_and_suffix, vault_files
 from hortus.vault.folders import assign_folder_notes
 from hortus.vault.frontmatter import is_published, parse_frontmatter, string_list
 from hortus.vault.home import pick_home
@@ -71,10 +71,8 @@ def load_vault(
 
 
 def _suffix(relpath: str) -> str:
-    """The file's suffix, lower-cased, as PurePosixPath(relpath).suffix.lower() gives it."""
-    name = relpath.rpartition("/")[2]
-    dot = name.rfind(".")
-    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+    """The file's suffix, lower-cased."""
+    return stem_and_suffix(relpath.rpartition("/")[2])[1].lower()
 
 
 def _language(settings: Settings, vault: Vault, store: NoteStore | None) -> SiteLanguage:
