@@ -20,6 +20,8 @@ import os
 import pickle
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -129,10 +131,11 @@ def fork_imap(work: Callable[[T], R], chunks: list[T], jobs: int) -> Iterator[R]
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def in_child_process(work: Callable[[], R]) -> R:
+def in_child_process(work: Callable[[], R], meanwhile: Callable[[], None] | None = None) -> R:
     """`work()` run in a forked child, its result handed back pickled: the memory the child
     used goes back to the system when it ends (a parent's freed memory mostly stays with it).
-    An exception in the child is raised here; Ctrl-C stops both."""
+    `meanwhile` runs in the parent once the child has started (to let go of what only the
+    child needs now). An exception in the child is raised here; Ctrl-C stops both."""
     if not can_fork():
         return work()
     parent = os.getpid()
@@ -143,6 +146,8 @@ def in_child_process(work: Callable[[], R]) -> R:
         if pid == 0:
             _run_child(work, result, parent, interruptible=True)
         try:
+            if meanwhile is not None:
+                meanwhile()
             _, status = os.waitpid(pid, 0)
         except BaseException:  # Ctrl-C: the child is stopped before the parent cleans up
             with contextlib.suppress(OSError):
@@ -154,15 +159,28 @@ def in_child_process(work: Callable[[], R]) -> R:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def give_back_freed_memory() -> None:
+    """Return the memory freed so far to the system, where the C library can (glibc keeps
+    freed blocks for reuse, even whole pages of them, unless asked)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+
+
 class ForkedWork(Generic[R]):
     """`work()` started now, beside whatever the caller goes on with; `result()` waits for
     it. With `fork` (and where processes can be forked) it runs in a forked child: work that
     is mostly Python (reading pages, encoding messages) then has a core and an interpreter
     lock of its own rather than taking turns with the parent's. Otherwise, in a thread: a
-    fork of a large build costs more than a little work saves."""
+    fork of a large build costs more than a little work saves.
 
-    def __init__(self, work: Callable[[], R], fork: bool = True) -> None:
+    With `fresh` as well, the child is a new interpreter rather than a fork: it shares none
+    of the caller's memory, where a fork of a large build ends up holding a copy of each
+    page of it that either side writes to. `work` must then pickle (a module-level function,
+    or a functools.partial of one)."""
+
+    def __init__(self, work: Callable[[], R], fork: bool = True, fresh: bool = False) -> None:
         self._pid = 0
+        self._process: subprocess.Popen[bytes] | None = None
         self._outcome: list[Any] = []  # the thread's ("done", value) or ("failed", exc)
         self._thread: threading.Thread | None = None
         if not (fork and can_fork()):
@@ -171,9 +189,18 @@ class ForkedWork(Generic[R]):
             return
         parent = os.getpid()
         self._scratch = Path(tempfile.mkdtemp(prefix=f"hortus-work-{parent}-"))
+        result = self._scratch / "result.pickle"
+        if fresh:
+            try:
+                self._process = _spawn(work, result, parent)
+            except BaseException:
+                shutil.rmtree(self._scratch, ignore_errors=True)
+                raise
+            self._pid = self._process.pid
+            return
         pid = _fork()
         if pid == 0:
-            _run_child(work, self._scratch / "result.pickle", parent)
+            _run_child(work, result, parent)
         self._pid = pid
 
     def _run(self, work: Callable[[], R]) -> None:
@@ -191,11 +218,18 @@ class ForkedWork(Generic[R]):
                 raise value
             return value
         try:
-            _, status = os.waitpid(self._pid, 0)
+            status = self._wait()
             self._pid = 0
             return _take(self._scratch / "result.pickle", status)
         finally:
             self.cancel()
+
+    def _wait(self) -> int:
+        """The child's end, as os.waitpid gives it."""
+        if self._process is None:
+            return os.waitpid(self._pid, 0)[1]
+        code = self._process.wait()
+        return -code if code < 0 else code << 8  # killed by signal -code, or exit `code`
 
     def cancel(self) -> None:
         """Stop the work if it still runs in its process (the build failed before it was
@@ -205,16 +239,38 @@ class ForkedWork(Generic[R]):
         if self._pid:
             with contextlib.suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(self._pid, 0)
+            with contextlib.suppress(OSError, ChildProcessError):
+                self._wait()
             self._pid = 0
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+# A new interpreter's first words: the caller's import path, then the work (see run_spawned).
+_SPAWNED = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from hortus.parallel import run_spawned; run_spawned()"
+)
+
+
+def _spawn(work: Callable[[], Any], result: Path, parent: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen([sys.executable, "-c", _SPAWNED], stdin=subprocess.PIPE)
+    assert process.stdin is not None
+    with process.stdin:
+        pickle.dump(sys.path, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((work, result, parent), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    return process
+
+
+def run_spawned() -> None:
+    """In a new interpreter started by ForkedWork: the work it was given, as a fork runs it."""
+    work, result, parent = pickle.load(sys.stdin.buffer)
+    _run_child(work, result, parent)
 
 
 def _run_child(
     work: Callable[[], Any], result: Path, parent: int, interruptible: bool = False
 ) -> None:
-    """In a forked child: run `work`, write what became of it to `result`, and exit."""
+    """In a forked (or spawned) child: run `work`, write what became of it to `result`, and exit."""
     try:
         # A parent killed outright (SIGKILL) cannot stop its children: the kernel does.
         with contextlib.suppress(OSError, AttributeError):

@@ -47,7 +47,9 @@ class Garden:
             return load(note)
 
         monkeypatch.setattr(CachedNote, "_load", recorded_load)
-        monkeypatch.setattr("hortus.pipeline.build.in_child_process", lambda make: make())
+        monkeypatch.setattr(
+            "hortus.pipeline.build.in_child_process", lambda make, meanwhile=None: make()
+        )
         self.build()
 
     def write(self, name: str, text: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 import signal
 import time
@@ -82,6 +84,29 @@ def test_forked_work_cancelled_leaves_no_process(tmp_path):
 
     job = ForkedWork(slow, fork=True)
     while not pid_file.is_file() or not pid_file.read_text():
+        time.sleep(0.01)
+    job.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(int(pid_file.read_text()), os.WNOHANG)  # stopped and reaped
+
+
+def test_fresh_work_runs_in_a_new_interpreter_and_gives_back_its_result_or_failure():
+    # A new interpreter has not imported what this one has (pytest); a fork would have.
+    fresh = ForkedWork(functools.partial(eval, "'pytest' in __import__('sys').modules"), fresh=True)
+    assert fresh.result() is False
+    forked = ForkedWork(functools.partial(eval, "'pytest' in __import__('sys').modules"))
+    assert forked.result() is True
+    assert ForkedWork(functools.partial(operator.add, 40, 2), fresh=True).result() == 42
+    with pytest.raises(ValueError, match="invalid literal"):
+        ForkedWork(functools.partial(int, "forty-two"), fresh=True).result()
+
+
+def test_fresh_work_cancelled_leaves_no_process(tmp_path):
+    pid_file = tmp_path / "pid"
+    # The new interpreter becomes a shell (same process), which says its pid and waits.
+    script = f"echo $$ > {pid_file}; exec sleep 60"
+    job = ForkedWork(functools.partial(os.execvp, "sh", ["sh", "-c", script]), fresh=True)
+    while not pid_file.is_file() or not pid_file.read_text().strip():
         time.sleep(0.01)
     job.cancel()
     with pytest.raises(ChildProcessError):

@@ -214,7 +214,7 @@ def _make(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> Made:
     own = replace(context, diagnostics=Diagnostics())
     if context.keeps_state:
         return make_pages(own, writer, inputs)
-    return in_child_process(lambda: make_pages(own, writer, inputs))
+    return in_child_process(lambda: make_pages(own, writer, inputs), meanwhile=inputs.let_go)
 
 
 def _check_folders(settings: Settings, notes_dir: Path, out_dir: Path | None) -> None:

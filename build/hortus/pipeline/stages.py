@@ -14,6 +14,7 @@ from hortus.cache import NoteStore
 from hortus.cells import ExecutionReport, execute_notes
 from hortus.links import LinkGraph, NoteSummary, link_notes
 from hortus.markdown import ParsedNote, make_parser
+from hortus.parallel import give_back_freed_memory
 from hortus.pipeline.context import BuildContext
 from hortus.pipeline.parse import parse_notes
 from hortus.pipeline.strict import enforce_strict
@@ -60,6 +61,13 @@ class Prepared:
     macros: dict[str, str] = field(init=False)  # math: the vault's and the settings' macros
     math: dict[tuple[str, bool], MathResult] = field(init=False)  # math: (tex, display) -> HTML
     diagrams: dict[str, Diagram] = field(init=False)  # diagrams: Mermaid source -> drawings
+
+    def let_go(self) -> None:
+        """Drop the notes once a child process builds from its own copy of them. Held, they
+        would take a large garden's memory twice over: the child writes to (so copies) most
+        of the pages the two share. What the build reports of the vault is kept."""
+        self.vault = replace(self.vault, notes=[], attachments=[])
+        give_back_freed_memory()
 
 
 def read_vault(context: BuildContext, notes: Prepared) -> None:

@@ -13,10 +13,12 @@ site), every shard holding a changed page is indexed again and the recent index 
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from hortus.cache import code_fingerprint, digest, text_digest
 from hortus.config import Settings
@@ -75,7 +77,11 @@ class SearchIndexing:
         self._results: dict[str, ShardIndex] = {}
         # A cold build's indexing (thousands of pages) gets a process; an edit's, a thread.
         pages = sum(len(shard.pages) for shard in self.made)
-        self._work = ForkedWork(self._index, fork=fork and pages >= FORK_MIN_PAGES)
+        kept = frozenset(n for s in self.made for n in s.pages if n in writer.kept)
+        work = functools.partial(
+            index_shards, writer.staging, writer.out, kept, self.made, self.language, jobs
+        )
+        self._work = ForkedWork(work, fork=fork and pages >= FORK_MIN_PAGES, fresh=True)
 
     def _view(self, name: str) -> str:
         """A digest of what Pagefind is shown of a page. A page whose key is unchanged keeps
@@ -139,14 +145,6 @@ class SearchIndexing:
     def _exists(self, folder: str) -> bool:
         return (self.writer.out / folder / "pagefind-entry.json").is_file()
 
-    def _index(self) -> dict[str, ShardIndex]:
-        """Every shard to make, indexed (in a process of its own: see ForkedWork)."""
-        # Pagefind leaves a core idle much of the time: two shards at once use both.
-        workers = max(1, min(self.jobs, len(self.made)))
-        with ThreadPoolExecutor(workers, thread_name_prefix="hortus-pagefind") as pool:
-            made = pool.map(self._index_one, self.made)
-            return {shard.folder: index for shard, index in zip(self.made, made, strict=True)}
-
     def _index_one(self, shard: Shard) -> ShardIndex:
         return index_shard(self.writer.staging, shard, self.language, self.writer.file)
 
@@ -203,6 +201,22 @@ class SearchIndexing:
             self._results[RECENT] = self._index_one(self.recent)
         else:
             shutil.rmtree(self.writer.staging / RECENT)
+
+
+def index_shards(
+    staging: Path, out: Path, kept: frozenset[str], shards: list[Shard], language: str, jobs: int
+) -> dict[str, ShardIndex]:
+    """Every shard of `shards` indexed, by folder; a page is read from the staging folder of
+    the build, or from its output `out` when it is one of the `kept` there."""
+
+    def page_file(name: str) -> Path:
+        return (out if name in kept else staging) / name
+
+    # Pagefind leaves a core idle much of the time: two shards at once use both.
+    workers = max(1, min(jobs, len(shards)))
+    with ThreadPoolExecutor(workers, thread_name_prefix="hortus-pagefind") as pool:
+        made = pool.map(lambda shard: index_shard(staging, shard, language, page_file), shards)
+        return {shard.folder: index for shard, index in zip(shards, made, strict=True)}
 
 
 def _load(previous: dict[str, str], name: str) -> dict[str, list[str]]:
