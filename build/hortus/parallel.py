@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import gc
 import multiprocessing
 import os
@@ -163,7 +164,12 @@ def give_back_freed_memory() -> None:
     """Return the memory freed so far to the system, where the C library can (glibc keeps
     freed blocks for reuse, even whole pages of them, unless asked)."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+        _libc().malloc_trim(0)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 
 
 class ForkedWork(Generic[R]):
@@ -239,7 +245,7 @@ class ForkedWork(Generic[R]):
         if self._pid:
             with contextlib.suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(OSError, ChildProcessError):
+            with contextlib.suppress(OSError):
                 self._wait()
             self._pid = 0
         shutil.rmtree(self._scratch, ignore_errors=True)
@@ -274,8 +280,7 @@ def _run_child(
     try:
         # A parent killed outright (SIGKILL) cannot stop its children: the kernel does.
         with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before the line above
             os._exit(1)
         if not interruptible:

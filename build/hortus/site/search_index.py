@@ -59,7 +59,6 @@ class SearchIndexing:
     ) -> None:
         """`fork`: whether a large indexing may run in a forked process (see ForkedWork)."""
         self.writer = writer
-        self.jobs = jobs
         self.language = settings.language
         version = digest("search", code_fingerprint(), self.language.strip().lower())
         if previous.get(_VERSION_KEY) != version:
