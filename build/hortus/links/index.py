@@ -65,20 +65,22 @@ class VaultIndex:
         """(the note or file, how many candidates matched, whether the path left the vault).
         The answer depends only on the target and the linking note's folder: a garden links
         to the same notes from the same folders many times, so answers are remembered."""
-        key = (target, posixpath.dirname(str(source)))
+        folder = posixpath.dirname(str(source))
+        key = (target, folder)
         found = self._found.get(key)
         if found is None:
-            found = self._found[key] = self._find(target, source)
+            found = self._found[key] = self._find(target, folder)
         return found
 
-    def _find(self, target: str, source: PurePosixPath) -> Found:
+    def _find(self, target: str, folder: str) -> Found:
+        """find() from a note in `folder` (its path's folder as text, "" at the top)."""
         target = unicodedata.normalize("NFC", target.strip().replace("\\", "/"))
         if not target:
             return None, 0, False
         if target.startswith("/"):
             relative = posixpath.normpath(target.lstrip("/"))
         else:
-            relative = posixpath.normpath(posixpath.join(str(source.parent), target))
+            relative = posixpath.normpath(posixpath.join(folder, target))
         if relative == ".." or relative.startswith("../"):
             return None, 0, True
         # An explicit path (relative to the note, or from the vault root) wins over a name
@@ -90,8 +92,8 @@ class VaultIndex:
         pool = self._by_name(target)
         if not pool:
             return None, 0, False
-        chosen = _closest(pool, source)
-        beside = (chosen.path if isinstance(chosen, Note) else chosen).parent == source.parent
+        chosen = pool[0] if len(pool) == 1 else _closest(pool, folder)
+        beside = _folder(chosen) == folder
         # Several matches are only ambiguous when none sits beside the linking note.
         return chosen, 1 if beside else len(pool), False
 
@@ -112,7 +114,7 @@ class VaultIndex:
         suffix = name_key("/" + note_name) if "/" in note_name else ""
         pool: list[Note] | list[PurePosixPath] = [
             n
-            for n in self.notes_by_name.get(name_key(PurePosixPath(note_name).name), [])
+            for n in self.notes_by_name.get(name_key(_last_part(note_name)), [])
             if not suffix or name_key("/" + note_key(n)).endswith(suffix)
         ]
         if not pool:  # aliases may hold a slash: `Obsidian Web Clipper/Templates`
@@ -121,23 +123,31 @@ class VaultIndex:
             file_suffix = name_key("/" + target) if "/" in target else ""
             pool = [
                 f
-                for f in self.files_by_name.get(name_key(PurePosixPath(target).name), [])
+                for f in self.files_by_name.get(name_key(_last_part(target)), [])
                 if not file_suffix or name_key("/" + str(f)).endswith(file_suffix)
             ]
         return pool
 
 
-def _closest(pool: list[Note] | list[PurePosixPath], source: PurePosixPath) -> Note | PurePosixPath:
-    """Obsidian prefers the file beside the linking note, then the shortest path."""
+def _closest(pool: list[Note] | list[PurePosixPath], folder: str) -> Note | PurePosixPath:
+    """Obsidian prefers the file beside the linking note (in `folder`), then the shortest
+    path."""
 
-    def path_of(item: Note | PurePosixPath) -> PurePosixPath:
-        return item.path if isinstance(item, Note) else item
+    def order(item: Note | PurePosixPath) -> tuple[bool, int, str]:
+        path = str(item.path if isinstance(item, Note) else item)
+        return posixpath.dirname(path) != folder, path.count("/"), path
 
-    return min(
-        pool,
-        key=lambda item: (
-            path_of(item).parent != source.parent,
-            len(path_of(item).parts),
-            str(path_of(item)),
-        ),
-    )
+    return min(pool, key=order)
+
+
+def _folder(item: Note | PurePosixPath) -> str:
+    return posixpath.dirname(str(item.path if isinstance(item, Note) else item))
+
+
+def _last_part(text: str) -> str:
+    """PurePosixPath(text).name, without making the path: its last part that is not `.`."""
+    last = text.rpartition("/")[2]
+    if last and last != ".":
+        return last
+    parts = [part for part in text.split("/") if part and part != "."]
+    return parts[-1] if parts else ""

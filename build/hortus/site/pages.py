@@ -101,6 +101,9 @@ class NotePages:
                 if writer.has_page(url):
                     continue  # a URL clash, already reported by the vault stage
                 rel = url_to_name(url)
+                if rel not in writer.previous:  # made now whatever its key: keyed by a worker
+                    todo.append((p, url, "", writer.reserve(rel)))
+                    continue
                 # A page no change reaches keeps its file and key, without computing the key.
                 kept = affected is not None and p.note.path not in affected and writer.keep(rel)
                 key = "" if kept else self.key(p, url)
@@ -114,29 +117,28 @@ class NotePages:
                     todo.append((p, url, key, writer.reserve(rel)))
         staging = writer.staging
 
-        def render_chunk(chunk: list[int]) -> list[list[Diagnostic]]:
-            said = []
+        def render_chunk(chunk: list[int]) -> list[tuple[str, list[Diagnostic]]]:
+            done = []
             for i in chunk:
-                p, url, _key, rel = todo[i]
+                p, url, key, rel = todo[i]
                 found = Diagnostics()
                 target = os.path.join(staging, rel)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "w", encoding="utf-8") as f:
                     f.write(self.render(p, url, found))
+                done.append((key or self.key(p, url), found.items))
                 p.release()  # a worker renders thousands of pages: not all tokens at once
-                said.append(found.items)
-            return said
+            return done
 
         indices = list(range(len(todo)))
         workers = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
         chunks = chunked(indices, workers)
-        for chunk, said in zip(chunks, fork_map(render_chunk, chunks, workers), strict=True):
-            for i, items in zip(chunk, said, strict=True):
+        for chunk, made in zip(chunks, fork_map(render_chunk, chunks, workers), strict=True):
+            for i, (key, items) in zip(chunk, made, strict=True):
                 diagnostics.items.extend(items)
                 if items:
                     self.warnings[todo[i][3]] = recorded(items)
-        for _p, _url, key, rel in todo:
-            writer.registered(rel, key)
+                writer.registered(todo[i][3], key)
 
     def edited(
         self,
