@@ -4,6 +4,7 @@ its page), sitemap.xml, robots.txt."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from html import escape as html_escape
 
 from hortus.render import Entry
@@ -45,11 +46,14 @@ def emit_section_feeds(site: SiteState, writer: SiteWriter) -> None:
     for url, folder in site.tree.folders.items():
         inside = [by_url[u] for u in _entry_urls(folder) if u in by_url]
         sections.append((folder.name, url, inside))
+    # Each note's entry made once: a note is in the feed of every folder above it and of
+    # each of its tags.
+    entry_of = {n: e for n in site.pages if (e := _entry(n, site.dates)) is not None}
     for name, url, notes in sorted(sections, key=lambda s: s[1]):
         path = feed_url(url).lstrip("/")
         if path in writer.written:
             continue  # an attachment of that name: it was there first
-        entries = _entries([n for n in notes if n in site.dates], site.dates)
+        entries = [entry_of[n] for n in notes if n in entry_of]
         title = f"{name} · {site.settings.title}"
         write_feed(writer, title, site.settings.base_url, entries, path=path, home=url)
 
@@ -65,11 +69,15 @@ def _entries(
     notes: list[Note], dates: dict[Note, NoteDates]
 ) -> list[tuple[str, str, dt.date, str]]:
     """The feed entries of the `notes` whose last change is known."""
-    return [
-        (n.title, n.url, day, n.frontmatter.get("description") or "")
-        for n in notes
-        if (day := dates[n].updated) is not None
-    ]
+    return [entry for n in notes if (entry := _entry(n, dates)) is not None]
+
+
+def _entry(note: Note, dates: dict[Note, NoteDates]) -> tuple[str, str, dt.date, str] | None:
+    """A note's feed entry; None when it has no known last change (or is not a page)."""
+    known = dates.get(note)
+    if known is None or known.updated is None:
+        return None
+    return note.title, note.url, known.updated, note.frontmatter.get("description") or ""
 
 
 def write_feed(
@@ -83,7 +91,8 @@ def write_feed(
 ) -> None:
     """Recently changed notes, newest first, written at `path`, as the feed of the page at
     `home`; without a base URL links stay site-absolute."""
-    recent = sorted(entries, key=lambda e: (e[2], e[1]), reverse=True)[:FEED_ENTRIES]
+    # The newest few, as sorted() would give them, without sorting a large section whole.
+    recent = heapq.nlargest(FEED_ENTRIES, entries, key=lambda e: (e[2], e[1]))
     newest = recent[0][2].isoformat() if recent else "1970-01-01"
     items = "".join(
         f"<entry><title>{escape(t)}</title><link href={_attr(base_url + u)}/>"
