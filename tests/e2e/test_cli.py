@@ -100,7 +100,10 @@ def test_an_unchanged_build_loads_no_stage(build_vault) -> None:
     libraries behind them are not even imported."""
     first = build_vault({"a.md": GOOD})
     assert first.code == 0, first.stderr
-    heavy = ("markdown_it", "jinja2", "pygments", "numpy", "hortus.markdown", "hortus.render")
+    heavy = (
+        "markdown_it", "jinja2", "pygments", "numpy", "yaml", "multiprocessing",
+        "hortus.markdown", "hortus.render", "hortus.vault.reading", "hortus.vault.language",
+    )  # fmt: skip
     script = (
         "import sys\nfrom hortus.cli import main\ncode = main(['build'])\n"
         f"print(code, sorted(m for m in sys.modules if m.startswith({heavy!r})))\n"
