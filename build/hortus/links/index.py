@@ -134,14 +134,18 @@ def _closest(pool: list[Note] | list[PurePosixPath], folder: str) -> Note | Pure
     path."""
 
     def order(item: Note | PurePosixPath) -> tuple[bool, int, str]:
-        path = str(item.path if isinstance(item, Note) else item)
+        path = _path_text(item)
         return posixpath.dirname(path) != folder, path.count("/"), path
 
     return min(pool, key=order)
 
 
 def _folder(item: Note | PurePosixPath) -> str:
-    return posixpath.dirname(str(item.path if isinstance(item, Note) else item))
+    return posixpath.dirname(_path_text(item))
+
+
+def _path_text(item: Note | PurePosixPath) -> str:
+    return str(item.path if isinstance(item, Note) else item)
 
 
 def _last_part(text: str) -> str:
