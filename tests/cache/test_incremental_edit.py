@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import hortus.pipeline.pages as pages_stage
 from build_harness import make_project, same_as_cold
 from hortus.config import load_settings
 from hortus.pipeline import CachedNote, build_site
@@ -132,3 +133,23 @@ def test_an_edit_of_math_and_diagrams_renders_only_their_pages(garden: Garden) -
     text = NOTES["diagram.md"].replace("A --> B", "A --> C")
     assert note_pages(garden.edit("diagram.md", text)) == {"diagram/index.html"}
     assert set(garden.loaded) <= READ_ALWAYS
+
+
+def test_the_garden_graph_is_kept_until_a_link_or_a_title_changes(
+    garden: Garden, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept: list[int] = []  # the size of each garden taken from the last build
+    real = pages_stage.garden_from_plain
+    monkeypatch.setattr(
+        pages_stage, "garden_from_plain", lambda *a: kept.append(len(a[0])) or real(*a)
+    )
+    garden.edit("other.md", "# Other\n\nNew words, no new link.\n")
+    assert kept == [len(NOTES)]
+    # Each build below is also checked against one without the cache, /graph/ included.
+    rendered = garden.edit("other.md", "# Other\n\nNow a link to [[math]].\n")
+    assert kept == [len(NOTES)]
+    assert "graph/index.html" in rendered
+    garden.edit("math.md", "---\ntitle: Maths\n---\n# Math\n\nInline $x^2$.\n")
+    assert kept == [len(NOTES)]
+    garden.edit("plain.md", "# Plain\n\nWords of plain, edited, and [[other]].\n")
+    assert kept == [len(NOTES)] * 2

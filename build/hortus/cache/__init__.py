@@ -42,6 +42,10 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   the note's text and on what its links' targets declare, so an edit relinks only the notes
   whose links could go elsewhere. Both are kept in shards (shards.py, `ShardedTable`): a
   build writes only the shards whose entries changed.
+- *The garden's graph* (graph.py, `GraphStore`): `site/graph-<key>.pickle`, the link
+  graph of the published pages (numbered nodes, edges, neighbours, the order of the best
+  linked), keyed on the pages' paths, titles and URLs and on which page links to which,
+  so an edit that changes no link takes it as it was.
 - *Typeset formulas* (math.py, `MathStore`): `site/math-<key>.pickle`, every formula's
   KaTeX output (or its error), one file keyed on the macros and the code, so a rebuild sends
   KaTeX only formulas it has not seen; a formula typesets alike under the same definitions.
@@ -82,6 +86,7 @@ from hortus.cache.fingerprint import (
     environment_fingerprint,
     python_version,
 )
+from hortus.cache.graph import GraphStore
 from hortus.cache.links import LinkStore
 from hortus.cache.math import MathStore
 from hortus.cache.notes import NoteStore
@@ -106,6 +111,7 @@ __all__ = [
     "ContentMemory",
     "DiagramStore",
     "FileRecord",
+    "GraphStore",
     "Installation",
     "LinkStore",
     "MathStore",

@@ -56,5 +56,8 @@ class LinkGraph:
     # Every note and file of the vault as a link may find it (see hortus.links.stage's
     # index_key): when it is unchanged, so is every name a page shows of another note.
     index: str = field(default="", compare=False)
+    # Which page links to which, as one digest (see Linker.structure); '' when not known.
+    # When it and the pages are unchanged, so is the garden's graph.
+    structure: str = field(default="", compare=False)
     # The linker that made this graph, kept to link an edited note again (the live preview).
     linker: Relinker | None = field(default=None, repr=False, compare=False)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from hortus.cache import short_digest
+from hortus.cache import short_digest, text_digest
 from hortus.diagnostics import Diagnostics
 from hortus.links.index import VaultIndex, heading_key, name_key, strip_md
 from hortus.links.records import LinkGraph, ResolvedLink
@@ -37,6 +37,8 @@ class Linker:
         # Per linked note (its path as text: a Path's hash is made anew at each ask), the
         # pages linking to it, in the order found; see backlinks.
         self._backlinks: dict[str, list[Note]] = {}
+        # Per page placed (its path as text), the pages it is a backlink of: see structure.
+        self._targets: dict[str, Sequence[str]] = {}
         # Output files taken by pages, and by attachments so far: two attachments whose names
         # slug alike (`a b.png`, `a-b.png`) must not be written to one file.
         self._files: dict[str, PurePosixPath | None] = {
@@ -218,6 +220,7 @@ class Linker:
             note_tags={**self.graph.note_tags, **view.graph.note_tags},
             resolved={**self.graph.resolved, **view.graph.resolved},
             property_links={**self.graph.property_links, **view.graph.property_links},
+            structure="",  # the edited notes' links may go elsewhere now
         )
 
     def link(self, note: Note, summary: NoteSummary) -> None:
@@ -255,6 +258,7 @@ class Linker:
             return
         if targets is None:
             targets = backlink_targets(note.path, (*resolved, *properties))
+        self._targets[str(note.path)] = targets
         for target in targets:
             listed = self._backlinks.get(target)
             if listed is None:
@@ -267,6 +271,13 @@ class Linker:
         """Per linked note (its path taken from `paths`, the vault's notes' by their text),
         the pages placed so far that link to it, in the order found."""
         return {paths.get(t) or PurePosixPath(t): notes for t, notes in self._backlinks.items()}
+
+    def structure(self) -> str:
+        """Which page links to which, of the pages placed so far, as one digest: two builds
+        whose pages link alike (in the same order) get the same one."""
+        # No path is empty or holds NUL, so a record ends unambiguously at a double NUL.
+        records = ("\0".join((name, *targets)) for name, targets in self._targets.items())
+        return text_digest("\0\0".join(records))
 
     def _resolve_ref(self, note: Note, ref: LinkRef) -> ResolvedLink:
         if ref.kind == "blank":  # an image with no URL

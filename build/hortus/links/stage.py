@@ -106,6 +106,7 @@ def link_notes(
     linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
     linker.graph.linker = linker
     linker.graph.index = index
+    linker.graph.structure = linker.structure()
     if store is not None and (entries != kept or store.stale(len(entries))):
         store.save(entries)
     return linker.graph

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from hortus.cache import FileRecord, RecordedDiagnostic
+from hortus.cache import FileRecord, GraphStore, RecordedDiagnostic, digest
 from hortus.cells import ExecutionReport, note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostic
@@ -24,6 +24,7 @@ from hortus.render import (
     Theme,
     build_graph,
     build_tree,
+    garden_from_plain,
 )
 from hortus.site import (
     EMITTERS,
@@ -99,10 +100,7 @@ class SiteWork:
 def lay_out(context: BuildContext, work: SiteWork) -> None:
     notes = work.notes
     pages = [p.note for p in notes.parsed if p.note.page]
-    garden = build_graph(
-        [GraphNode(str(n.path), n.title, n.url) for n in pages],
-        _link_pairs(notes.graph),
-    )
+    garden = _garden(context, pages, notes.graph)
     tree = build_tree(pages)
     dates = note_dates(notes.vault.root, pages, context.diagnostics)
     has_claims = bool(notes.execution.claims)
@@ -111,6 +109,25 @@ def lay_out(context: BuildContext, work: SiteWork) -> None:
         notes.md, notes.parsed, notes.math, notes.graph.resolved, diagrams=notes.diagrams
     )
     work.layout = Layout(pages, garden, tree, dates, theme, body)
+
+
+def _garden(context: BuildContext, pages: list[Note], graph: LinkGraph) -> Garden:
+    """The garden's graph: as the last build kept it when the pages and which of them
+    links to which are unchanged, else made now (and kept)."""
+    nodes = [GraphNode(str(n.path), n.title, n.url) for n in pages]
+    if context.cache is None or not graph.structure:
+        return build_graph(nodes, _link_pairs(graph))
+    key = digest(graph.structure, [(n.key, n.title, n.url) for n in nodes])
+    store = GraphStore(context.cache.folder, key)
+    kept = store.load().get("garden")
+    if kept is not None:
+        try:
+            return garden_from_plain(nodes, kept, key)
+        except (ValueError, TypeError):
+            pass  # written by other code: made again below
+    garden = build_graph(nodes, _link_pairs(graph), key)
+    store.save({"garden": garden.plain()})
+    return garden
 
 
 def _link_pairs(graph: LinkGraph) -> list[tuple[str, str]]:

@@ -36,7 +36,7 @@ def emit_home(site: SiteState, writer: SiteWriter) -> None:
 def emit_garden_graph(site: SiteState, writer: SiteWriter) -> None:
     """`/graph/`: the whole garden's layout, the slowest page of a large garden, kept from the
     last build while no note, title or link changed."""
-    key = digest(site.note_pages.site_key, "graph", site.garden.nodes, site.garden.edges)
+    key = digest(site.note_pages.site_key, "graph", site.garden.digest())
     if writer.has_page("/graph/") or writer.reuse(url_to_file("/graph/"), key):
         return
     label = site.theme.label("garden_graph")

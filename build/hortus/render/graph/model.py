@@ -3,10 +3,11 @@ garden's layout, computed once and only when asked for."""
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hortus.cache import short_digest
+from hortus.cache import digest, short_digest
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,10 +30,11 @@ class Garden:
     index: dict[str, int]  # node key -> its number
     edges: list[tuple[int, int]]  # directed, unique, sorted
     neighbours: list[list[int]]  # undirected, sorted by index
+    key: str = ""  # what the graph was made from, as one digest; '' when not known
     _positions: np.ndarray | None = field(default=None, repr=False)
     _rank: list[int] | None = field(default=None, repr=False)
-    _linked: list[frozenset[int]] | None = field(default=None, repr=False)
-    _shown: list[str] | None = field(default=None, repr=False)
+    _linked: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
+    _shown: dict[int, str] = field(default_factory=dict, repr=False)
 
     def rank(self) -> list[int]:
         """Each node's place when the best-linked notes come first (then by title): the
@@ -50,15 +52,35 @@ class Garden:
     def shown(self, v: int) -> str:
         """What a drawing shows of node `v` (its key, title and URL), as one short digest:
         a page's key names its graph's members by these, not by their whole text."""
-        if self._shown is None:
-            self._shown = [short_digest(f"{n.key}\0{n.title}\0{n.url}", 16) for n in self.nodes]
-        return self._shown[v]
+        found = self._shown.get(v)
+        if found is None:
+            n = self.nodes[v]
+            found = self._shown[v] = short_digest(f"{n.key}\0{n.title}\0{n.url}", 16)
+        return found
 
     def linked(self, v: int) -> frozenset[int]:
         """The neighbours of `v` as a set, for membership tests against a hub's many links."""
-        if self._linked is None:
-            self._linked = [frozenset(n) for n in self.neighbours]
-        return self._linked[v]
+        found = self._linked.get(v)
+        if found is None:
+            found = self._linked[v] = frozenset(self.neighbours[v])
+        return found
+
+    def digest(self) -> str:
+        """The graph as one digest: its key, or else its nodes and edges."""
+        return self.key or digest([(n.key, n.title, n.url) for n in self.nodes], self.edges)
+
+    def plain(self) -> tuple[bytes, bytes, bytes, bytes]:
+        """The numbered graph as flat arrays (edges, each node's neighbours as offsets into
+        one list, the rank), for garden_from_plain: quick to store and to load again."""
+        offsets = array("i", [0])
+        for ns in self.neighbours:
+            offsets.append(offsets[-1] + len(ns))
+        return (
+            array("i", [v for edge in self.edges for v in edge]).tobytes(),
+            offsets.tobytes(),
+            array("i", [v for ns in self.neighbours for v in ns]).tobytes(),
+            array("i", self.rank()).tobytes(),
+        )
 
     def positions(self) -> np.ndarray:
         """The whole-garden layout, computed once per build and only when asked for."""
@@ -71,13 +93,11 @@ class Garden:
         return self._positions
 
 
-def build_graph(nodes: list[GraphNode], edges: list[tuple[str, str]]) -> Garden:
+def build_graph(nodes: list[GraphNode], edges: list[tuple[str, str]], key: str = "") -> Garden:
     """Edges are source -> target; edges to notes not in `nodes`, self-loops and duplicates
-    are dropped. Sorting here makes the layout independent of the vault's reading order."""
-    unique: dict[str, GraphNode] = {}
-    for node in nodes:
-        unique.setdefault(node.key, node)
-    ordered = [unique[k] for k in sorted(unique)]
+    are dropped. Sorting here makes the layout independent of the vault's reading order.
+    `key`: what `nodes` and `edges` were made from, as one digest, when the caller knows."""
+    ordered = _ordered(nodes)
     index = {node.key: i for i, node in enumerate(ordered)}
     directed = sorted(
         {(index[s], index[t]) for s, t in edges if s in index and t in index and s != t}
@@ -86,4 +106,39 @@ def build_graph(nodes: list[GraphNode], edges: list[tuple[str, str]]) -> Garden:
     for s, t in directed:
         linked[s].add(t)
         linked[t].add(s)
-    return Garden(ordered, index, directed, [sorted(n) for n in linked])
+    return Garden(ordered, index, directed, [sorted(n) for n in linked], key)
+
+
+def garden_from_plain(
+    nodes: list[GraphNode], plain: tuple[bytes, bytes, bytes, bytes], key: str
+) -> Garden:
+    """The garden Garden.plain() kept, over `nodes` as build_graph was given them then.
+    Raises ValueError when the kept arrays do not fit the nodes."""
+    ordered = _ordered(nodes)
+    flat_edges, offsets, flat, rank = (_ints(b) for b in plain)
+    n = len(ordered)
+    if len(offsets) != n + 1 or len(rank) != n or offsets[-1] != len(flat):
+        raise ValueError("the kept graph does not fit the pages")
+    garden = Garden(
+        ordered,
+        {node.key: i for i, node in enumerate(ordered)},
+        list(zip(flat_edges[0::2], flat_edges[1::2], strict=True)),
+        [flat[offsets[v] : offsets[v + 1]].tolist() for v in range(n)],
+        key,
+    )
+    garden._rank = rank.tolist()
+    return garden
+
+
+def _ordered(nodes: list[GraphNode]) -> list[GraphNode]:
+    """The nodes by key, the first of each key kept."""
+    unique: dict[str, GraphNode] = {}
+    for node in nodes:
+        unique.setdefault(node.key, node)
+    return [unique[k] for k in sorted(unique)]
+
+
+def _ints(blob: bytes) -> array[int]:
+    found = array("i")
+    found.frombytes(blob)
+    return found

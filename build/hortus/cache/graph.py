@@ -1,0 +1,18 @@
+"""The garden's link graph as the last build made it: nodes numbered, edges and neighbours,
+kept by what it was made from, so a build whose pages link as before does not number,
+sort and index every link again. What the plain value holds is the graph's business."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hortus.cache.store import PickledTable
+
+
+class GraphStore(PickledTable[str, Any]):
+    """One file in `folder` (`graph-<key>.pickle`), keyed on the code and `inputs`: the
+    pages (path, title, URL) and which of them links to which."""
+
+    def __init__(self, folder: Path, inputs: str) -> None:
+        super().__init__(folder, "graph", inputs)
