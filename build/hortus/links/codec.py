@@ -69,32 +69,23 @@ class Summaries(Mapping[PurePosixPath, NoteSummary]):
 
 
 def links_plain(links: list[ResolvedLink]) -> Plain:
-    return tuple((*link[:3], _text(link.file), _text(link.note), *link[5:]) for link in links)
-
-
-def links_from(
-    plain: Plain,
-    paths: dict[str, PurePosixPath],
-    made: dict[tuple[Any, ...], ResolvedLink] | None = None,
-) -> list[ResolvedLink]:
-    """The links back, their paths taken from `paths` (the vault's own path objects): a
-    look-up, not a parse, per path. `made` holds the links decoded so far: a garden's notes
-    link to the same few targets many times over, and a link is a plain immutable value."""
-    if made is None:
-        made = {}
-    return [made.get(link) or _link(link, paths, made) for link in plain]
-
-
-def _link(
-    link: tuple[Any, ...],
-    paths: dict[str, PurePosixPath],
-    made: dict[tuple[Any, ...], ResolvedLink],
-) -> ResolvedLink:
-    status, embed, url, file, note, *rest = link
-    found = made[link] = ResolvedLink(
-        status, embed, url, _path(file, paths), _path(note, paths), *rest
+    """Each link as a plain tuple of its fields, its paths as text (see links_from)."""
+    return tuple(
+        (status, embed, url, _text(file), _text(note), title, page, heading, block)
+        for status, embed, url, file, note, title, page, heading, block in links
     )
-    return found
+
+
+def links_from(plain: Plain, paths: dict[str, PurePosixPath]) -> list[ResolvedLink]:
+    """The links back, their paths taken from `paths` (the vault's own path objects): a
+    look-up, not a parse, per path. Each is made anew: an edit's build decodes every kept
+    link, and a memo of links made (keyed on the whole link) costs more to ask than this."""
+    return [
+        ResolvedLink(
+            status, embed, url, _path(file, paths), _path(note, paths), title, page, heading, block
+        )
+        for status, embed, url, file, note, title, page, heading, block in plain
+    ]
 
 
 def _path(text: str | None, paths: dict[str, PurePosixPath]) -> PurePosixPath | None:

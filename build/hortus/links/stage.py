@@ -6,7 +6,6 @@ again; an edit relinks the edited note and the notes whose links reach into it."
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
 
 from hortus.cache import LinkStore, digest
 from hortus.diagnostics import Diagnostics
@@ -19,7 +18,7 @@ from hortus.links.codec import (
     said_plain,
     summary_plain,
 )
-from hortus.links.records import LinkGraph, ResolvedLink
+from hortus.links.records import LinkGraph
 from hortus.links.resolve import Linker, backlink_targets
 from hortus.links.summary import NoteSummary, summarize
 from hortus.links.transclusion import report_embed_cycles
@@ -82,7 +81,6 @@ def link_notes(
     paths = {str(n.path): n.path for n in vault.notes}
     by_name = {name: keys.get(name, "") for name in paths}
     paths.update((str(path), path) for path in vault.attachments)
-    decoded: dict[tuple[Any, ...], ResolvedLink] = {}
     entries: dict[str, Entry] = {}
     for p in parsed:
         note, name = p.note, str(p.note.path)
@@ -91,7 +89,7 @@ def link_notes(
             entry is not None
             and entry[3] == index
             and _agree(entry[4], entry[5], by_name)
-            and _keep(linker, note, entry, paths, decoded)
+            and _keep(linker, note, entry, paths)
         ):
             entries[name] = entry
             continue
@@ -144,13 +142,12 @@ def _keep(
     note: Note,
     entry: Entry,
     paths: dict[str, PurePosixPath],
-    decoded: dict[tuple[Any, ...], ResolvedLink],
 ) -> bool:
     """Place a kept entry's links in the graph as they were, unless an attachment they
     reached is published elsewhere now; then nothing is placed."""
     _, _, tags, _, _, _, links, property_links, said, targets = entry
-    resolved = links_from(links, paths, decoded)
-    properties = links_from(property_links, paths, decoded)
+    resolved = links_from(links, paths)
+    properties = links_from(property_links, paths)
     both = [*resolved, *properties]
     if not linker.reached_alike(both):
         return False

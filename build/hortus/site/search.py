@@ -7,6 +7,7 @@ into words while indexing; Pagefind 1.5+ segments the query in the browser with
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -15,6 +16,7 @@ import shutil
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,10 +338,23 @@ def run_pagefind(
             folders.add(target.parent)
         target.write_bytes(data)
         if rel.parent.name == "fragment" and rel.suffix == ".pf_fragment":
-            fragment = gzip.decompress(data)
-            url = json.loads(fragment[fragment.index(b"{") :])["url"]  # after a signature
-            ids[url] = rel.stem
+            ids[_fragment_url(data)] = rel.stem
     return ids
+
+
+def _fragment_url(data: bytes) -> str:
+    """The URL of the page a fragment file is the record of. A fragment is gzipped JSON
+    after a signature, its URL first: only its opening is unpacked and read, unless the
+    URL runs past it."""
+    opening = zlib.decompressobj(wbits=31).decompress(data, 4096).decode("utf-8", "replace")
+    start = opening.find('{"url":"')
+    if start >= 0:
+        with contextlib.suppress(ValueError):
+            url, end = json.decoder.scanstring(opening, start + 8)
+            if end < len(opening):
+                return url
+    fragment = gzip.decompress(data)
+    return json.loads(fragment[fragment.index(b"{") :])["url"]
 
 
 def _check_bundle(bundle: Path) -> str:
