@@ -153,3 +153,25 @@ def test_the_garden_graph_is_kept_until_a_link_or_a_title_changes(
     assert kept == [len(NOTES)]
     garden.edit("plain.md", "# Plain\n\nWords of plain, edited, and [[other]].\n")
     assert kept == [len(NOTES)] * 2
+
+
+def test_an_edits_other_pages_are_made_beside_its_note_pages_as_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit's tag, folder and feed pages and redirects are made in a process of their
+    own, beside the note pages: what they write and what they warn of is what a build
+    without the cache makes and says (each build is checked against one)."""
+    monkeypatch.setattr("hortus.pipeline.build.default_jobs", lambda: 2)
+    forked: list[int] = []
+    real = pages_stage.ForkedWork
+    monkeypatch.setattr(pages_stage, "ForkedWork", lambda work: forked.append(1) or real(work))
+    notes = {**NOTES, "nick.md": "---\naliases: [other]\n---\n# Nick\n\nA nickname.\n"}
+    garden = Garden(tmp_path, monkeypatch, notes)
+    assert forked == []  # a cold build makes them after its note pages
+    text = NOTES["books.md"].replace("tags: [book]", "tags: [book, novel]")
+    rendered = garden.edit("books.md", text)
+    assert forked == [1]
+    assert "tags/novel/index.html" in rendered
+    result = garden.build()
+    said = [d for d in result.diagnostics.items if d.kind == "alias"]
+    assert [(d.path, d.message[:15]) for d in said] == [("nick.md", "alias 'other' w")]

@@ -3,6 +3,7 @@ assets, the note pages, then every other output (see hortus.site's emitters)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -13,6 +14,7 @@ from hortus.config import Settings
 from hortus.diagnostics import Diagnostic
 from hortus.links import LinkGraph
 from hortus.markdown import ParsedNote
+from hortus.parallel import ForkedWork, can_fork
 from hortus.pipeline.context import BuildContext
 from hortus.pipeline.stages import Prepared, Stage, prepare, run_stages
 from hortus.pipeline.strict import enforce_strict
@@ -32,6 +34,7 @@ from hortus.site import (
     SearchIndexing,
     SiteState,
     SiteWriter,
+    WrittenPart,
     emit_assets,
     emit_figures,
     emit_mermaid_script,
@@ -95,6 +98,7 @@ class SiteWork:
     layout: Layout = field(init=False)  # graph, explorer, dates
     site: SiteState = field(init=False)  # assets
     search: SearchIndexing | None = None  # search: indexing, beside the other pages
+    others: ForkedWork[OtherPages] | None = None  # other pages: made beside the note pages
 
 
 def lay_out(context: BuildContext, work: SiteWork) -> None:
@@ -193,7 +197,44 @@ def write_note_pages(context: BuildContext, work: SiteWork) -> None:
     enforce_strict(context.diagnostics, context.strict, since=said_before)
 
 
+@dataclass(frozen=True)
+class OtherPages:
+    """What the other pages' emitters placed and said, in a process of their own."""
+
+    written: WrittenPart
+    diagnostics: list[Diagnostic]
+
+
+def start_other_pages(context: BuildContext, work: SiteWork) -> None:
+    """In an edit's build, the other pages are made in a forked process while this one
+    makes the note pages: each walks the whole garden, and each has a core of its own.
+    They only ask which URLs the note pages take, known before any page is made. Not in a
+    cold build (its note pages take every core) nor in `hortus serve` (no forks there)."""
+    writer = work.writer
+    if context.keeps_state or not writer.previous or context.jobs < 2 or not can_fork():
+        return
+    taken = {url_to_name(url) for n in work.site.pages for url in (n.url, *n.extra_urls)}
+    work.others = ForkedWork(functools.partial(_other_pages, context, work, taken - writer.written))
+
+
+def _other_pages(context: BuildContext, work: SiteWork, note_pages: set[str]) -> OtherPages:
+    writer, said = work.writer, len(context.diagnostics.items)
+    writer.written.update(note_pages)  # as if the note pages were made: they are, beside
+    before, reused = set(writer.written), writer.reused
+    _emit_other_pages(context, work)
+    return OtherPages(writer.part_since(before, reused), context.diagnostics.items[said:])
+
+
 def write_other_pages(context: BuildContext, work: SiteWork) -> None:
+    if work.others is None:
+        _emit_other_pages(context, work)
+        return
+    made = work.others.result()
+    work.writer.take_part(made.written)
+    context.diagnostics.items.extend(made.diagnostics)
+
+
+def _emit_other_pages(context: BuildContext, work: SiteWork) -> None:
     said_before = len(context.diagnostics.items)
     for emit in EMITTERS:
         emit(work.site, work.writer)
@@ -218,6 +259,7 @@ def start_search(context: BuildContext, work: SiteWork) -> None:
 WRITE: list[Stage[SiteWork]] = [
     Stage("graph, explorer, dates", lay_out),
     Stage("assets", write_assets),
+    Stage("other pages", start_other_pages),
     Stage("note pages", write_note_pages),
     Stage("search", start_search),
     Stage("other pages", write_other_pages),
@@ -234,8 +276,9 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
     try:
         run_stages(WRITE, context, work)
     except BaseException:
-        if work.search is not None:
-            work.search.cancel()  # its process would go on indexing for a build that failed
+        for beside in (work.search, work.others):
+            if beside is not None:
+                beside.cancel()  # its process would go on for a build that failed
         raise
     search = work.search.finish() if work.search is not None else None
     context.clock.stage("search")

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from hortus.site.writer import (
         ASSET_DIR,
         SiteWriter,
+        WrittenPart,
         clear_leftovers,
         content_hash,
         hashed_name,
@@ -115,6 +116,7 @@ _MODULES = {
     "SiteState": "state",
     "ASSET_DIR": "writer",
     "SiteWriter": "writer",
+    "WrittenPart": "writer",
     "clear_leftovers": "writer",
     "content_hash": "writer",
     "hashed_name": "writer",
@@ -135,6 +137,7 @@ __all__ = [
     "Shard",
     "SiteState",
     "SiteWriter",
+    "WrittenPart",
     "alias_url",
     "clear_leftovers",
     "content_hash",

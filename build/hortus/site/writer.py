@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 
@@ -295,6 +296,35 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+    def part_since(self, before: set[str], reused: int) -> WrittenPart:
+        """What this writer placed since it held the files `before` and had kept `reused`:
+        a forked copy's part of the build, for the writer it was forked from (take_part)."""
+        names = sorted(self.written - before)
+        return WrittenPart(
+            names,
+            {name: self.record[name] for name in names if name in self.record},
+            sorted(self.kept.intersection(names)),
+            self.reused - reused,
+        )
+
+    def take_part(self, part: WrittenPart) -> None:
+        """The files a forked copy of this writer placed in the same staging folder."""
+        for name in part.names:
+            self._claim(name)  # the same file placed by both fails the build, as ever
+        self.record.update(part.record)
+        self.kept.update(part.kept)
+        self.reused += part.reused
+
+
+@dataclass(frozen=True)
+class WrittenPart:
+    """Files a forked copy of a SiteWriter placed (see SiteWriter.part_since)."""
+
+    names: list[str]  # by posix name
+    record: dict[str, FileRecord]
+    kept: list[str]  # of those, the ones left in the previous output
+    reused: int  # files it kept from the previous build
 
 
 IN_PLACE_MAX = 1000  # files made, at most, for commit to move them into the output one by one
