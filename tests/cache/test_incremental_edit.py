@@ -175,3 +175,5 @@ def test_an_edits_other_pages_are_made_beside_its_note_pages_as_alone(
     result = garden.build()
     said = [d for d in result.diagnostics.items if d.kind == "alias"]
     assert [(d.path, d.message[:15]) for d in said] == [("nick.md", "alias 'other' w")]
+    garden.edit("new.md", "# New\n\nA new note: every page is made again, none beside.\n")
+    assert forked == [1]

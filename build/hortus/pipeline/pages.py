@@ -208,10 +208,12 @@ class OtherPages:
 def start_other_pages(context: BuildContext, work: SiteWork) -> None:
     """In an edit's build, the other pages are made in a forked process while this one
     makes the note pages: each walks the whole garden, and each has a core of its own.
-    They only ask which URLs the note pages take, known before any page is made. Not in a
-    cold build (its note pages take every core) nor in `hortus serve` (no forks there)."""
-    writer = work.writer
-    if context.keeps_state or not writer.previous or context.jobs < 2 or not can_fork():
+    They only ask which URLs the note pages take, known before any page is made. Not when
+    every page is made again (a cold build, new code, a note added or renamed: its note
+    pages take every core, and a fork of it much memory), nor in `hortus serve` (no forks)."""
+    writer, kept = work.writer, work.site.note_pages.previous
+    edit = kept is not None and kept[0] == work.site.note_pages.site_key
+    if context.keeps_state or not edit or context.jobs < 2 or not can_fork():
         return
     taken = {url_to_name(url) for n in work.site.pages for url in (n.url, *n.extra_urls)}
     work.others = ForkedWork(functools.partial(_other_pages, context, work, taken - writer.written))
