@@ -128,7 +128,7 @@ def _garden(context: BuildContext, pages: list[Note], graph: LinkGraph) -> Garde
         try:
             return garden_from_plain(nodes, kept, key)
         except (ValueError, TypeError):
-            pass  # written by other code: made again below
+            pass  # cut short or damaged: made again below
     garden = build_graph(nodes, _link_pairs(graph), key)
     store.save({"garden": garden.plain()})
     return garden
@@ -211,8 +211,8 @@ def start_other_pages(context: BuildContext, work: SiteWork) -> None:
     They only ask which URLs the note pages take, known before any page is made. Not when
     every page is made again (a cold build, new code, a note added or renamed: its note
     pages take every core, and a fork of it much memory), nor in `hortus serve` (no forks)."""
-    writer, kept = work.writer, work.site.note_pages.previous
-    edit = kept is not None and kept[0] == work.site.note_pages.site_key
+    writer, previous = work.writer, work.site.note_pages.previous
+    edit = previous is not None and previous[0] == work.site.note_pages.site_key
     if context.keeps_state or not edit or context.jobs < 2 or not can_fork():
         return
     taken = {url_to_name(url) for n in work.site.pages for url in (n.url, *n.extra_urls)}
