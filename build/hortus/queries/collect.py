@@ -57,6 +57,7 @@ def build_garden(
         attachment_url=attachment,
         names_private=private,
         targets={str(p.note.path): (p.note.url, p.note.title) for p in pages},
+        language=vault.language.tag,
     )
     summaries = {str(p.note.path): _summary(p, garden, graph, dates) for p in pages}
     garden.pages = dict(sorted(summaries.items()))

@@ -193,7 +193,7 @@ def show_value(value: Any, context: Context) -> Shown:
         page = context.garden.page(file.path)
         return LinkTo(page.basename, page.url) if page is not None else LinkTo(file.path, None)
 
-    return shown(value, "dataview", page_link)
+    return shown(value, "dataview", page_link, context.garden.language)
 
 
 def _shape(query: Query, rows: list[Row], grouped: bool, context: Context) -> QueryResult:

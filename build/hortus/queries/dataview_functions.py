@@ -16,7 +16,6 @@ from hortus.queries.dates import (
     parse_date,
     parse_duration,
 )
-from hortus.queries.display import value_text
 from hortus.queries.scope import Compiled, Context, Scope, link_value, relative_date
 from hortus.queries.values import (
     Duration,
@@ -128,7 +127,7 @@ def _minmax(pick: Callable[[int], bool]) -> Callable[..., Value]:
     return run
 
 
-def _sum(_c: Context, values: Value = None) -> Value:
+def _sum(context: Context, values: Value = None) -> Value:
     if not isinstance(values, list) or not values:
         return None
     total = values[0]
@@ -136,7 +135,7 @@ def _sum(_c: Context, values: Value = None) -> Value:
         if isinstance(total, Duration) and isinstance(value, Duration):
             total = total.plus(value)
         elif isinstance(total, str) or isinstance(value, str):
-            total = value_text(total, "dataview") + value_text(value, "dataview")
+            total = context.text(total) + context.text(value)
         elif total is None or value is None:
             total = None
         else:
@@ -244,9 +243,9 @@ def _predicate(kind: str) -> Callable[..., Value]:
     return run
 
 
-def _join(_c: Context, values: Value = None, separator: Value = ", ") -> Value:
+def _join(context: Context, values: Value = None, separator: Value = ", ") -> Value:
     items = values if isinstance(values, list) else [values]
-    return str(separator).join(value_text(v, "dataview") for v in items)
+    return str(separator).join(context.text(v) for v in items)
 
 
 def _unique(_c: Context, values: Value = None) -> Value:
@@ -311,7 +310,7 @@ FUNCTIONS: dict[str, Callable[[Scope, Args], Value]] = {
         )
     ),
     "number": strict(_number),
-    "string": strict(lambda _c, v=None: value_text(v, "dataview")),
+    "string": strict(lambda c, v=None: c.text(v)),
     "link": strict(_link),
     "embed": strict(
         lambda c, v=None, e=True: v._replace(embed=bool(e)) if isinstance(v, Link) else None

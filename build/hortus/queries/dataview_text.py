@@ -97,8 +97,8 @@ def _display(context: Context, value: Value = None) -> Value:
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
         return re.sub(r"[*_~`=]+", "", text)
     if isinstance(value, dt.datetime):
-        return dataview_date_text(value)
-    return value_text(value, "dataview")
+        return dataview_date_text(value, context.garden.language)
+    return context.text(value)
 
 
 TEXT_FUNCTIONS: dict[str, Callable[[Scope, Args], Value]] = {

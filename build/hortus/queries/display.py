@@ -27,8 +27,9 @@ class Icon(str):
     """Bases' `icon()`: shown as its name (the icon set is not part of the site)."""
 
 
-def value_text(value: Value, dialect: str) -> str:
-    """A value as text: Dataview's `Values.toString`, JavaScript's `String()` for Bases."""
+def value_text(value: Value, dialect: str, language: str = "en") -> str:
+    """A value as text: Dataview's `Values.toString`, JavaScript's `String()` for Bases.
+    `language`, the site's, is how Dataview writes a date."""
     bases = dialect == "bases"
     if value is None:
         return "null" if bases else "-"
@@ -39,7 +40,7 @@ def value_text(value: Value, dialect: str) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dt.datetime):
-        return bases_date_text(value) if bases else dataview_date_text(value)
+        return bases_date_text(value) if bases else dataview_date_text(value, language)
     if isinstance(value, Duration):
         return duration_text(value)
     if isinstance(value, Link):
@@ -49,9 +50,9 @@ def value_text(value: Value, dialect: str) -> str:
     if isinstance(value, Pattern):
         return f"/{value.regex.pattern}/"
     if isinstance(value, list | tuple):
-        return ", ".join(value_text(v, dialect) for v in value)
+        return ", ".join(value_text(v, dialect, language) for v in value)
     if isinstance(value, dict):
-        inner = ", ".join(f"{k}: {value_text(v, dialect)}" for k, v in value.items())
+        inner = ", ".join(f"{k}: {value_text(v, dialect, language)}" for k, v in value.items())
         return f"{{ {inner} }}"
     if hasattr(value, "keys") and hasattr(value, "get"):
         return "{ " + ", ".join(value.keys()) + " }"
@@ -65,8 +66,8 @@ def _link_markdown(link: Link) -> str:
     return f"[[{target}|{link.display}]]" if link.display else f"[[{target}]]"
 
 
-def shown(value: Value, dialect: str, resolve_file: object = None) -> Shown:
-    """How a result cell shows `value`."""
+def shown(value: Value, dialect: str, resolve_file: object = None, language: str = "en") -> Shown:
+    """How a result cell shows `value` on a site in `language`."""
     bases = dialect == "bases"
     if value is None or (value == [] and bases):
         return Empty(not bases)
@@ -83,7 +84,7 @@ def shown(value: Value, dialect: str, resolve_file: object = None) -> Shown:
     if isinstance(value, FileRef) and callable(resolve_file):
         return resolve_file(value)
     if isinstance(value, list):
-        return Items(tuple(shown(v, dialect, resolve_file) for v in value))
+        return Items(tuple(shown(v, dialect, resolve_file, language) for v in value))
     if hasattr(value, "page") and hasattr(value, "get") and callable(resolve_file):
         return resolve_file(FileRef(value.page.path))  # a page row: its link
-    return Text(value_text(value, dialect))
+    return Text(value_text(value, dialect, language))

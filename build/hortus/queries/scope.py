@@ -35,7 +35,7 @@ class Context:
         return self.dialect == "bases"
 
     def text(self, value: Value) -> str:
-        return value_text(value, self.dialect)
+        return value_text(value, self.dialect, self.garden.language)
 
 
 class Scope:

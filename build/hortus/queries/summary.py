@@ -116,6 +116,7 @@ class Garden:
     targets: dict[str, tuple[str, str]] = field(default_factory=dict)
     by_tag: dict[str, list[str]] = field(default_factory=dict)  # `#tag` casefolded -> paths
     others: dict[str, PageSummary] = field(default_factory=dict)  # `.base` files, by path
+    language: str = "en"  # the pages' language tag: how Dataview's dates are written
     # Results of queries that read nothing of the note they are in, by their text.
     results: dict[tuple, Any] = field(default_factory=dict)
 
