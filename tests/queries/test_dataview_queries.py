@@ -189,3 +189,19 @@ def test_task_keeps_children_under_a_matching_parent_and_lifts_a_lone_match() ->
     assert texts(urgent.groups[0].tasks) == ["Bedroom"]
     grouped = run_dataview("TASK WHERE completed GROUP BY file.link", TASKS, "House.md", None)
     assert grouped.groups[0].key == LinkTo("House", "/house/")
+
+
+def test_wikilinks_in_text_values_are_resolved_from_the_querying_note() -> None:
+    garden = garden_of(
+        page("Stunned.md"),
+        page("Spell.md", {"description": "Is [[Stunned]], [[stunned#Effects|dazed]], [[Gone]]."}),
+    )
+    query = 'TABLE description FROM "" WHERE file.name = "Spell"'
+    result = run_dataview(query, garden, "Spell.md", garden.page("Spell.md"))
+    cell = result.groups[0].rows[0][1]
+    assert isinstance(cell, Markdown)
+    assert cell.links == (
+        ("[[Stunned]]", LinkTo("Stunned", "/stunned/")),
+        ("[[stunned#Effects|dazed]]", LinkTo("dazed", "/stunned/")),
+        ("[[Gone]]", LinkTo("Gone", None)),  # no page: its text only
+    )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hortus.queries.dataview_grammar import Command, Query, Source, parse_query
-from hortus.queries.display import shown
+from hortus.queries.display import shown, with_links
 from hortus.queries.evaluate import compile_expression
 from hortus.queries.results import (
     Group,
@@ -27,7 +27,7 @@ from hortus.queries.results import (
 from hortus.queries.rows import GroupRow, PageRow, TaskRow
 from hortus.queries.scope import Compiled, Context, Scope
 from hortus.queries.summary import Garden, PageSummary
-from hortus.queries.values import FileRef, QueryError, compare, sorted_by, truthy
+from hortus.queries.values import FileRef, Link, QueryError, compare, sorted_by, truthy
 
 Row = Any  # PageRow, TaskRow or GroupRow
 
@@ -193,7 +193,10 @@ def show_value(value: Any, context: Context) -> Shown:
         page = context.garden.page(file.path)
         return LinkTo(page.basename, page.url) if page is not None else LinkTo(file.path, None)
 
-    return shown(value, "dataview", page_link, context.garden.language)
+    def link_to(target: str) -> Link:
+        return context.garden.link_to(target, context.source)
+
+    return with_links(shown(value, "dataview", page_link, context.garden.language), link_to)
 
 
 def _shape(query: Query, rows: list[Row], grouped: bool, context: Context) -> QueryResult:

@@ -4,7 +4,10 @@ the `Shown` records of a result (a date as Obsidian writes it, a link as a link)
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 
+from hortus.markdown import PropertyLink, text_parts
 from hortus.queries.dates import bases_date_text, dataview_date_text, duration_text
 from hortus.queries.results import (
     Check,
@@ -17,6 +20,8 @@ from hortus.queries.results import (
     Text,
 )
 from hortus.queries.values import Duration, FileRef, Link, Pattern, Value, number_text
+
+_WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")  # as a property's text writes one
 
 
 class Picture(Link):
@@ -64,6 +69,28 @@ def _link_markdown(link: Link) -> str:
     if link.subpath:
         target += "#" + link.subpath
     return f"[[{target}|{link.display}]]" if link.display else f"[[{target}]]"
+
+
+def with_links(value: Shown, link_to: Callable[[str], Link]) -> Shown:
+    """A value with the wikilinks in its text (a list's too) resolved by `link_to`."""
+    if isinstance(value, Items):
+        return Items(tuple(with_links(v, link_to) for v in value.items))
+    if isinstance(value, Markdown) and "[[" in value.text:
+        return value._replace(links=_text_links(value.text, link_to))
+    return value
+
+
+def _text_links(text: str, link_to: Callable[[str], Link]) -> tuple[tuple[str, LinkTo], ...]:
+    """Each wikilink written in `text` (an embed is not a link), labelled as a link in a
+    property is: its alias, else what it names."""
+    found: dict[str, LinkTo] = {}
+    for match in _WIKILINK.finditer(text):
+        written = match.group()
+        parts = [p for p in text_parts(written) if isinstance(p, PropertyLink)]
+        if written.startswith("!") or written in found or not parts:
+            continue
+        found[written] = LinkTo(parts[0].label, link_to(parts[0].target).url)
+    return tuple(found.items())
 
 
 def shown(value: Value, dialect: str, resolve_file: object = None, language: str = "en") -> Shown:

@@ -19,9 +19,12 @@ class Text(NamedTuple):
 
 
 class Markdown(NamedTuple):
-    """Text Dataview shows as Markdown (`**bold**`, `_italic_`), links not followed."""
+    """Text Dataview shows as Markdown (`**bold**`, `_italic_`). `links`: each `[[wikilink]]`
+    in it, as written, and where it goes, resolved from the note holding the query; a link
+    to an unpublished or missing note has no URL, so it shows as its text."""
 
     text: str
+    links: tuple[tuple[str, LinkTo], ...] = ()
 
 
 class LinkTo(NamedTuple):
