@@ -133,8 +133,8 @@ def test_parse_frontmatter_reads_keys_and_says_when_broken() -> None:
     values, readable = parse_frontmatter("---\ntitle: 5\ntags: [a, b]\n---\nbody\n", "n.md", report)
     assert readable and values == {"title": "5", "tags": ["a", "b"]}
     assert parse_frontmatter("no fence\n", "n.md", report) == ({}, True)
-    broken = parse_frontmatter("---\ntags: [open\n---\n", "bad.md", report)
-    assert broken == ({}, False)
+    # Broken YAML reads as no properties; only a publish flag in it leaves the note unpublished.
+    assert parse_frontmatter("---\ntags: [open\n---\n", "bad.md", report) == ({}, True)
     assert [(d.path, d.line, d.kind) for d in report.items] == [("bad.md", 2, "frontmatter")]
 
 

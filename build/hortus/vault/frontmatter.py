@@ -19,12 +19,20 @@ class ParsedFrontmatter(NamedTuple):
     """What parse_frontmatter read from a note."""
 
     values: dict[str, Any]  # the keys and values; empty when there is none or it is broken
-    readable: bool  # False when broken: the note is then not published (its flag is unknown)
+    readable: bool  # False when its publish flag is unknown: the note is then not published
+
+
+# A publish flag written in a block that cannot be read: `publish: false` there may be meant,
+# so such a note is never published, in either mode.
+_PUBLISH_FLAG = re.compile(r"""(?:^|[{,])\s*["']?(?:dg-publish|publish|draft)["']?\s*:""", re.M)
+_IGNORED = "the properties could not be read and are ignored"
+_IGNORED_FLAGGED = f"{_IGNORED}, and the note is not published (its publish flag is among them)"
 
 
 def parse_frontmatter(text: str, path: str, diagnostics: Diagnostics) -> ParsedFrontmatter:
-    """The YAML between the opening `---` and the closing `---`; `readable` is False when it
-    is broken (the note then is not published, since its publish flag cannot be read)."""
+    """The YAML between the opening `---` and the closing `---`. Broken YAML is reported and
+    read as no properties, as Obsidian shows such a note; `readable` is then False only when
+    the block holds a publish flag (the note is not published: its flag cannot be read)."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return ParsedFrontmatter({}, True)
@@ -34,19 +42,21 @@ def parse_frontmatter(text: str, path: str, diagnostics: Diagnostics) -> ParsedF
     else:
         diagnostics.warn(path, 1, "frontmatter", "frontmatter has no closing `---`; note skipped")
         return ParsedFrontmatter({}, False)
-    values = _load_yaml(lines, end, path, diagnostics)
+    block = "\n".join(lines[1:end])
+    flagged = _PUBLISH_FLAG.search(block) is not None
+    values = _load_yaml(block, end, path, diagnostics, _IGNORED_FLAGGED if flagged else _IGNORED)
     if values is None:
-        return ParsedFrontmatter({}, False)
+        return ParsedFrontmatter({}, not flagged)
     _check_types(values, lines[1:end], path, diagnostics)
     return ParsedFrontmatter(values, True)
 
 
 def _load_yaml(
-    lines: list[str], end: int, path: str, diagnostics: Diagnostics
+    block: str, end: int, path: str, diagnostics: Diagnostics, ignored: str
 ) -> dict[str, Any] | None:
-    """The mapping of lines 1 to `end` (the closing fence), or None, reported, when the YAML
-    is broken, is not a mapping or is too large."""
-    block = "\n".join(lines[1:end])
+    """The mapping of the YAML `block` (its closing fence on line `end` + 1), or None,
+    reported (the report ending with `ignored`), when it is broken, is not a mapping or is
+    too large."""
     try:
         data = yaml.load(block, Loader=_YamlLoader) if block.strip() else {}
     except yaml.YAMLError as exc:
@@ -55,27 +65,25 @@ def _load_yaml(
         line = min(mark.line + 2, end) if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         diagnostics.warn(
-            path, line, "frontmatter", f"invalid YAML frontmatter ({problem}); note skipped"
+            path, line, "frontmatter", f"invalid YAML frontmatter ({problem}); {ignored}"
         )
         return None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # YAML that parses but cannot be built: a date like 2020-13-45, nesting too deep.
         problem = str(exc) or type(exc).__name__
-        diagnostics.warn(
-            path, 2, "frontmatter", f"invalid YAML frontmatter ({problem}); note skipped"
-        )
+        diagnostics.warn(path, 2, "frontmatter", f"invalid YAML frontmatter ({problem}); {ignored}")
         return None
     if data is None:
         return {}
     if not isinstance(data, dict):
         diagnostics.warn(
-            path, 2, "frontmatter", "frontmatter is not a mapping of keys to values; note skipped"
+            path, 2, "frontmatter", f"frontmatter is not a mapping of keys to values; {ignored}"
         )
         return None
     if not _small(data):
         diagnostics.warn(
             path, 2, "frontmatter",
-            "frontmatter is too large or refers to itself through YAML aliases; note skipped",
+            f"frontmatter is too large or refers to itself through YAML aliases; {ignored}",
         )  # fmt: skip
         return None
     return {str(k): v for k, v in data.items()}
