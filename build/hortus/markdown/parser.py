@@ -7,7 +7,6 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -15,6 +14,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from hortus.markdown.code import highlight_code
 from hortus.markdown.plugins import (
     admonitions_plugin,
+    anchors_plugin,
     blockids_plugin,
     callouts_plugin,
     cjk_plugin,
@@ -37,7 +37,7 @@ from hortus.markdown.summary import (
     number_links,
     record_code_kinds,
 )
-from hortus.vault import Note, heading_slug
+from hortus.vault import Note
 
 
 @dataclass
@@ -96,7 +96,7 @@ def make_parser() -> MarkdownIt:
     md.use(crossrefs_plugin)
     md.use(blockids_plugin)
     md.use(inlinefields_plugin)  # after the link plugins: a field's value may hold links
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
+    md.use(anchors_plugin)  # heading ids
     md.core.ruler.push(LINK_INDEX, number_links)  # last: after every rule that moves tokens
     md.core.ruler.push(CODE_KINDS, record_code_kinds)
     return md

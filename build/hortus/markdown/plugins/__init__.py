@@ -5,6 +5,7 @@ makes (its token contract); `common` holds what the link plugins share (reading 
 target, and the core rule that makes their recorded lines absolute).
 
 - admonitions: the Admonition plugin's ```` ```ad-type ```` blocks, as callouts
+- anchors: heading ids, never empty
 - blockids: `^block-id` at the end of a block
 - callouts: `> [!type] Title`, foldable with `-` or `+`
 - cjk: emphasis next to Chinese and Japanese punctuation
@@ -21,6 +22,7 @@ target, and the core rule that makes their recorded lines absolute).
 """
 
 from hortus.markdown.plugins.admonitions import admonitions_plugin
+from hortus.markdown.plugins.anchors import anchors_plugin
 from hortus.markdown.plugins.blockids import blockids_plugin
 from hortus.markdown.plugins.callouts import callouts_plugin, default_title
 from hortus.markdown.plugins.cjk import cjk_plugin, is_cjk
@@ -40,6 +42,7 @@ __all__ = [
     "FIELDS",
     "InlineField",
     "admonitions_plugin",
+    "anchors_plugin",
     "blockids_plugin",
     "callouts_plugin",
     "cjk_plugin",
