@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from markupsafe import Markup
 
 from hortus.cache import digest
-from hortus.render import garden_graph_svg, listing_pages
+from hortus.render import Entry, garden_graph_svg, listing_pages
 from hortus.site.extras import feed_url
 from hortus.site.feeds import emit_feed, emit_section_feeds, emit_sitemap
 from hortus.site.outputs import emit_claims
-from hortus.site.redirects import emit_alias_redirects
+from hortus.site.redirects import _alias_line, alias_url, emit_alias_redirects
+from hortus.site.search import BUNDLE_DIR
 from hortus.site.state import Emitter, SiteState
 from hortus.site.writer import SiteWriter, url_to_file
-from hortus.vault import tag_url
+from hortus.vault import Note, tag_url
 
 
 def emit_note_pages(site: SiteState, writer: SiteWriter) -> None:
@@ -74,7 +76,7 @@ def emit_tags(site: SiteState, writer: SiteWriter) -> None:
 def emit_folders(site: SiteState, writer: SiteWriter) -> None:
     """A page per folder listing what it holds, unless a note owns that URL."""
     theme, assets = site.theme, site.assets
-    for url, folder in sorted(site.tree.folders.items()):
+    for url, folder in sorted(_listed_folders(site).items()):
         if writer.has_page(url):
             continue  # a folder note, listing the folder under its text
         for part in listing_pages(url, folder.children or []):  # a large folder: several
@@ -87,6 +89,47 @@ def emit_folders(site: SiteState, writer: SiteWriter) -> None:
             page = {"url": part.url, "title": folder.name, "feed": feed_url(url)}
             context = {"page": page, "folder": folder, "listing": part, "assets": assets}
             writer.write_page(part.url, theme.render("folder.html", **context), key)
+
+
+def emit_folder_feeds(site: SiteState, writer: SiteWriter) -> None:
+    """The tags' and folders' feeds (`emit_section_feeds`), of the folders that are listed."""
+    folders = _listed_folders(site)
+    if len(folders) < len(site.tree.folders):
+        site = dataclasses.replace(site, tree=dataclasses.replace(site.tree, folders=folders))
+    emit_section_feeds(site, writer)
+
+
+def _listed_folders(site: SiteState) -> dict[str, Entry]:
+    """The folders that get a page and a feed: not a vault folder named like the search
+    index's (`pagefind/`), which must hold Pagefind's files alone. Its notes are published
+    at a variant of its URL (the vault stage moved them, and said so)."""
+    return {url: f for url, f in site.tree.folders.items() if not _in_search_index(url)}
+
+
+def _in_search_index(url: str) -> bool:
+    return url.startswith(f"/{BUNDLE_DIR}/")
+
+
+def emit_redirects(site: SiteState, writer: SiteWriter) -> None:
+    """The aliases' redirects (`emit_alias_redirects`), but none inside the search index's
+    folder, with a warning on the alias's line."""
+    pages = [_without_index_aliases(site, note) for note in site.pages]
+    if any(a is not b for a, b in zip(pages, site.pages, strict=True)):
+        site = dataclasses.replace(site, pages=pages)
+    emit_alias_redirects(site, writer)
+
+
+def _without_index_aliases(site: SiteState, note: Note) -> Note:
+    inside = [a for a in note.aliases if _in_search_index(alias_url(a))]
+    if not inside:
+        return note
+    for alias in inside:
+        site.diagnostics.warn(
+            str(note.path), _alias_line(note, alias), "alias",
+            f"alias {alias!r} would redirect from {alias_url(alias)}, inside the site's "
+            "search index; no redirect made",
+        )  # fmt: skip
+    return dataclasses.replace(note, aliases=tuple(a for a in note.aliases if a not in inside))
 
 
 def emit_not_found(site: SiteState, writer: SiteWriter) -> None:
@@ -127,12 +170,12 @@ EMITTERS: list[Emitter] = [
     emit_home,
     emit_garden_graph,
     emit_tags,
+    emit_claims_page,  # before the folders: a vault folder `Claims/` must not take /claims/
     emit_folders,
     emit_feed,
-    emit_section_feeds,
+    emit_folder_feeds,
     emit_sitemap,
     emit_not_found,
-    emit_claims_page,
     emit_attachments,
-    emit_alias_redirects,
+    emit_redirects,
 ]

@@ -189,7 +189,7 @@ def index_shard(
         urls = {rel: _page_url(rel) for rel in shard.pages}
         ids = {name: by_url[url] for name, url in urls.items() if url in by_url}
         with _move_lock:  # shards are indexed at once; the first one's folder holds the rest
-            _move_into(bundle, site_dir / shard.folder)
+            _move_into(bundle, site_dir, shard.folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         _live_scratch.discard(scratch)
@@ -201,18 +201,22 @@ def index_shard(
 _move_lock = threading.Lock()
 
 
-def _move_into(bundle: Path, target: Path) -> None:
-    """Put an index in its folder. The folder may already hold the other shards (inside the
-    first one's folder), or an index of an earlier run over the same site, replaced here."""
+def _move_into(bundle: Path, site_dir: Path, folder: str) -> None:
+    """Put an index in `folder` of the site. The folder may already hold the other shards
+    (inside the first one's folder), or an index of an earlier run over the same site,
+    replaced here."""
+    target = site_dir / folder
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(bundle, target)
         return
     ours = [e for e in target.iterdir() if e.name.startswith(SHARD_PREFIX) or e.name == SHARDS_FILE]
     if not (target / "pagefind-entry.json").is_file() and len(ours) != len(list(target.iterdir())):
+        others = sorted(e.name for e in target.iterdir() if e not in ours)
+        shown = ", ".join(f"/{folder}/{name}" for name in others[:3])
         raise BuildError(
-            f"{target} already exists and is not a search index "
-            "(a published folder named `pagefind`?); rename it"
+            f"the site's search index goes in /{folder}/, but the build also wrote {shown} "
+            "there; give what is published there another URL"
         )
     for entry in list(target.iterdir()):
         if entry not in ours:

@@ -18,6 +18,7 @@ from hortus.diagnostics import Diagnostics
 from hortus.vault.frontmatter import frontmatter_line
 from hortus.vault.notes import Note, Vault
 from hortus.vault.slugs import has_slug, is_reserved_name, path_slug, slugify
+from hortus.vault.urls import CLOSED_FOLDERS, SITE_FOLDERS, site_url_owner, site_variant
 
 # Not allowed in Windows file names, or meaning something else in a URL path.
 _UNSAFE_CHARS = re.compile(r'[<>:"\\|?*#%\x00-\x1f\x7f]')
@@ -47,27 +48,28 @@ def note_url(
     if permalink:
         line = frontmatter_line(text, key)
         clean = _clean_permalink(str(permalink))
-        if clean is not None:
-            safe = _safe_permalink(clean)
-            if safe != clean:
-                report.warn(
-                    str(relpath), line, "permalink",
-                    f"permalink {permalink!r} holds what a file name or URL path cannot "
-                    f"(on Windows, or too long); published at {safe}",
-                )  # fmt: skip
-            if not _site_file(safe):
-                return NoteUrl(safe, line)
+        safe = _safe_permalink(clean) if clean is not None else None
+        if safe is not None and safe != clean:
             report.warn(
                 str(relpath), line, "permalink",
-                f"permalink {permalink!r} is a file the site writes itself; ignored",
+                f"permalink {permalink!r} holds what a file name or URL path cannot "
+                f"(on Windows, or too long); published at {safe}",
             )  # fmt: skip
-            return NoteUrl(
-                _clear_of_site_files(path_slug(list(relpath.with_suffix("").parts))), None
-            )
-        report.warn(
-            str(relpath), line, "permalink", f"permalink {permalink!r} leaves the site; ignored"
-        )
+        problem = "leaves the site" if safe is None else _permalink_problem(safe)
+        if safe is not None and problem is None:
+            return NoteUrl(safe, line)
+        report.warn(str(relpath), line, "permalink", f"permalink {permalink!r} {problem}; ignored")
     return NoteUrl(_clear_of_site_files(path_slug(list(relpath.with_suffix("").parts))), None)
+
+
+def _permalink_problem(url: str) -> str | None:
+    """Why a permalink cannot have `url`: a file or a folder of the site's own."""
+    if _site_file(url):
+        return "is a file the site writes itself"
+    first = url.strip("/").split("/")[0]
+    if first in CLOSED_FOLDERS:
+        return f"is inside /{first}/, the site's {SITE_FOLDERS[first]}"
+    return None
 
 
 def _site_file(url: str) -> bool:
@@ -150,7 +152,10 @@ def place_pages(vault: Vault, diagnostics: Diagnostics) -> None:
                 )  # fmt: skip
     # A variant must not take the URL another note's path gives it, even a later note's.
     from_paths = {n.url for n in pages if not _chosen(n)}
+    clear_of_site = _SitePages(diagnostics, {u.strip("/").split("/")[0] for u in owner})
+    clear_of_site.taken |= {u.strip("/").split("/")[0] for u in from_paths}
     for note in (n for n in pages if not _chosen(n)):
+        clear_of_site.place(note)
         other = owner.get(note.url)
         if other is not None:
             variant = _variant(note, owner, from_paths)
@@ -167,6 +172,42 @@ def place_pages(vault: Vault, diagnostics: Diagnostics) -> None:
                 str(note.path), None, "filename",
                 f"{problem}; published at {note.url} (a permalink can choose another)",
             )  # fmt: skip
+
+
+class _SitePages:
+    """Moves each note whose path gives it a URL of the site's own pages (`Tags.md`: the tag
+    index `/tags/`; `pagefind/x.md`: inside the search index) to a variant, the way two
+    notes of one URL are told apart, and says so once per note or top folder moved."""
+
+    def __init__(self, diagnostics: Diagnostics, taken: set[str]) -> None:
+        self.diagnostics = diagnostics
+        self.taken = taken  # first segments of the URLs notes have
+        self.moved: dict[str, str] = {}  # top folder or file -> its variant's first segment
+        self.told: set[str] = set()
+
+    def place(self, note: Note) -> None:
+        owner = site_url_owner(note.url)
+        if owner is None:
+            return
+        top = note.path.parts[0]
+        if top not in self.moved:
+            self.moved[top] = site_variant(note.url, top, self.taken).strip("/").split("/")[0]
+            self.taken.add(self.moved[top])
+        first, _, rest = note.url.strip("/").partition("/")
+        moved = "/" + "/".join(p for p in (self.moved[top], rest) if p) + "/"
+        if not rest or len(note.path.parts) == 1:  # a page of the site's, or a file at its top
+            where = str(note.path)
+            said = f"URL {note.url} is the site's {owner}; published at {moved}"
+        else:
+            where = f"{top}/"
+            said = (
+                f"the folder's notes would be published inside /{first}/, the site's {owner}; "
+                f"they are published inside /{self.moved[top]}/"
+            )
+        if where not in self.told:
+            self.told.add(where)
+            self.diagnostics.warn(where, None, "url", f"{said} (a `permalink:` chooses another)")
+        note.url = moved
 
 
 def _chosen(note: Note) -> bool:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from hortus.cache import short_digest
 from hortus.vault.slugs import safe_segment, slugify, visible
 
 
@@ -68,6 +69,36 @@ def _general(path: str, base: str) -> str:
 _UNQUOTED = re.compile(r"[A-Za-z0-9/._~%-]*")
 
 
+# What the site writes itself at these URLs, named as a warning names it. A note's path never
+# gives it one of them: it is published at a variant (`site_variant`) and the build says so.
+SITE_PAGES = {"/tags/": "tag index", "/graph/": "garden graph", "/claims/": "claims page"}
+# Top folders of the site's own files: the tags' pages, the search index (Pagefind's files
+# must be all it holds) and the assets (served with a year-long cache, so a page there would
+# not show its edits). No note is published inside the closed ones, not even by a permalink;
+# a permalink may choose a tag's page, as it may `/tags/` itself.
+SITE_FOLDERS = {"tags": "tag pages", "pagefind": "search index", "assets": "assets"}
+CLOSED_FOLDERS = frozenset({"pagefind", "assets"})
+
+
+def site_url_owner(url: str) -> str | None:
+    """What the site itself writes at `url` or around it (`search index`); None: nothing."""
+    return SITE_PAGES.get(url) or SITE_FOLDERS.get(url.strip("/").split("/")[0])
+
+
+def site_variant(url: str, top: str, taken: set[str]) -> str:
+    """`url` with its first segment moved to `<segment>-<hash of top>`, `top` being the
+    vault's top-level folder or file it comes from: every file of one folder moves to one
+    variant folder, the same in every build. `taken`: first segments already in use."""
+    first, _, rest = url.strip("/").partition("/")
+    seed = top
+    while True:
+        moved = f"{first}-{short_digest(seed, 6)}"
+        if moved not in taken:
+            tail = "/" if url.endswith("/") else ""
+            return "/" + "/".join(p for p in (moved, rest) if p) + tail
+        seed += "/"  # a note named like the variant itself: try the next one
+
+
 def tag_url(tag: str) -> str:
     """Tags are case-insensitive in Obsidian, so `#Tag` and `#tag` share one page; emoji and
     letters of any script are kept (`#🌱` must not collapse into an empty name), what shows
@@ -87,7 +118,10 @@ def attachment_url(path: PurePosixPath) -> str:
     letters and digits only: `a.p?g` must not put a `?` in a file name)."""
     parts = [slugify(p) for p in path.parent.parts]
     suffix = _SUFFIX_JUNK.sub("", path.suffix.lower())[:16]
-    return "/" + "/".join([*parts, slugify(path.stem) + (f".{suffix}" if suffix else "")])
+    url = "/" + "/".join([*parts, slugify(path.stem) + (f".{suffix}" if suffix else "")])
+    if parts and parts[0] == "pagefind":  # beside its folder's notes, out of the search index
+        return site_variant(url, path.parts[0], set())
+    return url
 
 
 _SUFFIX_JUNK = re.compile(r"[^0-9a-z]")
