@@ -17,6 +17,7 @@ from hortus.markdown.plugins import (
     anchors_plugin,
     blockids_plugin,
     callouts_plugin,
+    canvascards_plugin,
     cjk_plugin,
     comments_plugin,
     crossrefs_plugin,
@@ -97,6 +98,7 @@ def make_parser() -> MarkdownIt:
     md.use(blockids_plugin)
     md.use(inlinefields_plugin)  # after the link plugins: a field's value may hold links
     md.use(anchors_plugin)  # heading ids
+    md.use(canvascards_plugin)  # after every rule that records a line
     md.core.ruler.push(LINK_INDEX, number_links)  # last: after every rule that moves tokens
     md.core.ruler.push(CODE_KINDS, record_code_kinds)
     return md

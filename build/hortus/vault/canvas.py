@@ -56,22 +56,90 @@ class CanvasLayout(NamedTuple):
 
 
 def canvas_markdown(text: str) -> str:
-    """The canvas's cards as Markdown, in reading order; CanvasError when it is not one."""
-    cards = [card for node in _nodes(_load(text)) if (card := _card(node))]
+    """The canvas's cards as Markdown, in reading order; CanvasError when it is not one.
+    Each card's div says the line of the JSON file its text is on (`data-line`), which the
+    markdown stage gives the card's tokens (and takes off the div)."""
+    data = _load(text)
+    lines = _json_lines(text, data)
+    cards = [(card, lines.get(id(node), 1)) for node in _nodes(data) if (card := _card(node))]
     return _numbered(cards) + "\n"
 
 
-def _numbered(cards: list[str]) -> str:
-    """The cards joined, each card's div numbered in order (groups are not cards)."""
+def _numbered(cards: list[tuple[str, int]]) -> str:
+    """The cards joined, each card's div numbered in order (groups are not cards) and given
+    its JSON line."""
     out, number = [], 0
-    for card in cards:
+    for card, line in cards:
         if card.startswith('<div class="canvas-card">'):
             card = card.replace(
-                '<div class="canvas-card">', f'<div class="canvas-card" data-card="{number}">', 1
+                '<div class="canvas-card">',
+                f'<div class="canvas-card" data-card="{number}" data-line="{line}">',
+                1,
             )
             number += 1
         out.append(card)
     return "\n\n".join(out)
+
+
+# The field of a card that holds what the card shows, by the card's type.
+_SHOWN_FIELD = {"text": "text", "file": "file", "link": "url", "group": "label"}
+# What the line scan reads of JSON: strings (escapes and all) and the punctuation.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+
+
+def _json_lines(text: str, data: dict[str, Any]) -> dict[int, int]:
+    """The 1-based line of each node's shown field (or of the node, without one) in the JSON
+    `text`, by the id() of the node's dict in `data`; empty when the scan and `data` differ."""
+    dicts = [n for n in data.get("nodes", []) if isinstance(n, dict)]
+    scanned = _scan_nodes(text)
+    if len(scanned) != len(dicts):
+        return {}
+    return {
+        id(node): fields.get(_SHOWN_FIELD.get(str(node.get("type")), ""), start)
+        for node, (start, fields) in zip(dicts, scanned, strict=True)
+    }
+
+
+def _scan_nodes(text: str) -> list[tuple[int, dict[str, int]]]:
+    """Each object of the top-level `nodes` array, in order: the line it opens on and the
+    line of each of its keys."""
+    nodes: list[tuple[int, dict[str, int]]] = []
+    stack: list[list[Any]] = []  # per open bracket: [bracket, key being read or None]
+    key, key_line, line, pos = None, 0, 1, 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        in_array = stack[:2] == _IN_NODES  # in the `nodes` array, len(stack) - 2 deep
+        if token in "{[":
+            if in_array and len(stack) == 2 and token == "{":
+                nodes.append((line, {}))
+            elif stack == _IN_NODES[:1] and token == "[":
+                nodes = []  # a repeated `nodes` key: JSON keeps the last
+            stack.append([token, None])
+        elif token in "}]":
+            if stack:
+                stack.pop()
+        elif token == ":" and stack and stack[-1][0] == "{":
+            stack[-1][1] = key
+            if in_array and len(stack) == 3 and key:
+                nodes[-1][1].setdefault(key, key_line)
+        elif token == "," and stack and stack[-1][0] == "{":
+            stack[-1][1] = None
+        elif token.startswith('"'):
+            key, key_line = _string(token), line
+    return nodes
+
+
+_IN_NODES = [["{", "nodes"], ["[", None]]
+
+
+def _string(token: str) -> str | None:
+    try:
+        value = json.loads(token)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
 
 
 def canvas_layout(text: str) -> CanvasLayout:

@@ -8,6 +8,7 @@ target, and the core rule that makes their recorded lines absolute).
 - anchors: heading ids, never empty
 - blockids: `^block-id` at the end of a block
 - callouts: `> [!type] Title`, foldable with `-` or `+`
+- canvascards: a canvas card's problems reported on its line of the `.canvas` file
 - cjk: emphasis next to Chinese and Japanese punctuation
 - comments: `%%hidden%%`, dropped
 - crossrefs: `@fig-label`, Quarto's reference to a cell's figure
@@ -25,6 +26,7 @@ from hortus.markdown.plugins.admonitions import admonitions_plugin
 from hortus.markdown.plugins.anchors import anchors_plugin
 from hortus.markdown.plugins.blockids import blockids_plugin
 from hortus.markdown.plugins.callouts import callouts_plugin, default_title
+from hortus.markdown.plugins.canvascards import canvascards_plugin
 from hortus.markdown.plugins.cjk import cjk_plugin, is_cjk
 from hortus.markdown.plugins.comments import comments_plugin, strip_comments
 from hortus.markdown.plugins.common import display_label
@@ -45,6 +47,7 @@ __all__ = [
     "anchors_plugin",
     "blockids_plugin",
     "callouts_plugin",
+    "canvascards_plugin",
     "cjk_plugin",
     "comments_plugin",
     "crossrefs_plugin",
