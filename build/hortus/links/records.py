@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import NamedTuple, Protocol
@@ -41,6 +42,9 @@ class LinkGraph:
 
     # Per linked note, the pages that link to it (sorted by title).
     backlinks: dict[PurePosixPath, list[Note]] = field(default_factory=dict)
+    # Per linked note (its path as text), the pages linking to it (paths as text), in an
+    # order fixed by the notes alone: what of its backlinks a page's facet takes in.
+    backlink_paths: dict[str, list[str]] = field(default_factory=dict, compare=False)
     # Per attachment reached by a link (vault path), its site URL.
     attachments: dict[PurePosixPath, str] = field(default_factory=dict)
     # Per tag, and per parent of a nested tag, the pages tagged (sorted by title).
@@ -49,10 +53,15 @@ class LinkGraph:
     note_tags: dict[PurePosixPath, list[str]] = field(default_factory=dict)
     # Per note, where each of its links went, in the order of their link_index: what its
     # page's links are made from.
-    resolved: dict[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
+    resolved: Mapping[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
     # Per note, where each link in its properties went, in the order the properties view
     # shows them (hortus.markdown.property_links).
-    property_links: dict[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
+    property_links: Mapping[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
+    # Per note (its path as text), the notes its links and property links reach (paths as
+    # text, sorted), and, for a note that embeds any, the notes it embeds (in link order):
+    # who links to or embeds whom, without reading every note's links.
+    reaching: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    embeds: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     # Every note and file of the vault as a link may find it (see hortus.links.stage's
     # index_key): when it is unchanged, so is every name a page shows of another note.
     index: str = field(default="", compare=False)

@@ -17,6 +17,7 @@ from hortus.diagnostics import Diagnostics
 from hortus.links.index import VaultIndex, heading_key, name_key, strip_md
 from hortus.links.records import LinkGraph, ResolvedLink
 from hortus.links.summary import LinkRef, NoteSummary, summarize
+from hortus.links.table import PROPERTIES, TEXT, KeptLinks, LinkTable
 from hortus.markdown import ParsedNote, property_links
 from hortus.vault import HOME_TAG, Note, Vault, attachment_url
 
@@ -27,16 +28,25 @@ class Linker:
     """Resolves the links of notes into one LinkGraph, note by note, from their summaries."""
 
     def __init__(
-        self, vault: Vault, summaries: Mapping[PurePosixPath, NoteSummary], diagnostics: Diagnostics
+        self,
+        vault: Vault,
+        summaries: Mapping[PurePosixPath, NoteSummary],
+        diagnostics: Diagnostics,
+        paths: Mapping[str, PurePosixPath] | None = None,
     ) -> None:
+        """`paths`: the vault's notes' and files' paths by their text, when at hand."""
         self.index = VaultIndex(vault)
         self.summaries = summaries
         self.diagnostics = diagnostics
-        self.graph = LinkGraph()
+        if paths is None:
+            paths = {str(p): p for p in (*(n.path for n in vault.notes), *vault.attachments)}
+        self._resolved = LinkTable(TEXT, paths)
+        self._properties = LinkTable(PROPERTIES, paths)
+        self.graph = LinkGraph(resolved=self._resolved, property_links=self._properties)
         self._heading_ids: dict[PurePosixPath, dict[str, str]] = {}
         # Per linked note (its path as text: a Path's hash is made anew at each ask), the
-        # pages linking to it, in the order found; see backlinks.
-        self._backlinks: dict[str, list[Note]] = {}
+        # pages linking to it (paths as text), in the order placed; see backlinks.
+        self._backlinks: dict[str, list[str]] = {}
         # Per page placed (its path as text), the pages it is a backlink of: see structure.
         self._targets: dict[str, Sequence[str]] = {}
         # Output files taken by pages, and by attachments so far: two attachments whose names
@@ -93,27 +103,24 @@ class Linker:
         self.graph.attachments[file] = url
         return url
 
-    def reached_alike(self, links: list[ResolvedLink]) -> bool:
-        """Whether the attachments these links reached (kept from the last build) are still
-        published at the URLs they had then: no attachment linked before took one since."""
-        for link in links:
-            if link.file is None or link.url is None:
-                continue
-            now = self.graph.attachments.get(link.file)
+    def reached_alike(self, reached: Iterable[tuple[PurePosixPath, str]]) -> bool:
+        """Whether the attachments kept links reached (each with the URL it had then) are
+        still published at those URLs: no attachment linked before took one since."""
+        for file, url in reached:
+            now = self.graph.attachments.get(file)
             if now is None:
-                plain = attachment_url(link.file)
-                if link.url != plain or self._files.get(output_file(plain), link.file) != link.file:
+                plain = attachment_url(file)
+                if url != plain or self._files.get(output_file(plain), file) != file:
                     return False
-            elif now != link.url:
+            elif now != url:
                 return False
         return True
 
-    def take_attachments(self, links: list[ResolvedLink]) -> None:
+    def take_attachments(self, reached: Iterable[tuple[PurePosixPath, str]]) -> None:
         """The attachments kept links reached, as if reached now."""
-        for link in links:
-            if link.file is not None and link.url is not None:
-                self.graph.attachments[link.file] = link.url
-                self._files[output_file(link.url)] = link.file
+        for file, url in reached:
+            self.graph.attachments[file] = url
+            self._files[output_file(url)] = file
 
     def resolve(
         self, source: Note, target: str, heading: str | None, block: str | None, line: int
@@ -211,15 +218,26 @@ class Linker:
         # Backlinks and tags found now go to a scratch graph, never to this one.
         view._backlinks = {}
         view._files = dict(self._files)
-        view.graph = LinkGraph(attachments=dict(self.graph.attachments))
+        view._targets = {}
+        view._resolved, view._properties = LinkTable(TEXT), LinkTable(PROPERTIES)
+        view.graph = LinkGraph(
+            attachments=dict(self.graph.attachments),
+            resolved=view._resolved,
+            property_links=view._properties,
+        )
         for parsed in edited:
             view.link(parsed.note, view.summaries[parsed.note.path])
         return dataclasses.replace(
             self.graph,
             attachments=view.graph.attachments,
             note_tags={**self.graph.note_tags, **view.graph.note_tags},
-            resolved={**self.graph.resolved, **view.graph.resolved},
-            property_links={**self.graph.property_links, **view.graph.property_links},
+            resolved=self._resolved.updated(view._resolved),
+            property_links=self._properties.updated(view._properties),
+            reaching={**self.graph.reaching, **view.graph.reaching},
+            embeds={
+                **{k: v for k, v in self.graph.embeds.items() if k not in view.graph.reaching},
+                **view.graph.embeds,
+            },
             structure="",  # the edited notes' links may go elsewhere now
         )
 
@@ -238,39 +256,64 @@ class Linker:
             self.resolve(note, link.target, link.heading, link.block, link.line)
             for link in property_links(note.frontmatter, note.source)
         ]
-        self.place(note, summary.tags, resolved, properties)
+        both = (*resolved, *properties)
+        reaching = tuple(sorted({str(link.note) for link in both if link.note is not None}))
+        embeds = tuple(str(link.note) for link in resolved if link.embed and link.note is not None)
+        self.place(note, summary.tags, resolved, properties, reaching, embeds)
 
     def place(
         self,
         note: Note,
         tags: tuple[str, ...],
-        resolved: list[ResolvedLink],
-        properties: list[ResolvedLink],
+        resolved: list[ResolvedLink] | KeptLinks,
+        properties: list[ResolvedLink] | KeptLinks,
+        reaching: tuple[str, ...],
+        embeds: tuple[str, ...],
         targets: Sequence[str] | None = None,
     ) -> None:
         """A note's links, resolved now or kept from the last build, into the graph: where
-        they went, the backlinks they make (see backlinks; `targets` are its
-        backlink_targets when known already), the note's tags (its frontmatter tags and
+        they went (see LinkTable), the notes they reach and those they embed, the
+        backlinks they make (see backlinks; `targets` are its backlink_targets when known
+        already: needed when its links are kept), the note's tags (its frontmatter tags and
         `tags`, its summary's). Each note is placed once."""
-        self.graph.resolved[note.path] = resolved
-        self.graph.property_links[note.path] = properties
+        name = str(note.path)
+        self._resolved[note.path] = resolved
+        self._properties[note.path] = properties
+        self.graph.reaching[name] = reaching
+        if embeds:
+            self.graph.embeds[name] = embeds
         if not note.page:
             return
         if targets is None:
+            assert isinstance(resolved, list) and isinstance(properties, list)
             targets = backlink_targets(note.path, (*resolved, *properties))
-        self._targets[str(note.path)] = targets
+        self._targets[name] = targets
         for target in targets:
             listed = self._backlinks.get(target)
             if listed is None:
-                self._backlinks[target] = [note]
+                self._backlinks[target] = [name]
             else:
-                listed.append(note)
+                listed.append(name)
         self._tags(note, tags)
 
-    def backlinks(self, paths: Mapping[str, PurePosixPath]) -> dict[PurePosixPath, list[Note]]:
+    def backlinks(
+        self, pages: Mapping[str, Note], paths: Mapping[str, PurePosixPath]
+    ) -> dict[PurePosixPath, list[Note]]:
         """Per linked note (its path taken from `paths`, the vault's notes' by their text),
-        the pages placed so far that link to it, in the order found."""
-        return {paths.get(t) or PurePosixPath(t): notes for t, notes in self._backlinks.items()}
+        the pages placed so far that link to it (taken from `pages`, by path as text),
+        sorted by title as a page lists them."""
+        order = {name: (pages[name].title.casefold(), name) for name in self._targets}
+        return {
+            paths.get(target) or PurePosixPath(target): [
+                pages[name] for name in sorted(names, key=order.__getitem__)
+            ]
+            for target, names in self._backlinks.items()
+        }
+
+    def backlink_paths(self) -> dict[str, list[str]]:
+        """Per linked note, the pages placed so far that link to it, all as paths as text,
+        in the order placed: which pages link to a page, without a Note asked for each."""
+        return self._backlinks
 
     def structure(self) -> str:
         """Which page links to which, of the pages placed so far, as one digest: two builds

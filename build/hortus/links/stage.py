@@ -9,18 +9,11 @@ from pathlib import PurePosixPath
 
 from hortus.cache import LinkStore, digest
 from hortus.diagnostics import Diagnostics
-from hortus.links.codec import (
-    Plain,
-    Summaries,
-    links_from,
-    links_plain,
-    said_from,
-    said_plain,
-    summary_plain,
-)
+from hortus.links.codec import Plain, Summaries, said_from, said_plain, summary_plain
 from hortus.links.records import LinkGraph
 from hortus.links.resolve import Linker, backlink_targets
 from hortus.links.summary import NoteSummary, summarize
+from hortus.links.table import KeptLinks, encode
 from hortus.links.transclusion import report_embed_cycles
 from hortus.markdown import ParsedNote
 from hortus.vault import Note, Vault
@@ -28,7 +21,8 @@ from hortus.vault import Note, Vault
 # A note as the link stage last saw it, as kept (plain tuples, see codec): content_key of
 # the note, its summary and the summary's inline tags, index_key of the vault it was
 # resolved in, the notes its links reached (paths as text) and their content_key then, its
-# resolved links and property links, what resolving said, its backlink_targets.
+# resolved links and property links (see table.encode), the attachments they reached with
+# their URLs, what resolving said, its backlink_targets, the notes it embeds.
 Entry = tuple[
     str,
     bytes,
@@ -36,9 +30,10 @@ Entry = tuple[
     str,
     tuple[str, ...],
     tuple[str, ...],
+    bytes,
+    tuple[tuple[str, str], ...],
     Plain,
-    Plain,
-    Plain,
+    tuple[str, ...],
     tuple[str, ...],
 ]
 
@@ -75,12 +70,12 @@ def link_notes(
     # By path as text: a Path's hash is made anew at each ask.
     keys = {str(p.note.path): content_key(p.note) for p in parsed}
     summaries = _summaries(parsed, kept, keys, made or {})
-    linker = Linker(vault, summaries, diagnostics)
     index = index_key(vault)
     # A note's links into another find what that one declares: kept while its text is.
     paths = {str(n.path): n.path for n in vault.notes}
     by_name = {name: keys.get(name, "") for name in paths}
     paths.update((str(path), path) for path in vault.attachments)
+    linker = Linker(vault, summaries, diagnostics, paths)
     entries: dict[str, Entry] = {}
     for p in parsed:
         note, name = p.note, str(p.note.path)
@@ -96,10 +91,12 @@ def link_notes(
         entry = _link_one(linker, note, summaries[note.path], keys, index)
         if not any(said[2] == "attachment" for said in entry[8]):  # order-dependent: redone
             entries[name] = entry
-    report_embed_cycles(summaries, linker.graph.resolved, diagnostics)
-    linker.graph.backlinks = linker.backlinks(paths)
-    order = {p.note: (p.note.title.casefold(), str(p.note.path)) for p in parsed}
-    for notes in (*linker.graph.backlinks.values(), *linker.graph.tags.values()):
+    report_embed_cycles(summaries, linker.graph.resolved, linker.graph.embeds, diagnostics)
+    pages = {str(p.note.path): p.note for p in parsed if p.note.page}
+    linker.graph.backlinks = linker.backlinks(pages, paths)
+    linker.graph.backlink_paths = linker.backlink_paths()
+    order = {note: (note.title.casefold(), name) for name, note in pages.items()}
+    for notes in linker.graph.tags.values():
         notes.sort(key=order.__getitem__)
     linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
     linker.graph.linker = linker
@@ -143,18 +140,18 @@ def _keep(
     entry: Entry,
     paths: dict[str, PurePosixPath],
 ) -> bool:
-    """Place a kept entry's links in the graph as they were, unless an attachment they
-    reached is published elsewhere now; then nothing is placed."""
-    _, _, tags, _, _, _, links, property_links, said, targets = entry
-    resolved = links_from(links, paths)
-    properties = links_from(property_links, paths)
-    both = [*resolved, *properties]
-    if not linker.reached_alike(both):
+    """Place a kept entry's links in the graph as they were (decoded only when asked
+    for), unless an attachment they reached is published elsewhere now; then nothing is
+    placed."""
+    _, _, tags, _, reaching, _, links, attachments, said, targets, embeds = entry
+    reached = [(paths.get(file) or PurePosixPath(file), url) for file, url in attachments]
+    if not linker.reached_alike(reached):
         return False
     if said:
         linker.diagnostics.items.extend(said_from(said))
-    linker.take_attachments(both)
-    linker.place(note, tags, resolved, properties, targets)
+    linker.take_attachments(reached)
+    kept = KeptLinks(links)
+    linker.place(note, tags, kept, kept, reaching, embeds, targets)
     return True
 
 
@@ -168,19 +165,21 @@ def _link_one(
     """Resolve one note's links now, into the graph; what it took, for the next build."""
     said_before = len(linker.diagnostics.items)
     linker.link(note, summary)
+    name = str(note.path)
     resolved = linker.graph.resolved[note.path]
     properties = linker.graph.property_links[note.path]
-    reached = sorted({link.note for link in (*resolved, *properties) if link.note is not None})
-    names = tuple(str(path) for path in reached)
+    both = (*resolved, *properties)
+    names = linker.graph.reaching[name]
     return (
-        keys[str(note.path)],
+        keys[name],
         summary_plain(summary),
         summary.tags,
         index,
         names,
         tuple(keys.get(name, "") for name in names),
-        links_plain(resolved),
-        links_plain(properties),
+        encode(resolved, properties),
+        tuple((str(ln.file), ln.url) for ln in both if ln.file is not None and ln.url is not None),
         said_plain(linker.diagnostics.items[said_before:]),
-        backlink_targets(note.path, (*resolved, *properties)),
+        backlink_targets(note.path, both),
+        linker.graph.embeds.get(name, ()),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
 from pathlib import PurePosixPath
 
 from markdown_it.token import Token
@@ -12,8 +11,6 @@ from hortus.diagnostics import Diagnostics
 from hortus.links.records import UNRESOLVED, ResolvedLink
 from hortus.links.summary import NoteSummary, section_links
 from hortus.markdown import link_index
-
-_EMBED = attrgetter("embed")
 
 # An embed as a node of the embed graph: the note, and the heading or block it shows.
 Section = tuple[PurePosixPath, str | None, str | None]
@@ -64,11 +61,13 @@ def is_transclusion(link: ResolvedLink) -> bool:
 
 def report_embed_cycles(
     summaries: Mapping[PurePosixPath, NoteSummary],
-    resolved: dict[PurePosixPath, list[ResolvedLink]],
+    resolved: Mapping[PurePosixPath, list[ResolvedLink]],
+    embeds: Mapping[str, Sequence[str]],
     diagnostics: Diagnostics,
 ) -> None:
     """A note that embeds itself, directly or through others, is shown once and then as a
-    notice; say so, at the embed that closes the loop."""
+    notice; say so, at the embed that closes the loop. `embeds`: per note that embeds
+    notes (its path as text), those notes."""
     done: set[Section] = set()
     reported: set[tuple[str, int, PurePosixPath]] = set()
 
@@ -93,11 +92,9 @@ def report_embed_cycles(
         )  # fmt: skip
 
     # A walk from a note that embeds no note finds nothing: only the others are walked
-    # (most notes embed nothing at all, which is quick to see).
+    # (most notes embed nothing at all: their links are not even read).
     starts = sorted(
-        path
-        for path, links in resolved.items()
-        if any(map(_EMBED, links)) and any(map(is_transclusion, links)) and path in summaries
+        path for path in map(PurePosixPath, embeds) if path in summaries and path in resolved
     )
     for start in starts:
         root: Section = (start, None, None)

@@ -102,7 +102,7 @@ def _has_query(p: ParsedNote, graph: LinkGraph) -> bool:
         )
     if "=" in kinds or any(kind in QUERY_LANGUAGES for kind in kinds):
         return True
-    return any(_is_base(link.note) for link in graph.resolved.get(p.note.path, []) if link.embed)
+    return any(_is_base(PurePosixPath(n)) for n in graph.embeds.get(str(p.note.path), ()))
 
 
 def _is_base(path: PurePosixPath | None) -> bool:

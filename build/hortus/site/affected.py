@@ -28,28 +28,23 @@ def affected_notes(
     changed = {
         p.note.path for p in parsed if previous.get(str(p.note.path)) != facets[str(p.note.path)]
     }
+    names = {str(path) for path in changed}
+    path_of = {str(p.note.path): p.note.path for p in parsed}
     reached = set(changed)
-    embedding: dict[PurePosixPath, list[PurePosixPath]] = {}  # note -> the notes embedding it
-    # One pass over every link: what links to a changed note, and who embeds whom.
-    for links in (graph.resolved, graph.property_links):
-        for source, found in links.items():
-            for link in found:
-                target = link.note
-                if target is None:
-                    continue
-                if target in changed:
-                    # Every linking note, not only the pages among backlinks: a canvas
-                    # linking to a heading shows it wherever the canvas is embedded.
-                    reached.add(source)
-                if link.embed:
-                    embedding.setdefault(target, []).append(source)
-    for path in changed:
-        for link in (*graph.resolved.get(path, ()), *graph.property_links.get(path, ())):
-            if link.note is not None:
-                reached.add(link.note)
+    # Every linking note, not only the pages among backlinks: a canvas linking to a
+    # heading shows it wherever the canvas is embedded.
+    for source, targets in graph.reaching.items():
+        if not names.isdisjoint(targets):
+            reached.add(path_of.get(source) or PurePosixPath(source))
+    for name in names:
+        reached.update(path_of.get(t) or PurePosixPath(t) for t in graph.reaching.get(name, ()))
     for p in parsed:
         if note_result(p.env) is not None or note_queries(p.env) is not None:
             reached.add(p.note.path)
+    embedding: dict[PurePosixPath, list[PurePosixPath]] = {}  # note -> the notes embedding it
+    for source, embedded in graph.embeds.items():
+        for target in embedded:
+            embedding.setdefault(PurePosixPath(target), []).append(PurePosixPath(source))
     stack = list(reached)
     while stack:
         for embedder in embedding.get(stack.pop(), ()):

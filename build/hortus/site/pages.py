@@ -215,7 +215,7 @@ class NotePages:
         dates = self.dates.get(note)
         shown = [_iso(dates.updated), _iso(dates.created)] if dates is not None else ["", ""]
         board = repr(note.canvas) if note.canvas is not None else ""
-        back = (str(n.path) for n in self.graph.backlinks.get(note.path, ()))
+        back = self.graph.backlink_paths.get(str(note.path), ())
         return text_digest("\0".join([note.source_digest, board, *shown, *back]))
 
     def _body_key(self, start: PurePosixPath) -> list[str]:
