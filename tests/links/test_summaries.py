@@ -4,6 +4,9 @@ other, and the rebuilt site is the bytes of a build without any cache."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +134,35 @@ def test_summaries_say_what_links_into_a_note_find(tmp_path: Path) -> None:
     ]
     graph = link_notes(vault, [parse_note(md, vault.notes[0])], Diagnostics())
     assert [link.status for link in graph.resolved[vault.notes[0].path]] == ["missing"] * 2
+
+
+def test_tags_alike_but_for_case_are_listed_in_one_order_under_any_hash_seed(
+    tmp_path: Path,
+) -> None:
+    """`#ML`, `#Ml` and `#ml` sort alike without case: a page lists them in one order in
+    every build, not in the order of a set, which differs from process to process."""
+    notes = make_project(tmp_path, {"a.md": "---\ntags: [ml, ML]\n---\n# A\n\nAlso #Ml.\n"})
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from hortus.config import load_settings\n"
+        "from hortus.diagnostics import Diagnostics\n"
+        "from hortus.links import link_notes\n"
+        "from hortus.markdown import make_parser, parse_note\n"
+        "from hortus.vault import load_vault\n"
+        "root = Path(sys.argv[1])\n"
+        "vault = load_vault(root / 'notes', load_settings(root), Diagnostics())\n"
+        "md = make_parser()\n"
+        "graph = link_notes(vault, [parse_note(md, n) for n in vault.notes], Diagnostics())\n"
+        "print(graph.note_tags[vault.notes[0].path], list(graph.tags))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(notes.parent)],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(8)
+    }
+    assert seen == {"['ML', 'Ml', 'ml'] ['ML', 'Ml', 'ml']\n"}

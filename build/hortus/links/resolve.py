@@ -259,12 +259,12 @@ class Linker:
         both = (*resolved, *properties)
         reaching = tuple(sorted({str(link.note) for link in both if link.note is not None}))
         embeds = tuple(str(link.note) for link in resolved if link.embed and link.note is not None)
-        self.place(note, summary.tags, resolved, properties, reaching, embeds)
+        self.place(note, tag_listing(note, summary.tags), resolved, properties, reaching, embeds)
 
     def place(
         self,
         note: Note,
-        tags: tuple[str, ...],
+        tags: TagListing,
         resolved: list[ResolvedLink] | KeptLinks,
         properties: list[ResolvedLink] | KeptLinks,
         reaching: tuple[str, ...],
@@ -274,8 +274,8 @@ class Linker:
         """A note's links, resolved now or kept from the last build, into the graph: where
         they went (see LinkTable), the notes they reach and those they embed, the
         backlinks they make (see backlinks; `targets` are its backlink_targets when known
-        already: needed when its links are kept), the note's tags (its frontmatter tags and
-        `tags`, its summary's). Each note is placed once."""
+        already: needed when its links are kept), the note's tags (see tag_listing). Each
+        note is placed once."""
         name = str(note.path)
         self._resolved[note.path] = resolved
         self._properties[note.path] = properties
@@ -297,15 +297,17 @@ class Linker:
         self._tags(note, tags)
 
     def backlinks(
-        self, pages: Mapping[str, Note], paths: Mapping[str, PurePosixPath]
+        self,
+        pages: Mapping[str, Note],
+        rank: Mapping[str, int],
+        paths: Mapping[str, PurePosixPath],
     ) -> dict[PurePosixPath, list[Note]]:
         """Per linked note (its path taken from `paths`, the vault's notes' by their text),
         the pages placed so far that link to it (taken from `pages`, by path as text),
-        sorted by title as a page lists them."""
-        order = {name: (pages[name].title.casefold(), name) for name in self._targets}
+        in the order of their `rank`."""
         return {
             paths.get(target) or PurePosixPath(target): [
-                pages[name] for name in sorted(names, key=order.__getitem__)
+                pages[name] for name in sorted(names, key=rank.__getitem__)
             ]
             for target, names in self._backlinks.items()
         }
@@ -330,13 +332,11 @@ class Linker:
         found = self.resolve(note, ref.target, ref.heading, ref.block, ref.line)
         return found._replace(embed=True) if ref.embed else found
 
-    def _tags(self, note: Note, inline: tuple[str, ...]) -> None:
-        # `gardenEntry` marks the home page; it is a setting, not a topic to list.
-        tags = {t for t in note.tags if t.casefold() != HOME_TAG}
-        tags.update(inline)
-        self.graph.note_tags[note.path] = sorted(tags, key=str.casefold)
+    def _tags(self, note: Note, tags: TagListing) -> None:
+        shown, names = tags
+        self.graph.note_tags[note.path] = list(shown)
         listed = self.graph.tags
-        for name in _tag_names(tags):
+        for name in names:
             notes = listed.get(name)
             if notes is None:
                 listed[name] = [note]
@@ -352,7 +352,21 @@ def backlink_targets(source: PurePosixPath, links: Iterable[ResolvedLink]) -> tu
     return tuple(found)
 
 
-def _tag_names(tags: set[str]) -> Iterable[str]:
+# A page's tags as it shows them, and every tag it is listed under (see tag_listing).
+TagListing = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def tag_listing(note: Note, inline: tuple[str, ...]) -> TagListing:
+    """The note's tags (its frontmatter's and its `inline` ones), sorted without case (a
+    tie by case), and the tags it is listed under, each once, in that order."""
+    # `gardenEntry` marks the home page; it is a setting, not a topic to list.
+    tags = {t for t in note.tags if t.casefold() != HOME_TAG}
+    tags.update(inline)
+    shown = tuple(sorted(tags, key=lambda tag: (tag.casefold(), tag)))
+    return shown, tuple(_tag_names(shown))
+
+
+def _tag_names(tags: Iterable[str]) -> Iterable[str]:
     """The tags a note is listed under, each once: a nested tag `a/b` also lists it under
     `a` (before `a/b`), as Obsidian's tag pane does."""
     names: dict[str, None] = {}

@@ -11,7 +11,7 @@ from hortus.cache import LinkStore, digest
 from hortus.diagnostics import Diagnostics
 from hortus.links.codec import Plain, Summaries, said_from, said_plain, summary_plain
 from hortus.links.records import LinkGraph
-from hortus.links.resolve import Linker, backlink_targets
+from hortus.links.resolve import Linker, TagListing, backlink_targets, tag_listing
 from hortus.links.summary import NoteSummary, summarize
 from hortus.links.table import KeptLinks, encode
 from hortus.links.transclusion import report_embed_cycles
@@ -19,14 +19,14 @@ from hortus.markdown import ParsedNote
 from hortus.vault import Note, Vault
 
 # A note as the link stage last saw it, as kept (plain tuples, see codec): content_key of
-# the note, its summary and the summary's inline tags, index_key of the vault it was
+# the note, its summary and its tag_listing, index_key of the vault it was
 # resolved in, the notes its links reached (paths as text) and their content_key then, its
 # resolved links and property links (see table.encode), the attachments they reached with
 # their URLs, what resolving said, its backlink_targets, the notes it embeds.
 Entry = tuple[
     str,
     bytes,
-    tuple[str, ...],
+    TagListing,
     str,
     tuple[str, ...],
     tuple[str, ...],
@@ -92,12 +92,15 @@ def link_notes(
         if not any(said[2] == "attachment" for said in entry[8]):  # order-dependent: redone
             entries[name] = entry
     report_embed_cycles(summaries, linker.graph.resolved, linker.graph.embeds, diagnostics)
+    # Backlinks and tag listings list pages by title, each page ranked once.
     pages = {str(p.note.path): p.note for p in parsed if p.note.page}
-    linker.graph.backlinks = linker.backlinks(pages, paths)
+    by_title = sorted(pages, key=lambda name: (pages[name].title.casefold(), name))
+    rank = {name: i for i, name in enumerate(by_title)}
+    linker.graph.backlinks = linker.backlinks(pages, rank, paths)
     linker.graph.backlink_paths = linker.backlink_paths()
-    order = {note: (note.title.casefold(), name) for name, note in pages.items()}
+    note_rank = {pages[name]: i for name, i in rank.items()}
     for notes in linker.graph.tags.values():
-        notes.sort(key=order.__getitem__)
+        notes.sort(key=note_rank.__getitem__)
     linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
     linker.graph.linker = linker
     linker.graph.index = index
@@ -173,7 +176,7 @@ def _link_one(
     return (
         keys[name],
         summary_plain(summary),
-        summary.tags,
+        tag_listing(note, summary.tags),
         index,
         names,
         tuple(keys.get(name, "") for name in names),
