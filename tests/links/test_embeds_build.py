@@ -54,9 +54,24 @@ def test_excalidraw_shows_export_or_placeholder_never_json(build_vault) -> None:
     html = run.page("/s/")
     assert '<img src="../sketch.excalidraw.svg"' in html
     assert 'class="embed-drawing"' in html
-    assert "Bare.excalidraw.md has no exported SVG or PNG" in run.stderr
+    assert "Bare.excalidraw.md has no exported SVG or PNG beside it; a placeholder" in run.stderr
     everything = b"".join(p.read_bytes() for p in run.out.rglob("*") if p.is_file())
     assert b"RAW" not in everything
+
+
+def test_a_link_to_a_drawing_without_export_says_it_is_plain_text(build_vault) -> None:
+    drawing = '---\nexcalidraw-plugin: parsed\n---\n# Drawing\n```json\n{"elements": "RAW"}\n```\n'
+    run = build_vault(
+        {"S.md": "Read [[Bare.excalidraw]] first.\n", "Bare.excalidraw.md": drawing},
+        settings='publish = "all"',
+    )
+    assert run.code == 0, run.stderr
+    html = article(run.page("/s/"))
+    assert "Read <span" in html and "Bare.excalidraw</span> first." in html
+    assert (
+        "S.md:1: warning: Bare.excalidraw.md has no exported SVG or PNG beside it; the link is "
+        "shown as plain text" in run.stderr
+    )
 
 
 def test_paths_as_users_write_them(build_vault) -> None:

@@ -123,11 +123,17 @@ class Linker:
             self._files[output_file(url)] = file
 
     def resolve(
-        self, source: Note, target: str, heading: str | None, block: str | None, line: int
+        self,
+        source: Note,
+        target: str,
+        heading: str | None,
+        block: str | None,
+        line: int,
+        embed: bool = False,
     ) -> ResolvedLink:
-        """Where a link from `source` to `target` (`#heading` or `#^block` in it) goes;
-        what is wrong with it is reported at `line`."""
-        found = self._locate(source, target, line)
+        """Where a link (`embed`: an embed) from `source` to `target` (`#heading` or
+        `#^block` in it) goes; what is wrong with it is reported at `line`."""
+        found = self._locate(source, target, line, embed)
         if isinstance(found, ResolvedLink):
             return found
         if isinstance(found, PurePosixPath):
@@ -141,7 +147,9 @@ class Linker:
             return ResolvedLink("private")
         return self._to_note(source, found, heading, block, line)
 
-    def _locate(self, source: Note, target: str, line: int) -> Note | PurePosixPath | ResolvedLink:
+    def _locate(
+        self, source: Note, target: str, line: int, embed: bool
+    ) -> Note | PurePosixPath | ResolvedLink:
         """The note or file a target names (a drawing's exported image for a drawing), or
         the ResolvedLink of a target that names nothing to link to."""
         where = str(source.path)
@@ -165,9 +173,10 @@ class Linker:
         if isinstance(drawing, PurePosixPath) and drawing.suffix.lower() in DRAWING_SUFFIXES:
             image = self.drawing_image(drawing)
             if image is None:
+                shown = "a placeholder is shown" if embed else "the link is shown as plain text"
                 self.diagnostics.warn(
                     where, line, "drawing",
-                    f"{drawing} has no exported SVG or PNG beside it; a placeholder is shown",
+                    f"{drawing} has no exported SVG or PNG beside it; {shown}",
                 )  # fmt: skip
                 return ResolvedLink("drawing")
             return image
@@ -329,7 +338,7 @@ class Linker:
             where = str(note.path)
             self.diagnostics.warn(where, ref.line, "broken-link", "image with an empty URL")
             return ResolvedLink("missing")
-        found = self.resolve(note, ref.target, ref.heading, ref.block, ref.line)
+        found = self.resolve(note, ref.target, ref.heading, ref.block, ref.line, ref.embed)
         return found._replace(embed=True) if ref.embed else found
 
     def _tags(self, note: Note, tags: TagListing) -> None:
