@@ -169,3 +169,25 @@ def test_read_note_and_load_vault(tmp_path: Path) -> None:
     assert [n.path for n in vault.notes] == [PurePosixPath("Folder/My Note.md")]
     assert vault.attachments == [PurePosixPath("picture.png")]
     assert vault.home is vault.notes[0] and vault.home.url == "/"
+
+
+NONE_MARKED = "warning: no note is marked for publishing (3 in the vault)"
+
+
+def test_vault_with_no_note_marked_for_publishing_says_how_once(build_vault) -> None:
+    run = build_vault({"a.md": "plain\n", "b.md": "---\ntags: [x]\n---\nb\n", "Sub/c.md": "c\n"})
+    assert run.code == 0, run.stderr
+    assert run.stderr.count("no note is marked for publishing") == 1
+    assert f"notes: {NONE_MARKED}" in run.stderr
+    assert "add `dg-publish: true` to a note's properties" in run.stderr
+    assert 'set `publish = "all"` under `[tool.hortus]` in pyproject.toml' in run.stderr
+
+
+def test_no_publishing_hint_when_a_note_is_published(build_vault) -> None:
+    run = build_vault({"a.md": PUBLISHED + "a\n", "b.md": "b\n", "c.md": "c\n"})
+    assert run.code == 0 and "marked for publishing" not in run.stderr
+
+
+def test_no_publishing_hint_when_every_note_is_published(build_vault) -> None:
+    run = build_vault({"a.md": "a\n"}, settings='publish = "all"')
+    assert run.code == 0 and "marked for publishing" not in run.stderr

@@ -63,11 +63,30 @@ def load_vault(
                 vault.notes.append(note)
         else:
             vault.attachments.append(PurePosixPath(name))
+    _warn_if_none_published(vault, settings, diagnostics)
     assign_folder_notes(vault)  # before the home page and the URL check see the URLs
     vault.home_choice = pick_home(vault, diagnostics)
     place_pages(vault, diagnostics)
     vault.language = _language(settings, vault, store)
     return vault
+
+
+def _warn_if_none_published(vault: Vault, settings: Settings, diagnostics: Diagnostics) -> None:
+    """One warning, not one a note, when opting in left every note out: the site would be
+    empty with no word of why."""
+    notes = [n for n in vault.notes if n.path.suffix.lower() in NOTE_SUFFIXES]
+    if settings.publish == "all" or not notes or any(n.published for n in notes):
+        return
+    try:
+        folder = vault.root.resolve().relative_to(settings.root.resolve()).as_posix()
+    except ValueError:  # a notes folder outside the project
+        folder = str(vault.root)
+    diagnostics.warn(
+        folder, None, "publish",
+        f"no note is marked for publishing ({len(notes)} in the vault), so the site has no "
+        "note pages: add `dg-publish: true` to a note's properties to publish it, or set "
+        '`publish = "all"` under `[tool.hortus]` in pyproject.toml to publish every note',
+    )  # fmt: skip
 
 
 def _suffix(relpath: str) -> str:
