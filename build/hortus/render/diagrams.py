@@ -27,11 +27,6 @@ from hortus.cache import DiagramStore, short_digest
 from hortus.diagnostics import Diagnostics
 from hortus.markdown import ParsedNote, code_kinds, token_line
 
-try:  # no wheel for every platform: there the browser draws the diagrams
-    import merman
-except ImportError:  # pragma: no cover - depends on the platform
-    merman = None
-
 THEMES = {"light": "default", "dark": "dark"}  # hortus's theme -> Mermaid's
 # SVG text rather than HTML labels: merman measures text itself, and HTML labels sized by its
 # estimate are cut off where the reader's font is wider.
@@ -128,6 +123,7 @@ def _options(source: str, theme: str) -> dict[str, Any]:
 def _draw(source: str, theme: str) -> tuple[str | None, str | None, int | None]:
     """(SVG, None, None) when drawn; (None, message, line) when the source does not parse;
     (None, None, None) when it is left to the browser."""
+    merman = _merman()
     if merman is None:
         return None, None, None
     try:
@@ -140,9 +136,21 @@ def _draw(source: str, theme: str) -> tuple[str | None, str | None, int | None]:
 
 
 @functools.cache
+def _merman() -> Any:
+    """merman, imported when a diagram is first drawn (a build without one, or whose
+    diagrams are all cached, never loads it); None where it has no wheel: there the
+    browser draws the diagrams."""
+    try:
+        import merman
+    except ImportError:  # pragma: no cover - depends on the platform
+        return None
+    return merman
+
+
+@functools.cache
 def _client() -> Any:
     """One merman client per process: it keeps no state between drawings."""
-    return merman.Merman()
+    return _merman().Merman()
 
 
 def _error_line(source: str, exc: Exception) -> int | None:
