@@ -36,3 +36,16 @@ def test_dataview_dates_on_an_english_site_keep_dataviews_own_format(build_vault
     page = article(run.page("/plan/"))
     assert "截止 December 07, 2026，会议 2:30 PM - December 07, 2026" in visible_text(page)
     assert "<td>December 07, 2026</td>" in page
+
+
+def test_what_a_chinese_page_says_of_its_queries_is_in_chinese(build_vault) -> None:
+    body = (
+        "```dataviewjs\ndv.list(dv.pages().file.name)\n```\n\n"
+        "```dataview\nLIST FROM #nothing-has-this\n```\n"
+    )
+    run = build_vault({"Plan.md": note("", body)}, settings='language = "zh-CN"')
+    assert run.code == 0, run.stderr
+    text = visible_text(article(run.page("/plan/")))
+    assert "这是一个 Dataview JavaScript 查询。发布的网站不运行 JavaScript 查询" in text
+    assert "没有可显示的结果。" in text
+    assert "JavaScript query" not in text and "No results" not in text

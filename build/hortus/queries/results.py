@@ -161,6 +161,7 @@ class NoteQueries:
     blocks: dict[int, QueryResult] = field(default_factory=dict)  # by the fence's `query` number
     inline: dict[int, Shown | QueryFailure] = field(default_factory=dict)  # `= expr`, by number
     embeds: dict[str, BaseResult | QueryFailure] = field(default_factory=dict)  # base path ->
+    language: str = "en"  # the pages' language tag: what the page says of a query is in it
 
     def key(self) -> list[Any]:
         """Everything shown, as plain data: the page's cache key takes it."""

@@ -120,7 +120,7 @@ def _note_queries(
     by_path: dict[PurePosixPath, ParsedNote],
     diagnostics: Diagnostics,
 ) -> NoteQueries:
-    found = NoteQueries()
+    found = NoteQueries(language=garden.language)
     path = str(p.note.path)
     this = _this(p, garden)
     blocks = inlines = 0

@@ -42,14 +42,9 @@ from hortus.queries import (
     note_queries,
     query_language,
 )
+from hortus.render.theme import LABELS, label_language
 from hortus.vault import heading_slug, relative_url
 
-NO_RESULTS = "No results to show."
-NOT_EVALUATED = "This query is shown when the site is built."
-SCRIPT_NOTICE = (
-    "This is a Dataview JavaScript query. The published site does not run JavaScript "
-    "queries; its code is shown instead."
-)
 _TEXT_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable(["image"])
 _WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")  # as the queries stage finds them
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")  # a URL off the site
@@ -134,11 +129,9 @@ def _render_block(token: Token, language: str, env: dict[str, Any]) -> str:
     if result is None or isinstance(result, ScriptBlock):
         if language == "dataviewjs":
             code = highlight_code(token.content, "javascript")
-            notice = f'<p class="query-notice">{SCRIPT_NOTICE}</p>'
+            notice = f'<p class="query-notice">{_label(env, "query_script")}</p>'
             return f'<div class="query query-script">{notice}{code}</div>\n'
-        return (
-            f'<div class="query query-pending"><p class="query-empty">{NOT_EVALUATED}</p></div>\n'
-        )
+        return f'<div class="query query-pending">{_pending(env)}</div>\n'
     kind = "dataview" if language == "dataview" else "base"
     own_view = "view=" in token.info
     return (
@@ -166,7 +159,7 @@ def render_base_embed(found: ResolvedLink, env: dict[str, Any]) -> str:
     queries = note_queries(env)
     result = queries.embeds.get(str(found.note)) if queries else None
     if result is None:
-        return f'<div class="query query-pending"><p class="query-empty">{NOT_EVALUATED}</p></div>'
+        return f'<div class="query query-pending">{_pending(env)}</div>'
     if isinstance(result, BaseResult) and result.views:
         views = result.views
         chosen = next((v for v in views if heading_slug(v.name) == found.heading_id), views[0])
@@ -209,13 +202,24 @@ def _group_heading(key: Shown, count: int, env: dict[str, Any]) -> str:
     return f'<p class="query-group">{shown_html(key, env)} {count_html}</p>'
 
 
-def _empty() -> str:
-    return f'<p class="query-empty">{NO_RESULTS}</p>'
+def _empty(env: dict[str, Any]) -> str:
+    return f'<p class="query-empty">{_label(env, "query_none")}</p>'
+
+
+def _label(env: dict[str, Any], key: str) -> str:
+    """What the page says of a query, in the language its note's queries were evaluated
+    for (English when they were not)."""
+    queries = note_queries(env)
+    return LABELS[label_language(queries.language if queries else "en")][key]
+
+
+def _pending(env: dict[str, Any]) -> str:
+    return f'<p class="query-empty">{_label(env, "query_pending")}</p>'
 
 
 def _table(result: TableResult, env: dict[str, Any]) -> str:
     if not result.count:
-        return _empty()
+        return _empty(env)
     headings = []
     for number, name in enumerate(result.columns):
         count = (
@@ -255,7 +259,7 @@ def _summary_row(summaries: tuple[Shown | None, ...], env: dict[str, Any]) -> st
 
 def _list(result: ListResult, env: dict[str, Any]) -> str:
     if not result.count:
-        return _empty()
+        return _empty(env)
     parts = []
     for group in result.groups:
         if group.key is not None:
@@ -272,7 +276,7 @@ def _list(result: ListResult, env: dict[str, Any]) -> str:
 
 def _tasks(result: TaskResult, env: dict[str, Any]) -> str:
     if not result.count:
-        return _empty()
+        return _empty(env)
     parts = []
     for group in result.groups:
         if group.key is not None:
@@ -307,7 +311,7 @@ def _task_text(task: TaskItem, env: dict[str, Any]) -> str:
 
 def _cards(result: CardsResult, env: dict[str, Any]) -> str:
     if not result.count:
-        return _empty()
+        return _empty(env)
     parts = []
     for key, cards in result.groups:
         if key is not None:

@@ -52,6 +52,12 @@ LABELS = {
         "pages": "Pages",
         "previous": "Previous page",
         "next": "Next page",
+        "query_pending": "This query is shown when the site is built.",
+        "query_script": (
+            "This is a Dataview JavaScript query. "
+            "The published site does not run JavaScript queries; its code is shown instead."
+        ),
+        "query_none": "No results to show.",
     },
     "zh": {
         "contents": "目录",
@@ -90,6 +96,12 @@ LABELS = {
         "pages": "分页",
         "previous": "上一页",
         "next": "下一页",
+        "query_pending": "此查询在构建网站时显示。",
+        "query_script": (
+            "这是一个 Dataview JavaScript 查询。"
+            "发布的网站不运行 JavaScript 查询，此处显示它的代码。"
+        ),
+        "query_none": "没有可显示的结果。",
     },
     "zh-Hant": {
         "contents": "目錄",
@@ -128,6 +140,12 @@ LABELS = {
         "pages": "分頁",
         "previous": "上一頁",
         "next": "下一頁",
+        "query_pending": "此查詢在建置網站時顯示。",
+        "query_script": (
+            "這是一個 Dataview JavaScript 查詢。"
+            "發佈的網站不執行 JavaScript 查詢，此處顯示它的程式碼。"
+        ),
+        "query_none": "沒有可顯示的結果。",
     },
     "ja": {
         "contents": "目次",
@@ -166,6 +184,12 @@ LABELS = {
         "pages": "ページ",
         "previous": "前のページ",
         "next": "次のページ",
+        "query_pending": "このクエリはサイトのビルド時に表示されます。",
+        "query_script": (
+            "これは Dataview の JavaScript クエリです。"
+            "公開サイトでは JavaScript クエリを実行しないため、コードを表示しています。"
+        ),
+        "query_none": "表示する結果はありません。",
     },
     "ko": {
         "contents": "목차",
@@ -204,6 +228,12 @@ LABELS = {
         "pages": "페이지",
         "previous": "이전 페이지",
         "next": "다음 페이지",
+        "query_pending": "이 쿼리는 사이트를 빌드할 때 표시됩니다.",
+        "query_script": (
+            "Dataview JavaScript 쿼리입니다. "
+            "게시된 사이트는 JavaScript 쿼리를 실행하지 않으므로 코드를 대신 표시합니다."
+        ),
+        "query_none": "표시할 결과가 없습니다.",
     },
 }
 # Chinese in traditional characters: Taiwan, Hong Kong, Macau, or `zh-Hant` itself.
