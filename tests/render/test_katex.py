@@ -403,3 +403,20 @@ def test_command_as_script_without_braces_like_mathjax() -> None:
         )
     assert [r.error for r in results] == [None, None]
     assert "msqrt" in mathml(results[0])
+
+
+def test_a_symbol_as_script_keeps_the_group_after_it_out_of_the_script() -> None:
+    """`T^\\mu{}_\\nu` staggers its indices and `\\partial_\\mu{\\phi}` subscripts only μ, in
+    MathJax as in KaTeX: a command with no argument does not take the group after it."""
+    with KatexRenderer() as renderer:
+        results = renderer.render_many(
+            [
+                (r"T^\mu{}_\nu", False),
+                (r"\partial_\mu{\phi}", False),
+                (r"\gamma_\beta{\cal L}_\xi g", False),
+            ]
+        )
+    assert [r.error for r in results] == [None, None, None]
+    staggered, partial, _ = (mathml(r) for r in results)
+    assert "<msup><mi>T</mi><mi>μ</mi></msup>" in staggered  # not <msup>T <mrow>μ{}</mrow>
+    assert "<mi>∂</mi><mi>μ</mi></msub><mi>ϕ</mi>" in partial.replace(' mathvariant="normal"', "")

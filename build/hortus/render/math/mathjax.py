@@ -309,15 +309,34 @@ def _rewrite_envs(tex: str, table: dict[str, str]) -> str:
 
 
 _SCRIPT_COMMAND = re.compile(r"([\^_])\s*(\\[a-zA-Z]+)\s*(?=[{\[])")
+# Commands that take no argument: a brace group after one as a script is not its argument
+# (`T^\mu{}_\nu`, `\partial_\mu{\phi}`), and KaTeX takes it as a script as it is.
+_NO_ARGUMENT_NAMES = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa "
+    "lambda mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi "
+    "psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega digamma "
+    "varGamma varDelta varTheta varLambda varXi varPi varSigma varUpsilon varPhi varPsi "
+    "varOmega aleph beth gimel ell hbar hslash imath jmath wp Re Im partial nabla infty "
+    "prime backprime ast star circ bullet cdot times div pm mp dagger ddagger top bot "
+    "perp parallel emptyset varnothing forall exists nexists neg lnot land lor wedge vee "
+    "cap cup in notin ni sim simeq approx cong equiv propto le leq ge geq ne neq ll gg "
+    "lt gt to gets leftarrow rightarrow Leftarrow Rightarrow leftrightarrow "
+    "Leftrightarrow mapsto uparrow downarrow ldots cdots vdots ddots dots angle triangle "
+    "square Box diamond S P flat natural sharp clubsuit diamondsuit heartsuit spadesuit "
+    "checkmark degree circledast circledcirc star bigstar complement mho eth "
+    "surd intercal"
+)
+_NO_ARGUMENT = frozenset(_NO_ARGUMENT_NAMES.split())
 
 
 def _brace_script_commands(tex: str) -> str:
     r"""`x^\sqrt{2}` and `4^\card{E}`: MathJax takes a command with its arguments as the
-    script; KaTeX wants braces around them, so add them (`x^{\sqrt{2}}`)."""
+    script; KaTeX wants braces around them, so add them (`x^{\sqrt{2}}`). A command that
+    takes none (`x^\mu{}`) is left as it is."""
     out: list[str] = []
     last = 0
     for m in _SCRIPT_COMMAND.finditer(tex):
-        if m.start() < last:
+        if m.start() < last or m.group(2)[1:] in _NO_ARGUMENT:
             continue
         end = next_arg = m.end()
         while next_arg < len(tex) and tex[next_arg] in "{[":
