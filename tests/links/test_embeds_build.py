@@ -112,3 +112,18 @@ def test_a_link_inside_an_embedded_note_has_one_class_on_every_page(build_vault)
         html = article(run.page(url))
         assert 'class="internal"' in html, url
         assert "internal internal" not in html, url
+
+
+def test_a_note_with_an_empty_excalidraw_property_is_a_note(build_vault) -> None:
+    """The Excalidraw plugin opens a note as a drawing only when `excalidraw-plugin` is set."""
+    run = build_vault(
+        {
+            "S.md": "See [[Market Economy]].\n",
+            "Market Economy.md": "---\nexcalidraw-plugin:\n---\n# Market Economy\n\nPrices.\n",
+        },
+        settings='publish = "all"',
+    )
+    assert run.code == 0, run.stderr
+    assert "Prices." in run.page("/market-economy/")
+    assert '<a class="internal" href="../market-economy/">Market Economy</a>' in run.page("/s/")
+    assert "drawing" not in run.stderr

@@ -170,8 +170,12 @@ def read_note(
     tags = string_list(frontmatter.get("tags", frontmatter.get("tag")))
     aliases = string_list(frontmatter.get("aliases", frontmatter.get("alias")), split_spaces=False)
     home = HOME_TAG in {t.lower() for t in tags} or frontmatter.get("dg-home") is True
-    # An Excalidraw drawing's Markdown is the plugin's data, not prose: never a page.
-    drawing = "excalidraw-plugin" in frontmatter or relpath.stem.lower().endswith(".excalidraw")
+    # An Excalidraw drawing's Markdown is the plugin's data, not prose: never a page. The
+    # plugin takes a note for a drawing when its `excalidraw-plugin` property is set (an
+    # empty one is a note like any other).
+    drawing = bool(frontmatter.get("excalidraw-plugin")) or relpath.stem.lower().endswith(
+        ".excalidraw"
+    )
     title = frontmatter.get("title") or frontmatter.get("dg-title") or relpath.stem
     url = note_url(relpath, frontmatter, text, diagnostics if published else None)
     return Note(
