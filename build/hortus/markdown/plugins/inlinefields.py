@@ -123,6 +123,9 @@ def _inline_fields(state: StateCore) -> None:
     state.env[FIELDS] = fields
 
 
+_OPERATOR_STARTS = "=<>~"
+
+
 def _mark_children(children: list[Token], first_line: int) -> list[Token]:
     """Code spans `= expr` become inline_query tokens; bracketed fields get open and close
     tokens around their value."""
@@ -132,7 +135,8 @@ def _mark_children(children: list[Token], first_line: int) -> list[Token]:
             line += 1
         elif child.type == "code_inline" and child.content.strip().startswith("="):
             expression = child.content.strip()[1:].strip()
-            if expression:
+            # No expression starts with an operator: `==`, `=>` and `=~` are code.
+            if expression and expression[0] not in _OPERATOR_STARTS:
                 child.type, child.content = "inline_query", expression
                 child.meta = {**child.meta, "line": line}
     if not any(c.type == "text" and "::" in c.content for c in children):
