@@ -132,7 +132,10 @@ def test_lines_in_paragraph_list_table_blockquote() -> None:
             "![a|64](https://example.com/a.png)",
             {"local": False, "width": 64, "height": None},
         ),
-        ("![a](/static/a.png)", {"local": False, "width": None, "height": None}),
+        (
+            "![a](/static/a.png)",
+            {"local": True, "path": "/static/a.png", "width": None, "height": None},
+        ),
         ("![a](//cdn.example.com/a.png)", {"local": False, "width": None, "height": None}),
         ("![a](#frag)", {"local": False, "width": None, "height": None}),
         ("![a](data:image/png;base64,AA==)", {"local": False, "width": None, "height": None}),

@@ -78,7 +78,6 @@ def test_internal_meta(src: str, expected: dict) -> None:
         "[a](HTTP://EXAMPLE.COM)",
         "[a](mailto:me@example.com)",
         "[a](//example.com/Note.md)",
-        "[a](/site/path/)",
         "[a](obsidian://open?vault=x)",
         "[a](#)",
         "[a]()",

@@ -18,8 +18,9 @@ Token contract:
 
 - Markdown images stay markdown-it ``image`` tokens. Every one gets
   ``meta["local"]`` (True when the src has no scheme and does not start with
-  `/` or `#`), ``meta["width"]``/``meta["height"]`` from Obsidian's size in
-  the alt text (`![alt|200](a.png)`, `![200x100](a.png)`; the size is removed
+  `//` or `#`; a single leading `/` is a vault-root path, kept in ``path``),
+  ``meta["width"]``/``meta["height"]`` from Obsidian's size in the alt text
+  (`![alt|200](a.png)`, `![200x100](a.png)`; the size is removed
   from the alt and also set as ``width``/``height`` attributes) and
   ``meta["line"]``; a local one also gets ``meta["path"]``, the src
   URL-decoded without `#fragment` or `?query`.
@@ -126,7 +127,7 @@ def _annotate_image(token: Token, line: int) -> None:
         if height is not None:
             token.attrSet("height", str(height))
     src = str(token.attrGet("src") or "")
-    local = bool(src) and not has_scheme(src) and not src.startswith(("/", "#"))
+    local = bool(src) and not has_scheme(src) and not src.startswith(("//", "#"))
     token.meta.update({"local": local, "width": width, "height": height, "line": line})
     if local:
         token.meta["path"] = parse_href(src).target

@@ -1,12 +1,13 @@
 """Markdown links into the vault: `[text](Note.md)`, `[text](My%20Note.md#Heading)`.
 
 Token contract: markdown-it's ``link_open`` tokens are kept as they are; a
-link whose destination has no URL scheme and does not start with `/` (so not
-`https:`, `mailto:`, `//host` nor a site-absolute path) also gets::
+link whose destination has no URL scheme and does not start with `//` (so not
+`https:`, `mailto:` nor `//host`) also gets::
 
     meta["internal"] = {
         "target": "folder/My Note.md",  # URL-decoded path, no `#...` or `?...`;
-                                        # `.md` kept when written, "" for `#Heading`
+                                        # `.md` kept when written, "" for `#Heading`;
+                                        # a leading `/` (from the vault root) kept
         "heading": "Heading" | None,    # last heading of `#A#B`
         "headings": ["A", "B"],         # the whole chain
         "block": "id" | None,           # from `#^id`
@@ -48,7 +49,8 @@ def mdlinks_plugin(md: MarkdownIt) -> None:
 
 def internal_meta(href: str) -> dict | None:
     """`meta["internal"]` for a normalised href, or None for an external link."""
-    if not href or has_scheme(href) or href.startswith("/"):
+    # A single leading `/` is a vault-root path in Obsidian, so it stays internal.
+    if not href or has_scheme(href) or href.startswith("//"):
         return None
     link = parse_href(href)
     if link.empty:  # `[x](#)`: nothing to resolve
