@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from hortus.markdown import PropertyLink, text_parts
 from hortus.queries.dates import bases_date_text, dataview_date_text, duration_text
@@ -22,6 +23,9 @@ from hortus.queries.results import (
 from hortus.queries.values import Duration, FileRef, Link, Pattern, Value, number_text
 
 _WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")  # as a property's text writes one
+# `![alt](path)`, `![alt](<a path>)`: the destination of a Markdown image.
+_MARKDOWN_IMAGE = re.compile(r"!\[(?:[^\[\]\\]|\\.)*\]\(\s*(<[^<>\n]*>|[^\s()]+)")
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")  # a web address, not a vault path
 
 
 class Picture(Link):
@@ -71,12 +75,21 @@ def _link_markdown(link: Link) -> str:
     return f"[[{target}|{link.display}]]" if link.display else f"[[{target}]]"
 
 
-def with_links(value: Shown, link_to: Callable[[str], Link]) -> Shown:
-    """A value with the wikilinks in its text (a list's too) resolved by `link_to`."""
+def with_links(
+    value: Shown,
+    link_to: Callable[[str], Link],
+    attachment_url: Callable[[str], str | None] | None = None,
+) -> Shown:
+    """A value with the wikilinks in its text (a list's too) resolved by `link_to`, and the
+    images it shows (`![[a.jpg]]`, `![alt](Assets/a.jpg)`) by `attachment_url`: the site URL
+    of a file a published note publishes, else None."""
     if isinstance(value, Items):
-        return Items(tuple(with_links(v, link_to) for v in value.items))
-    if isinstance(value, Markdown) and "[[" in value.text:
-        return value._replace(links=_text_links(value.text, link_to))
+        return Items(tuple(with_links(v, link_to, attachment_url) for v in value.items))
+    if isinstance(value, Markdown) and ("[[" in value.text or "](" in value.text):
+        links = _text_links(value.text, link_to)
+        if attachment_url is not None:
+            links += _image_links(value.text, attachment_url)
+        return value._replace(links=links) if links else value
     return value
 
 
@@ -90,6 +103,29 @@ def _text_links(text: str, link_to: Callable[[str], Link]) -> tuple[tuple[str, L
         if written.startswith("!") or written in found or not parts:
             continue
         found[written] = LinkTo(parts[0].label, link_to(parts[0].target).url)
+    return tuple(found.items())
+
+
+def _image_links(
+    text: str, attachment_url: Callable[[str], str | None]
+) -> tuple[tuple[str, LinkTo], ...]:
+    """The published files `text` shows as images: an embed keyed as written (`![[a.jpg|60]]`),
+    a Markdown image by its path percent-decoded (as the renderer reads markdown-it's
+    encoded `src`). A file not published is left out: its name shows instead."""
+    found: dict[str, LinkTo] = {}
+    for match in _WIKILINK.finditer(text):
+        name = match.group(1).partition("|")[0].split("#", 1)[0].strip()
+        if match.group().startswith("!") and name:
+            url = attachment_url(name)
+            if url:
+                found[match.group()] = LinkTo(name, url)
+    for match in _MARKDOWN_IMAGE.finditer(text):
+        destination = match.group(1).removeprefix("<").removesuffix(">")
+        path = unquote(destination.split("#", 1)[0].split("?", 1)[0])
+        if path and not _SCHEME.match(path):
+            url = attachment_url(path)
+            if url:
+                found[path] = LinkTo(path, url)
     return tuple(found.items())
 
 

@@ -1,25 +1,24 @@
 """Query results as static HTML, readable with JavaScript off: Dataview's tables, lists and
 task lists, Bases' tables, cards and lists. Links are links to the pages (relative to the
-page shown), `[[wikilinks]]` in text values too; web addresses are external links. An empty
-result says so; a query that failed shows its message in an error box; a ```dataviewjs
-block is shown as its code, with a notice that it is not run.
+page shown), `[[wikilinks]]` in text values too; web addresses are external links; images in
+text values are images (hortus.render.query_text). An empty result says so; a query that
+failed shows its message in an error box; a ```dataviewjs block is shown as its code, with
+a notice that it is not run.
 
 The render rules read a note's results from its env (hortus.queries.note_queries), by the
 number the queries stage gave each query token."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from hortus.links import ResolvedLink
-from hortus.markdown import PropertyLink, highlight_code, text_parts
+from hortus.markdown import highlight_code
 from hortus.queries import (
     QUERY_NUMBER,
     BaseResult,
@@ -42,67 +41,9 @@ from hortus.queries import (
     note_queries,
     query_language,
 )
+from hortus.render.query_text import off_site, text_html, valid_link
 from hortus.render.theme import LABELS, label_language
 from hortus.vault import heading_slug, relative_url
-
-_TEXT_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable(["image"])
-_WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")  # as the queries stage finds them
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")  # a URL off the site
-
-
-def _text_wikilink(state: StateInline, silent: bool) -> bool:
-    """`[[link]]` or `![[embed]]` in a text value, never left as raw brackets: a link the
-    queries stage resolved (Markdown.links), else what it shows, as text."""
-    match = _WIKILINK.match(state.src, state.pos)
-    if match is None:
-        return False
-    if not silent:
-        written = match.group().removeprefix("!")
-        parts = [p for p in text_parts(written) if isinstance(p, PropertyLink)]
-        token = state.push("query_wikilink", "", 0)
-        token.content = parts[0].label if parts else match.group(1)
-        # A query value does not embed a note: an embed shows as its name.
-        embed = match.group().startswith("!")
-        token.meta["link"] = None if embed else state.env.get("links", {}).get(written)
-    state.pos = match.end()
-    return True
-
-
-def _render_text_wikilink(self: Any, tokens: Sequence[Token], idx: int, _o: Any, env: Any) -> str:
-    token = tokens[idx]
-    link: LinkTo | None = token.meta["link"]
-    if link is None:
-        return escape(token.content)
-    if link.url is None:
-        # Missing and unpublished targets look the same, as in a note's text.
-        return f'<span class="broken-link">{escape(link.label)}</span>'
-    return shown_html(link, env)
-
-
-def _render_text_link_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
-) -> str:
-    token = tokens[idx]
-    if not _SCHEME.match(str(token.attrGet("href") or "")):
-        # A note's path: not resolved for query values, so its text, not a dead link.
-        token.meta["dropped"] = True
-        return ""
-    token.attrSet("class", "external")
-    token.attrSet("rel", "noopener")
-    return self.renderToken(tokens, idx, options, env)
-
-
-def _render_text_link_close(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
-) -> str:
-    opening = next(t for t in reversed(tokens[:idx]) if t.type == "link_open")
-    return "" if opening.meta.get("dropped") else self.renderToken(tokens, idx, options, env)
-
-
-_TEXT_MARKDOWN.inline.ruler.before("link", "query_wikilink", _text_wikilink)
-_TEXT_MARKDOWN.add_render_rule("query_wikilink", _render_text_wikilink)
-_TEXT_MARKDOWN.add_render_rule("link_open", _render_text_link_open)
-_TEXT_MARKDOWN.add_render_rule("link_close", _render_text_link_close)
 
 
 def install_query_rules(md: MarkdownIt) -> None:
@@ -344,13 +285,12 @@ def shown_html(value: Shown, env: dict[str, Any], block: bool = False) -> str:
     if isinstance(value, Text):
         return escape(value.text)
     if isinstance(value, Markdown):
-        text_env = {"links": dict(value.links), "page_url": env.get("page_url", "")}
-        return _TEXT_MARKDOWN.renderInline(value.text, text_env)
+        return text_html(value, env.get("page_url", ""))
     if isinstance(value, LinkTo):
         if value.url is None:
             return escape(value.label)
-        if _SCHEME.match(value.url):  # `elink()`: a web address, as a note's text links one
-            if not _TEXT_MARKDOWN.validateLink(value.url):  # `javascript:` and the like
+        if off_site(value.url):  # `elink()`: a web address, as a note's text links one
+            if not valid_link(value.url):  # `javascript:` and the like
                 return escape(value.label)
             href = escape(value.url)
             return f'<a class="external" href="{href}" rel="noopener">{escape(value.label)}</a>'
