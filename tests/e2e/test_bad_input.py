@@ -291,6 +291,20 @@ def test_empty_vault(build_vault) -> None:
 # --- names ---------------------------------------------------------------------------------------
 
 
+def test_a_folder_name_that_would_not_travel_is_warned_of_once(build_vault) -> None:
+    files = {f"+/note {i}.md": P + f"plus note {i}\n" for i in range(3)}
+    files.update({f"dot./deep/n{i}.md": P + f"dot note {i}\n" for i in range(2)})
+    run = build_vault({**GOOD, **files})
+    clean(run)
+    warned = [(d["path"], d["message"]) for d in report(run) if d["kind"] == "filename"]
+    assert [path for path, _ in warned] == ["+", "dot."]
+    assert "'+' has no letter or digit to make a URL from; its notes are published" in warned[0][1]
+    pages = "".join(p.read_text("utf-8") for p in run.out.rglob("index.html"))
+    assert all(f"plus note {i}</p>" in pages for i in range(3))
+    assert all(f"dot note {i}</p>" in pages for i in range(2))
+    good_built(run)
+
+
 def test_file_names_illegal_on_windows(build_vault) -> None:
     names = [
         "a:b", "star*", "What?", 'quote"', "lt<gt>", "pipe|", "dot.", "space ", "???", "CON",

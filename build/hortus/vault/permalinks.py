@@ -102,13 +102,16 @@ def _safe_permalink(url: str) -> str:
     return "/" + "/".join(parts) + "/"
 
 
-def _name_problem(relpath: PurePosixPath) -> str | None:
-    """Why the note's file name would not travel (Windows, another sync tool), or gives no
-    URL of its own; None when it is fine."""
-    for part in posixpath.splitext(str(relpath))[0].split("/"):
+def _name_problem(relpath: PurePosixPath) -> tuple[str, str] | None:
+    """Why the note's file name, or the name of a folder it is in, would not travel
+    (Windows, another sync tool), or gives no URL of its own: (the file or that folder,
+    why); None when every name is fine."""
+    parts = posixpath.splitext(str(relpath))[0].split("/")
+    for depth, part in enumerate(parts):
         problem = _part_problem(part)
         if problem is not None:
-            return problem
+            where = "/".join(parts[: depth + 1]) if depth < len(parts) - 1 else str(relpath)
+            return where, problem
     return None
 
 
@@ -154,6 +157,7 @@ def place_pages(vault: Vault, diagnostics: Diagnostics) -> None:
     from_paths = {n.url for n in pages if not _chosen(n)}
     clear_of_site = _SitePages(diagnostics, {u.strip("/").split("/")[0] for u in owner})
     clear_of_site.taken |= {u.strip("/").split("/")[0] for u in from_paths}
+    folders_told: set[str] = set()
     for note in (n for n in pages if not _chosen(n)):
         clear_of_site.place(note)
         other = owner.get(note.url)
@@ -166,12 +170,27 @@ def place_pages(vault: Vault, diagnostics: Diagnostics) -> None:
             )  # fmt: skip
             note.url = variant
         owner[note.url] = note
-        problem = _name_problem(note.path)
-        if problem:
-            diagnostics.warn(
-                str(note.path), None, "filename",
-                f"{problem}; published at {note.url} (a permalink can choose another)",
-            )  # fmt: skip
+        _warn_of_name(note, diagnostics, folders_told)
+
+
+def _warn_of_name(note: Note, diagnostics: Diagnostics, folders_told: set[str]) -> None:
+    """A note's name that would not travel is said for the note; a folder's, once for the
+    folder (`folders_told`: those said so far), not for each note in it."""
+    problem = _name_problem(note.path)
+    if problem is None:
+        return
+    where, why = problem
+    if where == str(note.path):
+        diagnostics.warn(
+            where, None, "filename",
+            f"{why}; published at {note.url} (a permalink can choose another)",
+        )  # fmt: skip
+    elif where not in folders_told:
+        folders_told.add(where)
+        diagnostics.warn(
+            where, None, "filename",
+            f"{why}; its notes are published at URLs made from it, as {note.url}",
+        )  # fmt: skip
 
 
 class _SitePages:
