@@ -57,9 +57,6 @@ def test_alt_text_and_both_sizes_are_kept(build_vault) -> None:
     assert 'alt="Dune cover" width="60" height="90"' in cell
 
 
-@pytest.mark.xfail(
-    strict=True, reason="queries.dataview.show_value does not yet pass with_links the files"
-)
 def test_a_vault_path_shows_the_sites_copy_of_the_attachment(build_vault) -> None:
     run = build_vault(_shelf("Assets/cover.png", SIZED))
     cell = _cell(run)
@@ -68,9 +65,6 @@ def test_a_vault_path_shows_the_sites_copy_of_the_attachment(build_vault) -> Non
     assert (run.out / "shelf" / src[1]).resolve().read_bytes() == PNG
 
 
-@pytest.mark.xfail(
-    strict=True, reason="queries.dataview.show_value does not yet pass with_links the files"
-)
 def test_an_embedded_attachment_shows_at_its_size(build_vault) -> None:
     run = build_vault(_shelf("cover.png", '"![[" + cover + "|60]]"'))
     cell = _cell(run)

@@ -196,7 +196,11 @@ def show_value(value: Any, context: Context) -> Shown:
     def link_to(target: str) -> Link:
         return context.garden.link_to(target, context.source)
 
-    return with_links(shown(value, "dataview", page_link, context.garden.language), link_to)
+    def attachment_url(target: str) -> str | None:
+        return context.garden.attachment_url(target, context.source)
+
+    value = shown(value, "dataview", page_link, context.garden.language)
+    return with_links(value, link_to, attachment_url)
 
 
 def _shape(query: Query, rows: list[Row], grouped: bool, context: Context) -> QueryResult:
