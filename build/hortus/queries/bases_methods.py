@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from hortus.queries.dates import moment_format, relative_text
@@ -23,6 +24,7 @@ from hortus.queries.values import (
     Value,
     compare,
     equal,
+    number_text,
     truthy,
     type_name,
 )
@@ -74,6 +76,21 @@ def _round(number: float, digits: Value = None) -> float:
     return int(rounded) if places == 0 else rounded
 
 
+def to_fixed(number: float, digits: Value = None) -> str:
+    """JavaScript's `toFixed`: the exact binary value rounded half away from zero (so
+    `(0.125).toFixed(2)` is `0.13` but `(1.005).toFixed(2)` is `1.00`), and the plain
+    `String()` of a number too large or not finite."""
+    places = digits if isinstance(digits, int | float) and not math.isnan(digits) else 0
+    if not 0 <= places <= 100:
+        raise QueryError("toFixed() takes 0 to 100 digits")
+    if not math.isfinite(number) or abs(number) >= 1e21:
+        return number_text(float(number))
+    exact = Decimal(0 if number == 0 else number)  # -0 is written `0`, as JavaScript does
+    step = Decimal(1).scaleb(-int(places))
+    # room for 21 digits before the point and 100 after it
+    return f"{exact.quantize(step, rounding=ROUND_HALF_UP, context=Context(prec=130)):f}"
+
+
 STRING: dict[str, Method] = {
     "contains": _text_method(lambda t, x: str(x) in t),
     "containsAll": lambda s, v, a: _contains_all(v, _values(s, a)),
@@ -100,7 +117,7 @@ NUMBER: dict[str, Method] = {
     "floor": _text_method(math.floor),
     "isEmpty": lambda s, v, a: False,
     "round": _text_method(_round),
-    "toFixed": _text_method(lambda n, p=0: f"{n:.{int(p)}f}"),
+    "toFixed": _text_method(to_fixed),
 }
 
 DATE: dict[str, Method] = {
