@@ -49,3 +49,10 @@ def run(text: str) -> BaseResult:
 )
 def test_to_fixed_rounds_as_javascript_does(text: str, expected: str) -> None:
     assert base(text) == expected
+
+
+def test_a_negative_index_is_nothing_and_join_writes_null_as_nothing() -> None:
+    assert base("[1, 2][-1]") is None
+    assert base('"ab"[-1]') is None
+    assert base("[1, 2][1]") == 2
+    assert base('[1, null].join(",")') == "1,"

@@ -172,7 +172,8 @@ LIST: dict[str, Method] = {
     "flat": _text_method(_flat),
     "isEmpty": lambda s, v, a: len(v) == 0,
     "join": lambda s, v, a: (value_text(a[0](s), "bases") if a else ",").join(
-        value_text(x, "bases") for x in v
+        "" if x is None else value_text(x, "bases")  # JavaScript joins null as nothing
+        for x in v
     ),
     "reverse": _text_method(lambda items: items[::-1]),
     "slice": _text_method(

@@ -138,7 +138,9 @@ class _Compiler:
                 return None
             if isinstance(key, int | float) and isinstance(value, list | str):
                 position = int(key)
-                return value[position] if -len(value) <= position < len(value) else None
+                # JavaScript has no negative indexes: `list[-1]` is undefined in Bases
+                lowest = 0 if bases else -len(value)
+                return value[position] if lowest <= position < len(value) else None
             if isinstance(key, str):
                 return _member_of(value, key, s, garden, bases)
             raise QueryError("can only index with a number or a text")
