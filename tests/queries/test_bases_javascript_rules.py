@@ -11,9 +11,14 @@ from small_garden import garden_of, page
 
 from hortus.queries import (
     BaseResult,
+    Empty,
+    QueryFailure,
+    TableResult,
+    Text,
     evaluate_expression,
     run_base,
 )
+from hortus.queries.values import QueryError
 
 GARDEN = garden_of(
     page("Notes/Note.md", {"d": dt.datetime(2024, 1, 1), "cover": "#ff0000"}),
@@ -56,3 +61,43 @@ def test_a_negative_index_is_nothing_and_join_writes_null_as_nothing() -> None:
     assert base('"ab"[-1]') is None
     assert base("[1, 2][1]") == 2
     assert base('[1, null].join(",")') == "1,"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[1, 2].filter()", "filter() needs 1 argument"),
+        ("[1, 2].map()", "map() needs 1 argument"),
+        ("[1, 2].reduce()", "reduce() needs 1 argument"),
+        ('"abc".contains()', "contains() needs 1 argument"),
+        ("date()", "date() needs 1 argument"),
+        ("if(true)", "if() needs 2 arguments"),
+    ],
+)
+def test_too_few_arguments_is_said_in_words(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        base(text)
+    assert str(caught.value) == message
+
+
+def test_absurd_nesting_is_said_in_words() -> None:
+    with pytest.raises(QueryError, match=r"^expression nested too deep$"):
+        base("!" * 3000 + "true")
+    text = f"formulas:\n  deep: '{'!' * 3000}true'\nviews:\n  - type: table\n"
+    nested = run_base(text, GARDEN, "Notes/Note.md", None)
+    assert nested == QueryFailure("expression nested too deep")
+
+
+def test_a_formula_called_with_too_few_arguments_blanks_only_its_cells() -> None:
+    text = """
+filters: 'file.basename == "Note"'
+formulas:
+  ok: '1 + 1'
+  bad: '[1, 2].filter()'
+views:
+  - type: table
+    order: [formula.ok, formula.bad]
+"""
+    table = run(text).views[0].body
+    assert isinstance(table, TableResult)
+    assert table.groups[0].rows == ((Text("2"), Empty(False)),)

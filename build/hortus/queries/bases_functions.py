@@ -130,6 +130,14 @@ GLOBALS: dict[str, Callable[[Scope, Args], Value]] = {
 }
 
 
+# How many arguments each function needs, as its signature in Obsidian's help reads; a call
+# with fewer is an error of the formula, not a value computed from nothing.
+MIN_ARGUMENTS: dict[str, int] = {
+    "escapeHTML": 1, "date": 1, "duration": 1, "file": 1, "html": 1, "if": 2, "image": 1,
+    "icon": 1, "link": 1, "list": 1, "max": 1, "min": 1, "number": 1,
+}  # fmt: skip
+
+
 def _file(value: Value, s: Scope) -> Value:
     link = link_value(value, s.context)
     return FileRef(link.path) if link is not None and link.url is not None else None

@@ -18,7 +18,7 @@ from hortus.queries.syntax import (
     unquote,
 )
 from hortus.queries.tree import ExpressionTree
-from hortus.queries.values import Pattern, QueryError
+from hortus.queries.values import NESTED_TOO_DEEP, Pattern, QueryError
 
 GRAMMAR = r"""
 ?start: expr
@@ -124,6 +124,8 @@ def parse_bases(text: str) -> Node:
         raise QueryError(f"cannot read {text!r}: {exc.orig_exc}") from None
     except LarkError as exc:
         raise QueryError(f"cannot read {text!r}: {exc}") from None
+    except RecursionError:
+        raise QueryError(NESTED_TOO_DEEP) from None
 
 
 def syntax_message(text: str, exc: UnexpectedInput) -> str:

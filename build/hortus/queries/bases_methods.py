@@ -17,6 +17,8 @@ from hortus.queries.dates import moment_format, relative_text
 from hortus.queries.display import value_text
 from hortus.queries.scope import Compiled, Scope, link_value
 from hortus.queries.values import (
+    NESTED_TOO_DEEP,
+    PYTHON_ERRORS,
     FileRef,
     Link,
     Pattern,
@@ -24,6 +26,7 @@ from hortus.queries.values import (
     Value,
     compare,
     equal,
+    needs_arguments,
     number_text,
     truthy,
     type_name,
@@ -303,8 +306,19 @@ def _methods_for(value: Value) -> dict[str, Method]:
     return {}
 
 
+# How many arguments each method needs (of any type having it), as Obsidian's help writes
+# their signatures; the others need none.
+_MIN_ARGUMENTS: dict[str, int] = {
+    "contains": 1, "containsAll": 1, "containsAny": 1, "endsWith": 1, "startsWith": 1,
+    "replace": 1, "repeat": 1, "slice": 1, "split": 1, "format": 1, "filter": 1, "map": 1,
+    "reduce": 1, "hasLink": 1, "hasProperty": 1, "hasTag": 1, "inFolder": 1, "linksTo": 1,
+    "isType": 1, "matches": 1,
+}  # fmt: skip
+
+
 def bases_method(target: Compiled, name: str, args: Args) -> Compiled:
     """`target.name(args)`: the method of the value's type, or of any value."""
+    wanted = _MIN_ARGUMENTS.get(name, 0)
 
     def call(s: Scope) -> Value:
         value = target(s)
@@ -314,9 +328,13 @@ def bases_method(target: Compiled, name: str, args: Args) -> Compiled:
                 return None  # a missing property: its methods give nothing, as in Obsidian
             kind = type_name(value)
             raise QueryError(f"{kind} has no function {name}()")
+        if len(args) < wanted:
+            raise needs_arguments(name, wanted)
         try:
             return method(s, value, args)
-        except (TypeError, ValueError, OverflowError, AttributeError, KeyError, re.error) as exc:
+        except RecursionError:
+            raise QueryError(NESTED_TOO_DEEP) from None
+        except PYTHON_ERRORS as exc:
             raise QueryError(f"{name}(): {exc}") from None
 
     return call

@@ -24,7 +24,7 @@ from hortus.queries.syntax import (
     unquote,
 )
 from hortus.queries.tree import ExpressionTree
-from hortus.queries.values import QueryError
+from hortus.queries.values import NESTED_TOO_DEEP, QueryError
 
 _EXPRESSION = r"""
 ?expr: bool_
@@ -348,6 +348,8 @@ def parse_query(text: str) -> Query:
         raise QueryError(str(exc.orig_exc)) from None
     except LarkError as exc:
         raise QueryError(str(exc)) from None
+    except RecursionError:
+        raise QueryError(NESTED_TOO_DEEP) from None
 
 
 @lru_cache(maxsize=4096)
@@ -363,3 +365,5 @@ def parse_expression(text: str) -> Node:
         raise QueryError(str(exc.orig_exc)) from None
     except LarkError as exc:
         raise QueryError(str(exc)) from None
+    except RecursionError:
+        raise QueryError(NESTED_TOO_DEEP) from None

@@ -4,10 +4,10 @@ pages. Names, members, calls and operators follow the dialect (Bases or Dataview
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
+from hortus.queries.bases_functions import MIN_ARGUMENTS
 from hortus.queries.bases_grammar import parse_bases
 from hortus.queries.dataview_grammar import parse_expression
 from hortus.queries.display import value_text
@@ -45,12 +45,23 @@ from hortus.queries.syntax import (
     ObjectOf,
     Unary,
 )
-from hortus.queries.values import FileRef, QueryError, Value, truthy
+from hortus.queries.values import (
+    NESTED_TOO_DEEP,
+    PYTHON_ERRORS,
+    FileRef,
+    QueryError,
+    Value,
+    needs_arguments,
+    truthy,
+)
 
 
 def compile_expression(node: Node, context: Context) -> Compiled:
     """The closure computing `node` for a scope."""
-    return _Compiler(context, functions_of(context.dialect), method_of).compile(node)
+    try:
+        return _Compiler(context, functions_of(context.dialect), method_of).compile(node)
+    except RecursionError:
+        raise QueryError(NESTED_TOO_DEEP) from None
 
 
 class _Compiler:
@@ -176,7 +187,11 @@ class _Compiler:
     def _call(self, node: Call) -> Compiled:
         args = [self.compile(arg) for arg in node.args]
         if isinstance(node.target, Name) and node.target.name in self.functions:
-            return _guarded(node.target.name, self.functions[node.target.name], args)
+            name = node.target.name
+            wanted = MIN_ARGUMENTS.get(name, 0) if self.bases else 0
+            if len(args) < wanted:
+                return _fails(name, wanted)
+            return _guarded(name, self.functions[name], args)
         if isinstance(node.target, Member) and self.bases:
             return self.methods(self.compile(node.target.target), node.target.name, args)
         if isinstance(node.target, Name) and not self.bases:
@@ -195,16 +210,22 @@ class _Compiler:
         return call
 
 
-# What a function given values of unexpected types raises: a failure of the query for that
-# row (as Dataview and Bases show it), never of the build.
-PYTHON_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError,
-                 ZeroDivisionError, re.error, RecursionError)  # fmt: skip
+def _fails(name: str, wanted: int) -> Compiled:
+    """A call with too few arguments: an error of each row it is computed for, as any other
+    failure of a formula, not of the whole query."""
+
+    def fail(_s: Scope) -> Value:
+        raise needs_arguments(name, wanted)
+
+    return fail
 
 
 def _guarded(name: str, function: Function, args: list[Compiled]) -> Compiled:
     def call(s: Scope) -> Value:
         try:
             return function(s, args)
+        except RecursionError:
+            raise QueryError(NESTED_TOO_DEEP) from None
         except PYTHON_ERRORS as exc:
             raise QueryError(f"{name}(): {exc}") from None
 

@@ -35,7 +35,7 @@ from hortus.queries.results import (
 )
 from hortus.queries.scope import Context, Scope
 from hortus.queries.summary import Garden, PageSummary
-from hortus.queries.values import QueryError
+from hortus.queries.values import NESTED_TOO_DEEP, QueryError
 from hortus.vault import BASE_SUFFIX, Note, NoteDates, Vault, note_dates
 
 QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
@@ -203,6 +203,8 @@ def _run_inline(
         value = compile_expression(parse_expression(token.content), context)(Scope(context, None))
         return show_value(value, context)
     except (QueryError, *PYTHON_ERRORS) as exc:
+        if isinstance(exc, RecursionError):
+            exc = QueryError(NESTED_TOO_DEEP)
         line = int(token.meta.get("line", 0)) + 1 if "line" in token.meta else token_line(parent)
         diagnostics.warn(
             str(p.note.path), line, "query", f"inline query `= {token.content}`: {exc}"
@@ -216,6 +218,8 @@ def _safely(run: Callable[[], QueryResult]) -> QueryResult:
         return run()
     except QueryError as exc:
         return QueryFailure(str(exc))
+    except RecursionError:
+        return QueryFailure(NESTED_TOO_DEEP)
     except Exception as exc:
         return QueryFailure(f"cannot evaluate this query ({type(exc).__name__}: {exc})")
 

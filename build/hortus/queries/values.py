@@ -23,6 +23,20 @@ class QueryError(Exception):
     """A query that cannot be parsed or evaluated; the message is shown in its place."""
 
 
+# What a function given values of unexpected types raises: a failure of the query for that
+# row (as Dataview and Bases show it), never of the build.
+PYTHON_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError,
+                 ZeroDivisionError, re.error, RecursionError)  # fmt: skip
+
+# Said for a RecursionError: an expression nested deeper than Python's stack allows.
+NESTED_TOO_DEEP = "expression nested too deep"
+
+
+def needs_arguments(name: str, wanted: int) -> QueryError:
+    """The error of `name()` called with fewer than `wanted` arguments."""
+    return QueryError(f"{name}() needs {wanted} argument{'s' if wanted > 1 else ''}")
+
+
 class Duration(NamedTuple):
     """A span of time in calendar units, as luxon keeps it (a month is not a number of days)."""
 
