@@ -101,3 +101,18 @@ views:
     table = run(text).views[0].body
     assert isinstance(table, TableResult)
     assert table.groups[0].rows == ((Text("2"), Empty(False)),)
+
+
+def test_summaries_with_nothing_to_summarise_are_empty_and_range_spans_the_dates() -> None:
+    text = """
+views:
+  - type: table
+    order: [file.name, n, d]
+    summaries:
+      n: Max
+      d: Range
+"""
+    table = run(text).views[0].body
+    assert isinstance(table, TableResult)
+    # 2024-01-01 to 2024-03-01: 60 days, in milliseconds as `date - date` gives them
+    assert table.summaries == (None, None, Text("Range 5184000000"))

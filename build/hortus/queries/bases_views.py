@@ -280,7 +280,8 @@ def _summaries(
             value = summary(name, values, base, context)
         except QueryError as exc:
             value = f"{name}: {exc}"
-        out.append(Text(f"{name} {value_text(value, 'bases')}"))
+        # nothing to summarise (no numbers for Max, no dates for Earliest): an empty cell
+        out.append(None if value is None else Text(f"{name} {value_text(value, 'bases')}"))
     return tuple(out)
 
 
@@ -297,7 +298,7 @@ def summary(name: str, values: list[Value], base: Base, context: Context) -> Val
         "Min": lambda: min(numbers) if numbers else None,
         "Max": lambda: max(numbers) if numbers else None,
         "Sum": lambda: sum(numbers),
-        "Range": lambda: (max(numbers) - min(numbers)) if numbers else None,
+        "Range": lambda: _range(numbers, dates),
         "Median": lambda: statistics.median(numbers) if numbers else None,
         "Stddev": lambda: statistics.pstdev(numbers) if numbers else None,
         "Earliest": lambda: min(dates) if dates else None,
@@ -311,3 +312,13 @@ def summary(name: str, values: list[Value], base: Base, context: Context) -> Val
     if name not in builtins:
         raise QueryError(f"no summary named {name!r}")
     return builtins[name]()
+
+
+def _range(numbers: list[float], dates: list[Any]) -> Value:
+    """Largest minus smallest: of the numbers, else of the dates, in milliseconds as the
+    difference of two dates is in Bases (`date - date`)."""
+    if numbers:
+        return max(numbers) - min(numbers)
+    if dates:
+        return (max(dates) - min(dates)).total_seconds() * 1000
+    return None
