@@ -9,10 +9,13 @@ import datetime as dt
 import pytest
 from small_garden import garden_of, page
 
+from conftest import article
 from hortus.queries import (
     BaseResult,
+    CardsResult,
     Empty,
     QueryFailure,
+    Swatch,
     TableResult,
     Text,
     evaluate_expression,
@@ -116,3 +119,59 @@ views:
     assert isinstance(table, TableResult)
     # 2024-01-01 to 2024-03-01: 60 days, in milliseconds as `date - date` gives them
     assert table.summaries == (None, None, Text("Range 5184000000"))
+
+
+def test_a_hex_colour_as_card_image_is_a_swatch_and_nothing_else_is() -> None:
+    text = "views:\n  - type: cards\n    image: note.cover\n    sort: [{property: file.name}]\n"
+    cards = run(text).views[0].body
+    assert isinstance(cards, CardsResult)
+    covers = {card.title.label: card.image for card in cards.groups[0][1]}
+    assert covers == {"Note": Swatch("#ff0000"), "Other": None}
+
+
+PUBLISH = "---\ndg-publish: true\n{}---\n"
+SHOWN = """
+```base
+filters: 'file.inFolder("Shelf")'
+formulas:
+  ok: '1 + 1'
+  bad: '[1, 2].filter()'
+  fixed: '(0.125).toFixed(2)'
+  last: '[1, 2][-1]'
+  joined: '[1, null].join(",")'
+views:
+  - type: table
+    name: Table
+    order: [file.name, formula.ok, formula.bad, formula.fixed, formula.last, formula.joined, n, d]
+    sort: [{property: file.name}]
+    summaries:
+      n: Max
+      d: Range
+  - type: cards
+    name: Cards
+    image: note.cover
+    sort: [{property: file.name}]
+```
+"""
+
+
+def test_what_a_reader_sees_of_these_formulas_summaries_and_covers(build_vault) -> None:
+    run = build_vault(
+        {
+            "Shown.md": PUBLISH.format("") + SHOWN,
+            "Shelf/Red.md": PUBLISH.format('d: 2024-01-01\ncover: "#ff0000"\n'),
+            "Shelf/Sly.md": PUBLISH.format('d: 2024-03-01\ncover: "#f00;background:url(x)"\n'),
+        }
+    )
+    assert run.code == 0, run.stderr
+    html = article(run.page("/shown/"))
+    assert "cannot evaluate" not in html and "Error" not in html
+    row = '<td><a class="internal" href="../shelf/red/">Red</a></td>'
+    assert row + "<td>2</td><td></td><td>0.13</td><td></td><td>1,</td><td></td>" in html
+    assert (
+        '<tr class="query-summary"><td></td><td></td><td></td><td></td><td></td><td></td>' in html
+    )
+    assert "<td>Range 5184000000</td></tr>" in html and "null" not in html
+    cover = '<div class="query-card-cover" style="background-color:#ff0000"></div>'
+    assert html.count("query-card-cover") == 1 and cover in html
+    assert "url(x)" not in html

@@ -13,6 +13,7 @@ from hortus.queries.bases_views import run_base
 from hortus.queries.dataview import run_dataview
 from hortus.queries.evaluate import evaluate_expression
 from hortus.queries.results import (
+    HEX_COLOUR,
     QUERY_NUMBER,
     BaseResult,
     Card,
@@ -30,6 +31,7 @@ from hortus.queries.results import (
     QueryResult,
     ScriptBlock,
     Shown,
+    Swatch,
     TableResult,
     TaskGroup,
     TaskItem,
@@ -42,6 +44,7 @@ from hortus.queries.stage import build_moment, evaluate_queries, query_language
 from hortus.queries.summary import Garden, PageSummary
 
 __all__ = [
+    "HEX_COLOUR",
     "QUERY_NUMBER",
     "BaseResult",
     "Card",
@@ -61,6 +64,7 @@ __all__ = [
     "QueryResult",
     "ScriptBlock",
     "Shown",
+    "Swatch",
     "TableResult",
     "TaskGroup",
     "TaskItem",

@@ -16,6 +16,7 @@ from hortus.queries.bases_grammar import parse_bases
 from hortus.queries.display import Picture, shown, value_text
 from hortus.queries.evaluate import compile_expression
 from hortus.queries.results import (
+    HEX_COLOUR,
     BaseResult,
     Card,
     CardsResult,
@@ -27,6 +28,7 @@ from hortus.queries.results import (
     ListResult,
     QueryFailure,
     Shown,
+    Swatch,
     TableResult,
     Text,
     ViewResult,
@@ -242,8 +244,9 @@ def _card(view: View, order: tuple[str, ...], row: Scope, base: Base) -> Card:
     return Card(LinkTo(page.basename, page.url), image, fields)
 
 
-def _cover(value: Value, scope: Scope) -> Image | None:
-    """A card's cover: an attachment published by the site, or a web address."""
+def _cover(value: Value, scope: Scope) -> Image | Swatch | None:
+    """A card's cover: an attachment published by the site, a web address, or a hex colour
+    (`#ff0000`) the cover is filled with."""
     if value is None:
         return None
     if isinstance(value, Picture | Link) and value.url:
@@ -251,6 +254,8 @@ def _cover(value: Value, scope: Scope) -> Image | None:
     text = str(value.path if isinstance(value, Link) else value).strip()
     if text.startswith(("http://", "https://")):
         return Image(text, "")
+    if HEX_COLOUR.fullmatch(text):
+        return Swatch(text)
     name = text[2:-2] if text.startswith("[[") and text.endswith("]]") else text
     url = scope.context.garden.attachment_url(name.partition("|")[0], scope.row.path)
     return Image(url, name) if url else None

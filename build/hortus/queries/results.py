@@ -7,6 +7,7 @@ Markdown), `LinkTo`, `Items` (a list), `Check` (a Bases checkbox), `Image`, `Emp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -51,6 +52,16 @@ class Image(NamedTuple):
 
     url: str
     alt: str
+
+
+# A CSS hex colour and nothing else: what a card's cover may be besides an image.
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+
+
+class Swatch(NamedTuple):
+    """A card's cover given as a hex colour (`#ff0000`): filled with it."""
+
+    colour: str  # `#` and 3, 4, 6 or 8 hex digits, checked (it is written into a style)
 
 
 class Empty(NamedTuple):
@@ -116,7 +127,7 @@ class Card(NamedTuple):
     """A card of a Bases cards view."""
 
     title: LinkTo
-    image: Image | None
+    image: Image | Swatch | None
     fields: tuple[tuple[str, Shown], ...]  # (property heading, value)
 
 

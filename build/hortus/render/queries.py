@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from hortus.links import ResolvedLink
 from hortus.markdown import highlight_code
 from hortus.queries import (
+    HEX_COLOUR,
     QUERY_NUMBER,
     BaseResult,
     CardsResult,
@@ -33,6 +34,7 @@ from hortus.queries import (
     QueryFailure,
     ScriptBlock,
     Shown,
+    Swatch,
     TableResult,
     TaskItem,
     TaskResult,
@@ -275,7 +277,12 @@ def _cards(result: CardsResult, env: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _image(image: Image, env: dict[str, Any]) -> str:
+def _image(image: Image | Swatch, env: dict[str, Any]) -> str:
+    if isinstance(image, Swatch):
+        # checked again here: the colour is written into a style attribute
+        if not HEX_COLOUR.fullmatch(image.colour):
+            return ""
+        return f'<div class="query-card-cover" style="background-color:{image.colour}"></div>'
     src = escape(relative_url(env["page_url"], image.url))
     return f'<img class="query-card-cover" src="{src}" alt="{escape(image.alt)}" loading="lazy">'
 
