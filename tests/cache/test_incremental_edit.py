@@ -177,3 +177,15 @@ def test_an_edits_other_pages_are_made_beside_its_note_pages_as_alone(
     assert [(d.path, d.message[:15]) for d in said] == [("nick.md", "alias 'other' w")]
     garden.edit("new.md", "# New\n\nA new note: every page is made again, none beside.\n")
     assert forked == [1]
+
+
+def test_a_record_whose_pages_part_is_lost_still_builds_the_same_bytes(garden: Garden) -> None:
+    """The record is two files; a build stopped between them leaves a pair that does not
+    match. The next build then keys every page and indexes every page for search again,
+    and still makes what a build without the cache makes."""
+    (pages_part,) = (garden.root / ".hortus" / "site").glob("build-*-pages.json")
+    pages_part.write_text('{"token": "from another build"}', encoding="utf-8")
+    rendered = garden.edit("other.md", "# Other\n\nNew words of other.\n")
+    assert note_pages(rendered) == {"other/index.html"}  # the others' keys are unchanged
+    pages_part.unlink()
+    garden.edit("plain.md", "# Plain\n\nWords of plain, changed.\n")

@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hortus.cache.digest import digest
 from hortus.cache.fingerprint import FORMAT
@@ -18,6 +19,12 @@ RecordedDiagnostic = list
 FileRecord = list
 
 
+# The fields of a record that only a build which goes on to make pages reads (see
+# RecordFile.load_pages): kept beside the rest, so a build that finds nothing changed
+# reads a few megabytes less in a large garden.
+PAGES_FIELDS = ("search", "page_warnings", "page_site_key", "page_facets")
+
+
 @dataclass
 class BuildRecord:
     """What a successful build wrote and said, for the next build to compare against."""
@@ -27,7 +34,7 @@ class BuildRecord:
     pages: int = 0  # index.html files written
     cells: int = 0  # notes whose cell results were valid at the time
     cell_files: list[str] = field(default_factory=list)  # files the cells read
-    search: dict[str, str] = field(default_factory=dict)  # search shard -> key of its pages
+    search: dict[str, Any] = field(default_factory=dict)  # search shard -> what it holds
     files: dict[str, FileRecord] = field(default_factory=dict)  # output path -> FileRecord
     diagnostics: list[RecordedDiagnostic] = field(default_factory=list)  # without --strict's
     page_warnings: dict[str, list[RecordedDiagnostic]] = field(
@@ -45,6 +52,9 @@ class RecordFile:
         self.folder = folder
         name = digest(str(out_dir.resolve())) if out_dir is not None else ""
         self.path = folder / f"build-{name[:16]}.json"
+        self.pages_path = folder / f"build-{name[:16]}-pages.json"
+        self._pages_token: str | None = None  # what ties the two files of one record
+        self._pages_loaded = False
         self.previous = self._load() if out_dir is not None else BuildRecord()
 
     def _load(self) -> BuildRecord:
@@ -52,9 +62,25 @@ class RecordFile:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.pop("format", None) != FORMAT:
                 return BuildRecord()
-            return BuildRecord(**data)
+            token = data.pop("pages_token", None)
+            record = BuildRecord(**data)
         except (OSError, ValueError, TypeError):
             return BuildRecord()
+        self._pages_token = token if isinstance(token, str) else None
+        return record
+
+    def load_pages(self) -> BuildRecord:
+        """The previous record with its PAGES_FIELDS, read from beside it on first ask; left
+        empty (every page keyed, every index made again) unless that file was written with
+        this record."""
+        if not self._pages_loaded:
+            self._pages_loaded = True
+            with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+                data = json.loads(self.pages_path.read_text(encoding="utf-8"))
+                if self._pages_token is not None and data["token"] == self._pages_token:
+                    for name in PAGES_FIELDS:
+                        setattr(self.previous, name, data[name])
+        return self.previous
 
     def output_intact(self, out_dir: Path) -> bool:
         """Every file the last build wrote is still there, as it was written."""
@@ -71,16 +97,29 @@ class RecordFile:
         return True
 
     def save(self, record: BuildRecord) -> None:
+        """The record in two files (see PAGES_FIELDS), each written whole or not at all,
+        tied by a token of this save: a build stopped between the two leaves a pair that
+        does not match, read as no pages part at all."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+        token = os.urandom(8).hex()
         # vars, not asdict: the fields are plain JSON already, and asdict copies every entry.
-        temporary.write_text(json.dumps({"format": FORMAT, **vars(record)}), encoding="utf-8")
-        temporary.replace(self.path)
+        fields = vars(record)
+        pages = {name: fields[name] for name in PAGES_FIELDS}
+        rest = {name: value for name, value in fields.items() if name not in PAGES_FIELDS}
+        _write_json(self.pages_path, {"token": token, **pages})
+        _write_json(self.path, {"format": FORMAT, "pages_token": token, **rest})
 
     def forget(self) -> None:
         """A failed build: the next one must not take the output as up to date."""
-        with contextlib.suppress(OSError):
-            self.path.unlink()
+        for path in (self.path, self.pages_path):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _write_json(path: Path, value: dict[str, Any]) -> None:
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(value), encoding="utf-8")
+    temporary.replace(path)
 
 
 def replay(items: list[RecordedDiagnostic], into: Diagnostics) -> None:

@@ -24,5 +24,11 @@ class SiteCache:
 
     @property
     def previous(self) -> BuildRecord:
-        """The record of the last successful build into `out_dir` (empty when there is none)."""
+        """The record of the last successful build into `out_dir` (empty when there is none),
+        without what its pages were made from (see previous_pages)."""
         return self.record.previous
+
+    @property
+    def previous_pages(self) -> BuildRecord:
+        """That record whole: with what its note pages and search index were made from."""
+        return self.record.load_pages()

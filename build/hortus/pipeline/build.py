@@ -182,7 +182,7 @@ def _publish(
 
 def _write_site(
     context: BuildContext, writer: SiteWriter, inputs: Prepared
-) -> tuple[Made, dict[str, str]]:
+) -> tuple[Made, dict[str, Any]]:
     """Every page into the staging folder, then, unless the build failed, the search index
     and the swap. Returns what making the pages gave back and each search shard's key."""
     try:
@@ -192,7 +192,7 @@ def _write_site(
         writer.kept = made.kept
         context.clock.stages.update(made.stages)
         context.clock.restart()
-        search: dict[str, str] = {}
+        search: dict[str, Any] = {}
         if not context.diagnostics.errors or context.keeps_failed:
             cache = context.cache
             search = made.search or {}  # indexed beside the other pages (see make_pages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -74,7 +75,7 @@ class Made:
     cell_files: list[str]  # files the cells read, for the next inputs snapshot
     stages: dict[str, float]  # seconds per stage
     live: LiveSite | None = None  # with Mode.SERVE: the state previews render with
-    search: dict[str, str] | None = None  # the search index's record; None: not indexed
+    search: dict[str, Any] | None = None  # the search index's record; None: not indexed
 
 
 @dataclass(frozen=True)
@@ -164,9 +165,9 @@ def write_assets(context: BuildContext, work: SiteWork) -> None:
         notes.math,
         notes.macros,
     )
-    previous = context.cache.previous.page_warnings if context.cache is not None else {}
-    if context.cache is not None and context.cache.previous.page_facets:
-        record = context.cache.previous
+    record = context.cache.previous_pages if context.cache is not None else None
+    previous = record.page_warnings if record is not None else {}
+    if record is not None and record.page_facets:
         note_pages.previous = (record.page_site_key, record.page_facets)
     work.site = SiteState(
         settings=context.settings,
@@ -249,7 +250,7 @@ def start_search(context: BuildContext, work: SiteWork) -> None:
     pages are written; not when the build has already failed."""
     if context.diagnostics.errors and not context.keeps_failed:
         return
-    previous = context.cache.previous.search if context.cache is not None else {}
+    previous = context.cache.previous_pages.search if context.cache is not None else {}
     pages = [url_to_name(n.url) for n in work.site.pages if work.writer.has_page(n.url)]
     # Not forked in `hortus serve`: a lock its server threads hold would stay held in a fork.
     fork = not context.keeps_state

@@ -14,11 +14,11 @@ site), every shard holding a changed page is indexed again and the recent index 
 from __future__ import annotations
 
 import functools
-import json
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from hortus.cache import code_fingerprint, digest, text_digest
 from hortus.config import Settings
@@ -52,7 +52,7 @@ class SearchIndexing:
         self,
         writer: SiteWriter,
         settings: Settings,
-        previous: dict[str, str],
+        previous: dict[str, Any],
         pages: list[str],
         jobs: int,
         fork: bool = True,
@@ -63,7 +63,7 @@ class SearchIndexing:
         version = digest("search", code_fingerprint(), self.language.strip().lower())
         if previous.get(_VERSION_KEY) != version:
             previous = {}
-        self.record: dict[str, str] = {_VERSION_KEY: version}
+        self.record: dict[str, Any] = {_VERSION_KEY: version}
         self.before = _load(previous, _PAGES_KEY)  # page file -> [its key, digest of its view]
         self.views: dict[str, str] = {}  # page file -> digest of its view, where needed
         self.shards = plan_shards(writer.staging, settings.search_shard_pages, pages)
@@ -147,7 +147,7 @@ class SearchIndexing:
     def _index_one(self, shard: Shard) -> ShardIndex:
         return index_shard(self.writer.staging, shard, self.language, self.writer.file)
 
-    def finish(self) -> dict[str, str]:
+    def finish(self) -> dict[str, Any]:
         """Every index in the staging folder and in the writer's record; returns what the
         next build compares against."""
         self._results = self._work.result()
@@ -159,9 +159,9 @@ class SearchIndexing:
             self.held[folder] = {n: [v, made.ids.get(n, "")] for n, v in made.views.items()}
         self._drop_hidden()
         for folder, held in self.held.items():
-            self.record[folder] = json.dumps(held, sort_keys=True)
+            self.record[folder] = held
         known = {n: [self.writer.record[n][0], self._view(n)] for n in sorted(self.pages)}
-        self.record[_PAGES_KEY] = json.dumps(known, sort_keys=True)
+        self.record[_PAGES_KEY] = known
         if self.shards:
             listed = [*self.shards, *([self.recent] if self.recent else [])]
             self.writer.write(f"{BUNDLE_DIR}/{SHARDS_FILE}", shard_list(listed, self.hidden))
@@ -218,11 +218,9 @@ def index_shards(
         return {shard.folder: index for shard, index in zip(shards, made, strict=True)}
 
 
-def _load(previous: dict[str, str], name: str) -> dict[str, list[str]]:
-    try:
-        loaded = json.loads(previous.get(name, "{}"))
-    except ValueError:
-        return {}
+def _load(previous: dict[str, Any], name: str) -> dict[str, list[str]]:
+    """What the record kept under `name`: a folder's pages, or every page's key and view."""
+    loaded = previous.get(name, {})
     return loaded if isinstance(loaded, dict) else {}
 
 
