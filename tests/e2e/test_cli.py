@@ -44,6 +44,8 @@ def test_rejected_formula_is_a_warning_shown_as_source(build_vault) -> None:
     assert "m.md:6: warning: KaTeX cannot typeset $\\frac{1}{$" in run.stderr
     html = run.page("/m/")
     assert 'class="math-error"' in html and "<code>\\frac{1}{</code>" in html
+    display = build_vault({"m.md": BAD_MATH.replace("$\\frac{1}{$", "$$\n\\frac{1}{\n$$")})
+    assert "m.md:6: warning: KaTeX cannot typeset $$\\frac{1}{$$" in display.stderr
 
 
 def test_strict_turns_warnings_into_a_failed_build(build_vault) -> None:

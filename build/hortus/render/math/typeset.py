@@ -68,10 +68,11 @@ def typeset_math(
             result = results[(ref.tex, ref.display)]
             if result.error is not None:
                 formula = ref.tex.strip().replace("\n", " ")
+                fence = "$$" if ref.display else "$"  # quoted as the note writes it
                 diagnostics.warn(
                     str(p.note.path),
                     ref.line,
                     "math",
-                    f"{engine} cannot typeset ${formula}$: {result.error}",
+                    f"{engine} cannot typeset {fence}{formula}{fence}: {result.error}",
                 )
     return results
