@@ -74,8 +74,12 @@ def load_vault(
 def _warn_if_none_published(vault: Vault, settings: Settings, diagnostics: Diagnostics) -> None:
     """One warning, not one a note, when opting in left every note out: the site would be
     empty with no word of why."""
+    if settings.publish == "all" or any(
+        n.published and n.path.suffix.lower() in NOTE_SUFFIXES for n in vault.notes
+    ):
+        return  # asked of every build: the quick answers first
     notes = [n for n in vault.notes if n.path.suffix.lower() in NOTE_SUFFIXES]
-    if settings.publish == "all" or not notes or any(n.published for n in notes):
+    if not notes:
         return
     try:
         folder = vault.root.resolve().relative_to(settings.root.resolve()).as_posix()
