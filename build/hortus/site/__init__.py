@@ -8,9 +8,10 @@ A note page no change can reach (`affected_notes`) is kept without its key being
 
 What is written is a list of emitters with one interface (`Emitter`: `emit(site, writer)`
 over one `SiteState`): the note pages first (`emit_note_pages`, `NotePages`: each page keyed
-on everything it is made from), then `EMITTERS` in order: home, garden graph, tags, folders,
-feeds (the site's, and one per tag and per folder), sitemap and robots.txt, 404, claims,
-attachments, and a redirect page at each alias of a published note. A note's permalink may
+on everything it is made from), then `EMITTERS` in order: home, garden graph, tags, claims
+(before the folders: a vault folder `Claims/` must not take it), folders, feeds (the site's,
+and one per tag and per folder), sitemap and robots.txt, 404, attachments, and a redirect
+page at each alias of a published note. A note's permalink may
 own a URL an emitter would write (`/tags/`): an emitter asks `writer.has_page` first. Assets
 are written with content-hashed names (`emit_assets`, `emit_figures`, and the mermaid script
 when a diagram is left to it: `emit_mermaid_script`); `page_extras` names the stylesheets and
