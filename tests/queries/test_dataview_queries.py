@@ -202,6 +202,6 @@ def test_wikilinks_in_text_values_are_resolved_from_the_querying_note() -> None:
     assert isinstance(cell, Markdown)
     assert cell.links == (
         ("[[Stunned]]", LinkTo("Stunned", "/stunned/")),
-        ("[[stunned#Effects|dazed]]", LinkTo("dazed", "/stunned/")),
+        ("[[stunned#Effects|dazed]]", LinkTo("dazed", "/stunned/#effects")),
         ("[[Gone]]", LinkTo("Gone", None)),  # no page: its text only
     )

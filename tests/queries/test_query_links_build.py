@@ -78,3 +78,22 @@ def test_elink_and_web_links_in_text_are_external_links(built: tuple[str, Path])
     assert 'href="https://example.org/x" class="external" rel="noopener">site</a>' in page
     # A Markdown link by path is not resolved in a query value: its text, not a dead link.
     assert "and a path</td>" in page and 'href="Stunned"' not in page
+
+
+def test_a_query_link_into_a_heading_or_block_lands_on_it(build_vault) -> None:
+    notes = {
+        "Stunned.md": "# Stunned\n\n## Effects\n\nYou lose a turn. ^turn\n",
+        "Spell.md": (
+            '---\nsee: "[[Stunned#Effects]]"\nnote: The target is [[Stunned#^turn|stunned]].\n'
+            "---\nInline: `=this.note`\n\n"
+            '```dataview\nTABLE see FROM "" WHERE file.name = "Spell"\n```\n'
+        ),
+    }
+    run = build_vault(notes, settings='publish = "all"')
+    assert run.code == 0, run.stderr
+    page = article(run.page("/spell/"))
+    table = page[page.index('<div class="query query-dataview">') :]
+    inline = page[page.index('<span class="query-inline">') :]
+    assert 'href="../stunned/#effects"' in table.split("</table>")[0]
+    assert 'href="../stunned/#^turn"' in inline.split("</span>")[0]
+    assert 'id="effects"' in run.page("/stunned/")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from hortus.markdown import PropertyLink, text_parts
 from hortus.queries.dates import bases_date_text, dataview_date_text, duration_text
@@ -21,6 +21,7 @@ from hortus.queries.results import (
     Text,
 )
 from hortus.queries.values import Duration, FileRef, Link, Pattern, Value, number_text
+from hortus.vault import heading_slug
 
 _WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")  # as a property's text writes one
 # `![alt](path)`, `![alt](<a path>)`: the destination of a Markdown image.
@@ -93,6 +94,18 @@ def with_links(
     return value
 
 
+def link_url(link: Link) -> str | None:
+    """Where a link goes: its page, into the heading or block it names, as the page's own
+    links write the anchor (the heading's id is the slug of its text)."""
+    if link.url is None or not link.subpath:
+        return link.url
+    part = link.subpath.rsplit("#", 1)[-1].strip()  # `A#B`: the last heading of the chain
+    if part.startswith("^"):
+        return f"{link.url}#^{quote(part[1:])}"
+    slug = heading_slug(part)
+    return f"{link.url}#{quote(slug)}" if slug else link.url
+
+
 def _text_links(text: str, link_to: Callable[[str], Link]) -> tuple[tuple[str, LinkTo], ...]:
     """Each wikilink written in `text` (an embed is not a link), labelled as a link in a
     property is: its alias, else what it names."""
@@ -102,7 +115,10 @@ def _text_links(text: str, link_to: Callable[[str], Link]) -> tuple[tuple[str, L
         parts = [p for p in text_parts(written) if isinstance(p, PropertyLink)]
         if written.startswith("!") or written in found or not parts:
             continue
-        found[written] = LinkTo(parts[0].label, link_to(parts[0].target).url)
+        part = parts[0]
+        subpath = f"^{part.block}" if part.block else part.heading
+        link = link_to(part.target)._replace(subpath=subpath)
+        found[written] = LinkTo(part.label, link_url(link))
     return tuple(found.items())
 
 
@@ -137,7 +153,7 @@ def shown(value: Value, dialect: str, resolve_file: object = None, language: str
     if isinstance(value, Picture):
         return Image(value.url, value.label) if value.url else Text(value.label)
     if isinstance(value, Link):
-        return LinkTo(value.label, value.url)
+        return LinkTo(value.label, link_url(value))
     if isinstance(value, bool) and bases:
         return Check(value)
     if isinstance(value, Icon):
