@@ -11,6 +11,7 @@ build's moment, `SOURCE_DATE_EPOCH` when set (build_moment)."""
 
 from hortus.queries.bases_views import run_base
 from hortus.queries.dataview import run_dataview
+from hortus.queries.display import WIKILINK, image_key, off_site
 from hortus.queries.evaluate import evaluate_expression
 from hortus.queries.results import (
     HEX_COLOUR,
@@ -46,6 +47,7 @@ from hortus.queries.summary import Garden, PageSummary
 __all__ = [
     "HEX_COLOUR",
     "QUERY_NUMBER",
+    "WIKILINK",
     "BaseResult",
     "Card",
     "CardsResult",
@@ -74,7 +76,9 @@ __all__ = [
     "build_moment",
     "evaluate_expression",
     "evaluate_queries",
+    "image_key",
     "note_queries",
+    "off_site",
     "query_language",
     "run_base",
     "run_dataview",

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 from hortus.queries.values import Duration, QueryError, normalised
+from hortus.vault import written_date
 
 _ISO = re.compile(
     r"(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?)?)?"
@@ -121,23 +122,12 @@ def has_time(value: dt.datetime) -> bool:
 def dataview_date_text(value: dt.datetime, language: str = "en") -> str:
     """Dataview's default formats: `MMMM dd, yyyy` and `h:mm a - MMMM dd, yyyy`; on a site
     in Chinese, Japanese or Korean, the date as its pages write dates (`2024年3月5日`)."""
-    local = _local_date(value, language)
+    local = written_date(value.year, value.month, value.day, language)
     if local is not None:
         return f"{local} {value:%H:%M}" if has_time(value) else local
     if has_time(value):
         return luxon_format(value, "h:mm a - MMMM dd, yyyy")
     return luxon_format(value, "MMMM dd, yyyy")
-
-
-def _local_date(value: dt.datetime, language: str) -> str | None:
-    """The day as the theme writes it for the language (its page dates), None for English
-    and the languages that write it the English way there."""
-    primary = language.lower().split("-")[0]
-    if primary in ("zh", "ja"):
-        return f"{value.year}年{value.month}月{value.day}日"
-    if primary == "ko":
-        return f"{value.year}년 {value.month}월 {value.day}일"
-    return None
 
 
 def bases_date_text(value: dt.datetime) -> str:

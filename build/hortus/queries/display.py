@@ -23,10 +23,23 @@ from hortus.queries.results import (
 from hortus.queries.values import Duration, FileRef, Link, Pattern, Value, number_text
 from hortus.vault import heading_slug
 
-_WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")  # as a property's text writes one
+# A `[[link]]` or `![[embed]]` as a property's text writes one; the renderer finds them in a
+# text value with this same pattern, so what it looks up is what was resolved here.
+WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")
 # `![alt](path)`, `![alt](<a path>)`: the destination of a Markdown image.
 _MARKDOWN_IMAGE = re.compile(r"!\[(?:[^\[\]\\]|\\.)*\]\(\s*(<[^<>\n]*>|[^\s()]+)")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")  # a web address, not a vault path
+
+
+def off_site(url: str) -> bool:
+    """Whether `url` leaves the site (has a scheme, or is `//host/...`): not a vault path."""
+    return bool(_SCHEME.match(url))
+
+
+def image_key(destination: str) -> str:
+    """The vault path a Markdown image names, as Markdown.links keys it: without its `#` or
+    `?` part, percent-decoded (markdown-it hands the renderer the destination encoded)."""
+    return unquote(destination.split("#", 1)[0].split("?", 1)[0])
 
 
 class Picture(Link):
@@ -110,7 +123,7 @@ def _text_links(text: str, link_to: Callable[[str], Link]) -> tuple[tuple[str, L
     """Each wikilink written in `text` (an embed is not a link), labelled as a link in a
     property is: its alias, else what it names."""
     found: dict[str, LinkTo] = {}
-    for match in _WIKILINK.finditer(text):
+    for match in WIKILINK.finditer(text):
         written = match.group()
         parts = [p for p in text_parts(written) if isinstance(p, PropertyLink)]
         if written.startswith("!") or written in found or not parts:
@@ -129,7 +142,7 @@ def _image_links(
     a Markdown image by its path percent-decoded (as the renderer reads markdown-it's
     encoded `src`). A file not published is left out: its name shows instead."""
     found: dict[str, LinkTo] = {}
-    for match in _WIKILINK.finditer(text):
+    for match in WIKILINK.finditer(text):
         name = match.group(1).partition("|")[0].split("#", 1)[0].strip()
         if match.group().startswith("!") and name:
             url = attachment_url(name)
@@ -137,8 +150,8 @@ def _image_links(
                 found[match.group()] = LinkTo(name, url)
     for match in _MARKDOWN_IMAGE.finditer(text):
         destination = match.group(1).removeprefix("<").removesuffix(">")
-        path = unquote(destination.split("#", 1)[0].split("?", 1)[0])
-        if path and not _SCHEME.match(path):
+        path = image_key(destination)
+        if path and not off_site(path):
             url = attachment_url(path)
             if url:
                 found[path] = LinkTo(path, url)

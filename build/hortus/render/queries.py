@@ -41,9 +41,10 @@ from hortus.queries import (
     Text,
     ViewResult,
     note_queries,
+    off_site,
     query_language,
 )
-from hortus.render.query_text import off_site, text_html, valid_link
+from hortus.render.query_text import text_html, valid_link
 from hortus.render.theme import LABELS, label_language
 from hortus.vault import heading_slug, relative_url
 

@@ -13,20 +13,17 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from hortus.markdown import PropertyLink, text_parts
-from hortus.queries import LinkTo, Markdown
+from hortus.queries import WIKILINK, LinkTo, Markdown, image_key, off_site
 from hortus.render.links import IMAGE, embed_file
 from hortus.vault import relative_url
 
 _TEXT_MARKDOWN = MarkdownIt("commonmark", {"html": False})
-_WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")  # as the queries stage finds them
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")  # a URL off the site
 _WEB = re.compile(r"https?://", re.IGNORECASE)
 # Obsidian's size at the end of an alt text (`alt|60`, `|60x40`) or as the whole alt (`60`).
 _ALT_SIZE = re.compile(r"(?:^|\|)\s*(\d+)\s*(?:x\s*(\d+))?\s*$")
@@ -39,26 +36,15 @@ def text_html(value: Markdown, page_url: str) -> str:
     )
 
 
-def off_site(url: str) -> bool:
-    """Whether `url` leaves the site (has a scheme, or is `//host/...`)."""
-    return bool(_SCHEME.match(url))
-
-
 def valid_link(url: str) -> bool:
     """markdown-it's check: no `javascript:`, `vbscript:`, `file:` or non-image `data:`."""
     return bool(_TEXT_MARKDOWN.validateLink(url))
 
 
-def image_key(destination: str) -> str:
-    """The vault path a Markdown image names, as Markdown.links keys it: without `#` or `?`
-    part, percent-decoded (the queries stage reads it as written, markdown-it encodes it)."""
-    return unquote(destination.split("#", 1)[0].split("?", 1)[0])
-
-
 def _text_wikilink(state: StateInline, silent: bool) -> bool:
     """`[[link]]` or `![[embed]]` in a text value, never left as raw brackets: a link the
     queries stage resolved (Markdown.links), else what it shows, as text."""
-    match = _WIKILINK.match(state.src, state.pos)
+    match = WIKILINK.match(state.src, state.pos)
     if match is None:
         return False
     if not silent:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from hortus.config import Settings
 from hortus.diagnostics import BuildError
 from hortus.render.navigation import FolderTree
-from hortus.vault import relative_url
+from hortus.vault import relative_url, written_date
 
 # The few words the theme itself says, in the site's language (see label_language).
 LABELS = {
@@ -254,12 +254,8 @@ def format_date(iso: str, language: str) -> str:
     """`2024-03-05` as a reader of the language writes it: `March 5, 2024`, `2024年3月5日`,
     `2024년 3월 5일`. Spelled out here, not by the system's locale: same input, same bytes."""
     year, month, day = (int(part) for part in iso.split("-"))
-    labels = label_language(language)
-    if labels in ("zh", "zh-Hant", "ja"):
-        return f"{year}年{month}月{day}日"
-    if labels == "ko":
-        return f"{year}년 {month}월 {day}일"
-    return f"{_MONTHS.split()[month - 1]} {day}, {year}"
+    written = written_date(year, month, day, language)
+    return written or f"{_MONTHS.split()[month - 1]} {day}, {year}"
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from hortus.vault.dates import NoteDates, note_dates
     from hortus.vault.files import stem_and_suffix
     from hortus.vault.frontmatter import ParsedFrontmatter, is_published, parse_frontmatter
-    from hortus.vault.language import language_of
+    from hortus.vault.language import language_of, written_date
     from hortus.vault.notes import (
         CANVAS_SUFFIX,
         HOME_TAG,
@@ -58,6 +58,7 @@ _MODULES = {
     "is_published": "frontmatter",
     "parse_frontmatter": "frontmatter",
     "language_of": "language",
+    "written_date": "language",
     "CANVAS_SUFFIX": "notes",
     "HOME_TAG": "notes",
     "NOTE_SUFFIXES": "notes",
@@ -107,6 +108,7 @@ __all__ = [
     "slugify",
     "stem_and_suffix",
     "tag_url",
+    "written_date",
 ]
 
 

@@ -141,3 +141,14 @@ def _prose(source: str) -> str:
     front = _FRONTMATTER.match(source)
     body = source[front.end() if front else 0 :][:PROSE_SAMPLE]
     return _NOT_PROSE.sub(" ", body)
+
+
+def written_date(year: int, month: int, day: int, language: str) -> str | None:
+    """A day as a page in `language` writes it, for the languages that do not write it the
+    English way: `2024年3月5日` (Chinese, Japanese), `2024년 3월 5일` (Korean); else None."""
+    primary = language.lower().split("-")[0]
+    if primary in ("zh", "ja"):
+        return f"{year}年{month}月{day}日"
+    if primary == "ko":
+        return f"{year}년 {month}월 {day}일"
+    return None
