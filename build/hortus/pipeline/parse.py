@@ -118,18 +118,21 @@ def _parse_missing(
                 store.store(note_key(notes[i]), parsed_blob(found[i]))
         return
 
-    def parse_chunk(chunk: list[int]) -> list[tuple[bytes, Meta, NoteSummary]]:
+    def parse_chunk(chunk: list[int]) -> list[tuple[bytes | None, Meta, NoteSummary]]:
         done = []
         for i in chunk:
             parsed = parse_note(md, notes[i])
-            done.append((parsed_blob(parsed), _meta(parsed), summarize(parsed)))
+            blob, meta = parsed_blob(parsed), _meta(parsed)
+            if store is not None:
+                store.store(meta[0], blob)  # here: the tokens need not travel to the parent
+            done.append((None if store is not None else blob, meta, summarize(parsed)))
         return done
 
     chunks = chunked(missing, jobs)
     for chunk, made in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
         for i, (blob, meta, summary) in zip(chunk, made, strict=True):
-            if store is not None:
-                store.store(meta[0], blob)
+            if blob is None:
+                assert store is not None
                 found[i] = CachedNote.of(notes[i], meta, md, store)
             else:
                 found[i] = parsed_from_blob(notes[i], blob)
