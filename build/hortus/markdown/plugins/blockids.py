@@ -100,6 +100,8 @@ def _previous_block(tokens: Sequence[Token], pairs: dict[int, int], open_idx: in
 
 
 def _assign_ids(state: StateCore) -> None:
+    if "^" not in state.src:
+        return  # no id anywhere: most notes, and every block would be walked for none
     tokens = state.tokens
     pairs = _partners(tokens)
     targets: dict[int, str] = {}  # token index -> id

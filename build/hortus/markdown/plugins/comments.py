@@ -262,6 +262,8 @@ def _hide_regions(state: StateCore) -> None:
 
     Hidden text is never parsed, so nothing in it (footnotes, tags, links) registers.
     """
+    if _DELIM not in state.src:
+        return  # no comment anywhere: most notes
     tokens = state.tokens
     hidden = [False] * len(tokens)
     empty: set[int] = set()
@@ -363,6 +365,8 @@ def _forget_inline_footnotes(env: Any, tokens: Sequence[Token]) -> None:
 
 
 def _cleanup(state: StateCore) -> None:
+    if _DELIM not in state.src:
+        return
     tokens = state.tokens
     for i, token in enumerate(tokens):
         if token.type == "inline" and _has_tail(token.children):

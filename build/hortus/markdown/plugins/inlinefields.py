@@ -50,6 +50,9 @@ _EMOJI_DATES = [
     (re.compile(r"\u2705\s*(\d{4}-\d{2}-\d{2})"), "completion"),
 ]
 
+# Any of the emoji that start a task's date above.
+_DATE_MARK = re.compile("[\u2795\U0001f6eb\u23f3\u231b\U0001f4c5\U0001f4c6\U0001f5d3\u2705]")
+
 
 def inlinefields_plugin(md: MarkdownIt) -> None:
     """Record the note's inline fields; mark bracketed fields and `= expr` code spans."""
@@ -111,14 +114,19 @@ def line_fields(text: str, line: int) -> list[InlineField]:
 
 def _inline_fields(state: StateCore) -> None:
     fields: list[InlineField] = []
+    # What the note's text holds decides what is looked for: most notes have no field, no
+    # task date and no code span, and their tokens need not be walked for them.
+    colons = "::" in state.src
+    dates = colons or _DATE_MARK.search(state.src) is not None
+    marks = colons or "`" in state.src
     for token in state.tokens:
         if token.type != "inline" or token.map is None:
             continue
-        if "::" in token.content or not token.content.isascii():
+        if dates and ("::" in token.content or not token.content.isascii()):
             for offset, text in enumerate(token.content.split("\n")):
                 if "::" in text or not text.isascii():
                     fields.extend(line_fields(text, token.map[0] + offset))
-        if token.children:
+        if marks and token.children:
             token.children = _mark_children(token.children, token.map[0])
     state.env[FIELDS] = fields
 
