@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from urllib.parse import unquote, urljoin
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hortus.vault import relative_url, tag_url
+from hortus.vault.urls import _relative_url
 
 plain = st.sampled_from(["a", "b", "笔记", "x y", "a.png", "index.html"])
 dotted = st.sampled_from(["a", "笔记", "", "..", "."])
@@ -60,3 +62,41 @@ def test_tag_url_is_case_insensitive_and_keeps_letters_of_any_script():
     assert tag_url("Nested/Tag") == "/tags/nested/tag/"
     assert tag_url("标签") == "/tags/标签/"
     assert tag_url("🌱") == "/tags/🌱/"
+
+
+# Pages and targets from few segments, so that pages of one folder ask for the same targets
+# and relative_url answers from what it worked out for another page.
+memo_segment = st.sampled_from(["a", "b", "ab", "笔记", "x y", "", ".", "..", "n.html"])
+memo_url = st.lists(memo_segment, max_size=4).map(lambda parts: "/" + "/".join(parts)) | (
+    st.sampled_from(["", "a/b", "#h", "x", "https://x.test/a", "/a/#h", "/a/b#h", "/a/b/c/"])
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.tuples(memo_url, memo_url, st.booleans(), st.booleans()), max_size=30))
+def test_relative_url_answers_as_if_worked_out_for_each_page(asks):
+    for page, target, page_dir, target_dir in asks:
+        page = page.rstrip("/") + "/" if page_dir and page else page
+        target = target.rstrip("/") + "/" if target_dir and target.startswith("/") else target
+        assert _outcome(relative_url, page, target) == _outcome(_relative_url, page, target)
+
+
+def _outcome(relative: Callable[[str, str], str], page: str, target: str) -> str:
+    try:
+        return relative(page, target)
+    except ValueError as error:  # an empty target, as posixpath.relpath says
+        return repr(error)
+
+
+def test_relative_url_from_a_folder_note_into_its_folder():
+    # Pages of one parent folder share answers, but not for a target below the page itself.
+    assert relative_url("/a/b/", "/a/c/") == "../c/"
+    assert relative_url("/a/c/", "/a/c/") == "./"
+    assert relative_url("/a/c/", "/a/c/d/#h") == "d/#h"
+    assert relative_url("/a/b/", "/a/c/d/#h") == "../c/d/#h"
+    assert relative_url("/a/cd/", "/a/c/d/#h") == "../c/d/#h"
+    assert relative_url("/a/c/", "/a/c") == "./"
+    # A target with `..` or an empty segment may be the page itself, written otherwise.
+    for target in ("/a/q/../c/", "/a//c/"):
+        assert relative_url("/a/b/", target) == "../c/"
+        assert relative_url("/a/c/", target) == "./"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -16,14 +17,69 @@ from hortus.vault.slugs import safe_segment, slugify, visible
 def relative_url(from_url: str, to_url: str) -> str:
     """A site URL relative to the page at `from_url`, so the output also reads from file://
     and from any sub-path it is deployed under."""
+    # Every page asks this for each of its links and each entry of its explorer, most of them
+    # asked before by the other pages of its folder: answered from their memo when the
+    # target is not at or below the page itself (see _Folder).
+    folder = _FOLDERS.get(from_url) or _folder(from_url)
+    if folder.memo is not None and not to_url.startswith(folder.stem):
+        found = folder.memo.get(to_url)
+        if found is None:
+            found = _relative_url(from_url, to_url)
+            if len(folder.memo) < _MEMO_LIMIT and _memoizable(to_url):
+                folder.memo[to_url] = found
+        return found
+    return _relative_url(from_url, to_url)
+
+
+@dataclass(frozen=True, slots=True)
+class _Folder:
+    """What relative_url knows of a page URL. From a clean base folder (`/a/b/n/`:
+    site-absolute, no `.` segment, no empty one) a clean target not at or below it (not
+    starting with `stem`, `/a/b/n`) is written from the base's own parent (`/a/b/`): `../`
+    once for the base's last segment, then as from that parent. So pages whose bases share
+    a parent share their answers, in `memo`; None for a base that is not clean, or `/`."""
+
+    stem: str
+    memo: dict[str, str] | None
+
+
+_FOLDERS: dict[str, _Folder] = {}  # page URL -> its _Folder
+_MEMOS: dict[str, dict[str, str]] = {}  # a base's parent -> the answers from its children
+# The targets a memo keeps: the first asked, those every page asks (its assets, the top of
+# its explorer); a long `hortus serve` session starts over after _FOLDERS_LIMIT page URLs.
+_MEMO_LIMIT = 4096
+_FOLDERS_LIMIT = 200_000
+
+
+def _folder(from_url: str) -> _Folder:
+    """The page URL's _Folder, made once per page."""
+    if len(_FOLDERS) > _FOLDERS_LIMIT:
+        _FOLDERS.clear()
+        _MEMOS.clear()
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    memo = None
+    if from_url and base.startswith("/") and base != "/" and not ("/." in base or "//" in base):
+        memo = _MEMOS.setdefault(base[: base.rindex("/", 0, -1) + 1], {})  # by its parent
+    folder = _FOLDERS[from_url] = _Folder(base[:-1], memo)
+    return folder
+
+
+def _memoizable(to_url: str) -> bool:
+    """Whether `to_url` is clean: site-absolute, no `.` segment, no empty one. Others are
+    resolved through posixpath, against the page's own folder."""
+    path = to_url.partition("#")[0]
+    return path.startswith("/") and not ("/." in path or "//" in path)
+
+
+def _relative_url(from_url: str, to_url: str) -> str:
+    """relative_url, worked out."""
     if not from_url or "://" in to_url or to_url.startswith(("#", "mailto:", "data:")):
         return to_url  # no page URL: the 404 page, served at any path, links site-absolute
     path, hash_, fragment = to_url.partition("#")
     base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
     if not (path.startswith("/") and base.startswith("/")) or "/." in path or "/." in base:
         return _general(path, base) + hash_ + fragment
-    # Every page asks this for each of its links, and each page asks from a URL of its own:
-    # both sides are split (and the target quoted) once per URL, not once per link.
+    # Both sides are split (and the target quoted) once per URL, not once per link.
     start = _segments(base)
     to, quoted = _quoted_segments(path)
     common = 0
