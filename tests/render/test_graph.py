@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from hortus.render import GraphNode, build_graph, garden_graph_svg, local_graph_svg
+from hortus.render import (
+    GraphNode,
+    build_graph,
+    garden_graph_svg,
+    local_graph_inputs,
+    local_graph_svg,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "tests" / "screenshots"
@@ -113,6 +119,26 @@ def test_same_input_gives_the_same_bytes_in_any_order() -> None:
         assert local_graph_svg(first, key, f"/{key[:-3]}/") == local_graph_svg(
             second, key, f"/{key[:-3]}/"
         )
+
+
+def test_a_page_key_and_drawing_agree_in_any_order() -> None:
+    # The garden keeps the last neighbourhood made: asking for another in between, or in the
+    # other order, gives the same inputs and the same drawing.
+    rng = random.Random(11)
+    nodes = [node(f"n{i:02d}") for i in range(60)]
+    edges = [(f"n{rng.randrange(60):02d}.md", f"n{rng.randrange(60):02d}.md") for _ in range(150)]
+    expected = {  # each made first thing in a garden of its own
+        n.key: (
+            local_graph_inputs(build_graph(nodes, edges), n.key),
+            local_graph_svg(build_graph(nodes, edges), n.key, n.url),
+        )
+        for n in nodes
+    }
+    garden = build_graph(nodes, edges)
+    for n in reversed(nodes):
+        svg = local_graph_svg(garden, n.key, n.url)
+        local_graph_svg(garden, "n00.md", "/n00/", depth=2)
+        assert (local_graph_inputs(garden, n.key), svg) == expected[n.key]
 
 
 def test_local_graph_keeps_at_most_forty_nodes() -> None:

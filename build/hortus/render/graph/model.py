@@ -12,6 +12,8 @@ from hortus.cache import digest, short_digest
 if TYPE_CHECKING:
     import numpy as np
 
+    from hortus.render.graph.rings import Neighbourhood
+
 
 @dataclass(frozen=True)
 class GraphNode:
@@ -35,6 +37,7 @@ class Garden:
     _rank: list[int] | None = field(default=None, repr=False)
     _linked: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _shown: dict[int, str] = field(default_factory=dict, repr=False)
+    _near: Neighbourhood | None = field(default=None, repr=False)  # the last one (rings.py)
 
     def rank(self) -> list[int]:
         """Each node's place when the best-linked notes come first (then by title): the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import cos, pi, sin
 
 from hortus.render.graph.model import Garden
@@ -10,23 +11,42 @@ LOCAL_MAX_NODES = 40
 LOCAL_RX = 78.0
 
 
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """A note's local graph before it is drawn: its members ring by ring, and their links."""
+
+    centre: int
+    depth: int
+    layers: list[list[int]]
+    members: list[int]  # the layers in order: a member's place is its index here
+    links: list[list[int]]  # the places of each member's linked members, ascending
+
+
+def neighbourhood(garden: Garden, centre: int, depth: int) -> Neighbourhood:
+    """The neighbourhood of `centre`. The garden keeps the last one made: a page's drawing
+    and its key (local_graph_inputs) ask for the same one, one after the other."""
+    last = garden._near
+    if last is not None and last.centre == centre and last.depth == depth:
+        return last
+    layers = local_layers(garden, centre, depth)
+    members = [v for layer in layers for v in layer]
+    place = {v: i for i, v in enumerate(members)}
+    # A set intersection: a hub's thousands of links against a few dozen members.
+    links = [sorted([place[w] for w in garden.linked(v).intersection(place)]) for v in members]
+    found = garden._near = Neighbourhood(centre, depth, layers, members, links)
+    return found
+
+
 def local_graph_inputs(garden: Garden, key: str, depth: int = 1) -> list:
     """Everything local_graph_svg draws for a note, cheaper than drawing it: a page whose
     inputs are unchanged keeps its drawing."""
     centre = garden.index.get(key)
     if centre is None or not garden.neighbours[centre]:
         return []
-    members = [v for layer in local_layers(garden, centre, depth) for v in layer]
-    place = {v: i for i, v in enumerate(members)}
-    inside = frozenset(members)
+    near = neighbourhood(garden, centre, depth)
     return [
-        (
-            garden.shown(v),
-            len(garden.neighbours[v]),
-            # A set intersection: a hub's thousands of links against a few dozen members.
-            sorted(place[w] for w in garden.linked(v) & inside),
-        )
-        for v in members
+        (garden.shown(v), len(garden.neighbours[v]), links)
+        for v, links in zip(near.members, near.links, strict=True)
     ]
 
 
@@ -94,6 +114,9 @@ def _chain_order(garden: Garden, ring: list[int], in_ring: set[int]) -> list[int
                 continue
             seen.add(v)
             order.append(v)
-            nxt = [w for w in garden.neighbours[v] if w in in_ring and w not in seen]
-            stack.extend(sorted(nxt, key=lambda w: garden.nodes[w].title, reverse=True))
+            inner = garden.linked(v).intersection(in_ring)  # often none
+            if inner:  # by index, as v's neighbours are, then by title
+                nxt = [w for w in sorted(inner) if w not in seen]
+                nxt.sort(key=lambda w: garden.nodes[w].title, reverse=True)
+                stack += nxt
     return order
