@@ -16,10 +16,7 @@ from hortus.links.summary import NoteSummary, summarize
 from hortus.links.table import KeptLinks, encode
 from hortus.links.transclusion import report_embed_cycles
 from hortus.markdown import ParsedNote
-from hortus.parallel import can_fork, chunked, fork_map
 from hortus.vault import Note, Vault
-
-PARALLEL_LINK_MIN = 2000  # notes to link afresh before forked workers pay for themselves
 
 # A note as the link stage last saw it, as kept (plain tuples, see codec): content_key of
 # the note, its summary and its tag_listing, index_key of the vault it was
@@ -65,12 +62,10 @@ def link_notes(
     diagnostics: Diagnostics,
     store: LinkStore | None = None,
     made: dict[PurePosixPath, NoteSummary] | None = None,
-    jobs: int = 1,
 ) -> LinkGraph:
     """Resolve the links of every parsed note (those `store` kept from the last build are
     taken as they were, when still valid); report embed cycles. `made` holds summaries the
-    parse stage's workers made, so their notes' tokens need not be read here. Many notes to
-    link afresh are linked by `jobs` forked workers first."""
+    parse stage's workers made, so their notes' tokens need not be read here."""
     kept: dict[str, Entry] = store.load() if store is not None else {}
     # By path as text: a Path's hash is made anew at each ask.
     keys = {str(p.note.path): content_key(p.note) for p in parsed}
@@ -81,15 +76,16 @@ def link_notes(
     by_name = {name: keys.get(name, "") for name in paths}
     paths.update((str(path), path) for path in vault.attachments)
     linker = Linker(vault, summaries, diagnostics, paths)
-    ready = kept
-    fresh = [p for p in parsed if not _still_valid(kept.get(str(p.note.path)), index, by_name)]
-    if jobs > 1 and len(fresh) >= PARALLEL_LINK_MIN and can_fork():
-        ready = {**kept, **_link_apart(linker, fresh, summaries, keys, index, jobs)}
     entries: dict[str, Entry] = {}
     for p in parsed:
         note, name = p.note, str(p.note.path)
-        entry = ready.get(name)
-        if _still_valid(entry, index, by_name) and _keep(linker, note, entry, paths):
+        entry = kept.get(name)
+        if (
+            entry is not None
+            and entry[3] == index
+            and _agree(entry[4], entry[5], by_name)
+            and _keep(linker, note, entry, paths)
+        ):
             entries[name] = entry
             continue
         entry = _link_one(linker, note, summaries[note.path], keys, index)
@@ -133,38 +129,6 @@ def _summaries(
             summary = made.get(p.note.path)
             found[name] = summary if summary is not None else summarize(p)
     return Summaries(found, [p.note.path for p in parsed])
-
-
-def _still_valid(entry: Entry | None, index: str, keys: dict[str, str]) -> bool:
-    """Whether a kept entry was resolved in this vault and the notes its links reached are
-    as they were (their headings and block ids are part of their text)."""
-    return entry is not None and entry[3] == index and _agree(entry[4], entry[5], keys)
-
-
-def _link_apart(
-    linker: Linker,
-    fresh: list[ParsedNote],
-    summaries: Summaries,
-    keys: dict[str, str],
-    index: str,
-    jobs: int,
-) -> dict[str, Entry]:
-    """The entries of `fresh`, each resolved in a forked worker's copy of the linker that
-    nothing was placed in yet; the caller places them in order as kept entries, which says
-    what they said where it would have been said. Attachments are claimed first come,
-    first served: an entry whose links said something of one is left to be linked in order,
-    as is one whose attachments another note took first (see _keep)."""
-
-    def link_chunk(chunk: list[ParsedNote]) -> list[Entry]:
-        return [_link_one(linker, p.note, summaries[p.note.path], keys, index) for p in chunk]
-
-    chunks = chunked(fresh, jobs, per_job=1)
-    found: dict[str, Entry] = {}
-    for chunk, made in zip(chunks, fork_map(link_chunk, chunks, jobs), strict=True):
-        for p, entry in zip(chunk, made, strict=True):
-            if not any(said[2] == "attachment" for said in entry[8]):
-                found[str(p.note.path)] = entry
-    return found
 
 
 def _agree(names: tuple[str, ...], then: tuple[str, ...], keys: dict[str, str]) -> bool:

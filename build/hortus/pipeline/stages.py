@@ -93,9 +93,7 @@ def parse(context: BuildContext, notes: Prepared) -> None:
 
 def link(context: BuildContext, notes: Prepared) -> None:
     store = context.cache.links if context.cache is not None else None
-    notes.graph = link_notes(
-        notes.vault, notes.parsed, context.diagnostics, store, notes.summaries, context.jobs
-    )
+    notes.graph = link_notes(notes.vault, notes.parsed, context.diagnostics, store, notes.summaries)
     notes.summaries = {}  # in the graph's linker now
 
 
