@@ -12,7 +12,17 @@ from hortus.cache import digest, short_digest
 if TYPE_CHECKING:
     import numpy as np
 
-    from hortus.render.graph.rings import Neighbourhood
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """A note's local graph before it is drawn (see rings.py): its members ring by ring,
+    and their links."""
+
+    centre: int
+    depth: int
+    layers: list[list[int]]
+    members: list[int]  # the layers in order: a member's place is its index here
+    links: list[list[int]]  # the places of each member's linked members, ascending
 
 
 @dataclass(frozen=True)

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import cos, pi, sin
 
-from hortus.render.graph.model import Garden
+from hortus.render.graph.model import Garden, Neighbourhood
 
 LOCAL_MAX_NODES = 40
 LOCAL_RX = 78.0
-
-
-@dataclass(frozen=True, slots=True)
-class Neighbourhood:
-    """A note's local graph before it is drawn: its members ring by ring, and their links."""
-
-    centre: int
-    depth: int
-    layers: list[list[int]]
-    members: list[int]  # the layers in order: a member's place is its index here
-    links: list[list[int]]  # the places of each member's linked members, ascending
 
 
 def neighbourhood(garden: Garden, centre: int, depth: int) -> Neighbourhood:
