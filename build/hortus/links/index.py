@@ -48,6 +48,8 @@ class VaultIndex:
         self.file_by_path: dict[str, PurePosixPath] = {}
         self.files_by_name: dict[str, list[PurePosixPath]] = defaultdict(list)
         self._found: dict[tuple[str, str], Found] = {}
+        # The linking note last asked for, and its folder (one tuple, replaced whole).
+        self._last: tuple[PurePosixPath | None, str] = (None, "")
         for note in vault.notes:
             key = note_key(note)
             self.note_by_path[name_key(key)] = note
@@ -65,7 +67,10 @@ class VaultIndex:
         """(the note or file, how many candidates matched, whether the path left the vault).
         The answer depends only on the target and the linking note's folder: a garden links
         to the same notes from the same folders many times, so answers are remembered."""
-        folder = posixpath.dirname(str(source))
+        last = self._last  # a note's links are looked up one after another
+        if last[0] is not source:
+            last = self._last = (source, posixpath.dirname(str(source)))
+        folder = last[1]
         key = (target, folder)
         found = self._found.get(key)
         if found is None:
@@ -77,25 +82,28 @@ class VaultIndex:
         target = unicodedata.normalize("NFC", target.strip().replace("\\", "/"))
         if not target:
             return None, 0, False
-        if target.startswith("/"):
-            relative = posixpath.normpath(target.lstrip("/"))
-        else:
-            relative = posixpath.normpath(posixpath.join(folder, target))
-        if relative == ".." or relative.startswith("../"):
-            return None, 0, True
-        # An explicit path (relative to the note, or from the vault root) wins over a name
-        # match; a bare name is matched by name below, so the note beside the link wins.
-        if "/" in target:
-            by_path = self._by_path(target, relative)
+        # Only a path, or `..` itself, may leave the vault; a bare name is looked up by name.
+        if "/" in target or target == "..":
+            if target.startswith("/"):
+                relative = posixpath.normpath(target.lstrip("/"))
+            else:
+                relative = posixpath.normpath(posixpath.join(folder, target))
+            if relative == ".." or relative.startswith("../"):
+                return None, 0, True
+            # An explicit path (relative to the note, or from the vault root) wins over a
+            # name match; a bare name is matched by name below, so the note beside the link
+            # wins.
+            by_path = self._by_path(target, relative) if "/" in target else None
             if by_path is not None:
                 return by_path, 1, False
         pool = self._by_name(target)
         if not pool:
             return None, 0, False
-        chosen = pool[0] if len(pool) == 1 else _closest(pool, folder)
-        beside = _folder(chosen) == folder
+        if len(pool) == 1:
+            return pool[0], 1, False
+        chosen = _closest(pool, folder)
         # Several matches are only ambiguous when none sits beside the linking note.
-        return chosen, 1 if beside else len(pool), False
+        return chosen, 1 if _folder(chosen) == folder else len(pool), False
 
     def _by_path(self, target: str, relative: str) -> Note | PurePosixPath | None:
         """The note or file at a path, relative to the linking note or from the vault root."""
