@@ -5,6 +5,7 @@ build without any cache."""
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pytest
@@ -183,8 +184,8 @@ def test_a_record_whose_pages_part_is_lost_still_builds_the_same_bytes(garden: G
     """The record is two files; a build stopped between them leaves a pair that does not
     match. The next build then keys every page and indexes every page for search again,
     and still makes what a build without the cache makes."""
-    (pages_part,) = (garden.root / ".hortus" / "site").glob("build-*-pages.json")
-    pages_part.write_text('{"token": "from another build"}', encoding="utf-8")
+    (pages_part,) = (garden.root / ".hortus" / "site").glob("build-*-pages.marshal")
+    pages_part.write_bytes(marshal.dumps({"token": "from another build"}))
     rendered = garden.edit("other.md", "# Other\n\nNew words of other.\n")
     assert note_pages(rendered) == {"other/index.html"}  # the others' keys are unchanged
     pages_part.unlink()

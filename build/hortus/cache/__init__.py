@@ -22,7 +22,7 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   `build_if_unchanged`). Safe because no file is read without being listed, and an edit
   changes a size or a time.
 - *Build record and output files reused by key* (record.py, `RecordFile`, `BuildRecord`):
-  `site/build-<digest of the output folder>.json`, one per output folder. Each file
+  `site/build-<digest of the output folder>.marshal`, one per output folder. Each file
   the build wrote is recorded with the key of its inputs (or its bytes), size and time; the
   next build hard-links a file whose key is unchanged from the previous output instead of
   making it again (`SiteWriter.reuse`, in site/). A file touched since (size or time differ)
