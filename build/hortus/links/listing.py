@@ -91,6 +91,26 @@ class Backlinks(Mapping[PurePosixPath, list[Note]]):
         return len(self._names)
 
 
-def tags_of(listing: Listing, notes: Mapping[str, Note]) -> dict[str, list[Note]]:
-    """Per tag, the pages tagged, by title."""
-    return {tag: [notes[name] for name in names] for tag, names in listing.tags.items()}
+class TagPages(Mapping[str, list[Note]]):
+    """Per tag, the pages tagged, by title (see Listing.tags): each list made when first
+    asked for."""
+
+    def __init__(self, listing: Listing, notes: Mapping[str, Note]) -> None:
+        self._names = listing.tags
+        self._notes = notes
+        self._made: dict[str, list[Note]] = {}
+
+    def __getitem__(self, tag: str) -> list[Note]:
+        made = self._made.get(tag)
+        if made is None:
+            made = self._made[tag] = [self._notes[page] for page in self._names[tag]]
+        return made
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)

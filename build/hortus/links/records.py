@@ -48,7 +48,7 @@ class LinkGraph:
     # Per attachment reached by a link (vault path), its site URL.
     attachments: dict[PurePosixPath, str] = field(default_factory=dict)
     # Per tag, and per parent of a nested tag, the pages tagged (sorted by title).
-    tags: dict[str, list[Note]] = field(default_factory=dict)
+    tags: Mapping[str, list[Note]] = field(default_factory=dict)
     # Per page, its tags (frontmatter and inline, sorted case-insensitively).
     note_tags: Mapping[PurePosixPath, list[str]] = field(default_factory=dict)
     # Per note, where each of its links went, in the order of their link_index: what its

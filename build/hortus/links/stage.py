@@ -13,7 +13,7 @@ from hortus.cache import LinkStore, digest, text_digest
 from hortus.diagnostics import Diagnostics
 from hortus.links.codec import Plain, Summaries, said_from, said_plain, summary_plain
 from hortus.links.index import Tables, index_tables
-from hortus.links.listing import Backlinks, Listing, make_listing, tags_of
+from hortus.links.listing import Backlinks, Listing, TagPages, make_listing
 from hortus.links.records import LinkGraph
 from hortus.links.resolve import Linker, TagListing, backlink_targets, tag_listing
 from hortus.links.summary import NoteSummary, summarize
@@ -79,18 +79,15 @@ def link_notes(
     # Entries written by a build cut short may say other headings of the notes they reach
     # than those notes' own entries (see LinkStore.agreed): then none is kept.
     kept: dict[str, Entry] = store.load() if store is not None and store.agreed() else {}
-    # By path as text: a Path's hash is made anew at each ask.
-    keys = {str(p.note.path): content_key(p.note) for p in parsed}
     dropped: dict[str, Entry] = {}
-    summaries = _summaries(parsed, kept, keys, made or {}, dropped)
+    # A note's links into another find what that one declares: kept while its text is. The
+    # entries of the notes whose text `changed` are dropped here; a kept entry is good
+    # unless its links reach one of those.
+    summaries, changed = _summaries(parsed, kept, made or {}, dropped)
     index = index_key(vault)
     vault_notes = {str(n.path): n for n in vault.notes}
     paths = {name: n.path for name, n in vault_notes.items()}
     paths.update((str(path), path) for path in vault.attachments)
-    # A note's links into another find what that one declares: kept while its text is. The
-    # entries of notes whose text changed were dropped just now; a kept entry is good
-    # unless its links reach one of those.
-    changed = {name for name in keys if name not in kept}
     linker = Linker(vault, summaries, diagnostics, paths, vault_notes, _tables(store, vault, index))
     entries: dict[str, Entry] = {}
     linked: dict[str, Entry] = {}  # the entries made now, also those not kept
@@ -108,15 +105,15 @@ def link_notes(
         ):
             entries[name] = entry
             continue
-        entry = linked[name] = _link_one(linker, note, summaries[note.path], keys[name], index)
+        entry = linked[name] = _link_one(linker, note, summaries[note.path], index)
         if not any(said[2] == "attachment" for said in entry[7]):  # order-dependent: redone
             entries[name] = entry
     report_embed_cycles(summaries, linker.graph.resolved, linker.graph.embeds, diagnostics)
     before = {name: kept.get(name) or dropped.get(name) for name in linked}
-    listing = _listing(store, index, keys, notes, entries, linked, before)
+    listing = _listing(store, index, notes, entries, linked, before)
     linker.graph.backlinks = Backlinks(listing, notes, paths)
     linker.graph.backlink_paths = listing.backlink_paths
-    linker.graph.tags = tags_of(listing, notes)
+    linker.graph.tags = TagPages(listing, notes)
     linker.graph.linker = linker
     linker.graph.index = index
     linker.graph.structure = listing.structure
@@ -128,7 +125,6 @@ def link_notes(
 def _listing(
     store: LinkStore | None,
     index: str,
-    keys: dict[str, str],
     notes: dict[str, Note],
     entries: dict[str, Entry],
     linked: dict[str, Entry],
@@ -138,7 +134,7 @@ def _listing(
     the tags and backlink targets of every note linked now are as they were `before` (so
     are every other note's), else made and kept for the next build (before the entries are
     saved: a build cut short in between keeps no entry, see LinkStore.agreed)."""
-    key = text_digest("\0".join((index, *keys)))
+    key = text_digest("\0".join((index, *notes)))
     alike = all(
         (then := before[name]) is not None and then[2] == entry[2] and then[8] == entry[8]
         for name, entry in linked.items()
@@ -176,25 +172,26 @@ def _tables(store: LinkStore | None, vault: Vault, index: str) -> Callable[[], T
 def _summaries(
     parsed: list[ParsedNote],
     kept: dict[str, Entry],
-    keys: dict[str, str],
     made: dict[PurePosixPath, NoteSummary],
     dropped: dict[str, Entry],
-) -> Summaries:
+) -> tuple[Summaries, set[str]]:
     """Every note's summary: kept while its text is (entries kept for other text are
     moved from `kept` to `dropped`, those of notes not parsed now are dropped), else made
-    by the parse stage or now."""
+    by the parse stage or now; and the notes (paths as text) whose summaries are made."""
     found: dict[str, NoteSummary | bytes] = {}
-    for p, (name, key) in zip(parsed, keys.items(), strict=True):
+    for p in parsed:
+        note = p.note
+        name = str(note.path)  # by path as text: a Path's hash is made anew at each ask
         entry = kept.get(name)
-        if entry is None or entry[0] != key:
+        if entry is None or entry[0] != content_key(note):
             if entry is not None:
                 dropped[name] = kept.pop(name)
-            summary = made.get(p.note.path)
+            summary = made.get(note.path)
             found[name] = summary if summary is not None else summarize(p)
-    if len(kept) != len(keys) - len(found):  # entries of notes gone or unpublished since
-        for name in kept.keys() - keys.keys():
+    if len(kept) != len(parsed) - len(found):  # entries of notes gone or unpublished since
+        for name in kept.keys() - {str(p.note.path) for p in parsed}:
             del kept[name]
-    return Summaries(found, parsed, kept)
+    return Summaries(found, parsed, kept), set(found)
 
 
 def _keep(
@@ -223,7 +220,6 @@ def _link_one(
     linker: Linker,
     note: Note,
     summary: NoteSummary,
-    key: str,
     index: str,
 ) -> Entry:
     """Resolve one note's links now, into the graph; what it took, for the next build."""
@@ -237,7 +233,7 @@ def _link_one(
     # Each path once (see Entry): the pickle of the entry then holds it once.
     same = {reached: reached for reached in names}
     return (
-        key,
+        content_key(note),
         summary_plain(summary),
         tag_listing(note, summary.tags),
         index,
