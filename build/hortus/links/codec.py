@@ -6,13 +6,14 @@ when asked for: most builds read few of them."""
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
 from hortus.diagnostics import Diagnostic, Severity
 from hortus.links.records import ResolvedLink
 from hortus.links.summary import BlockRef, HeadingRef, LinkRef, NoteSummary
+from hortus.markdown import ParsedNote
 
 Plain = tuple[Any, ...]
 
@@ -44,28 +45,40 @@ def summary_from(kept: bytes) -> NoteSummary:
 
 
 class Summaries(Mapping[PurePosixPath, NoteSummary]):
-    """Notes' summaries by path: those made now, and those kept from the last build (as
-    summary_plain gives them), decoded when first asked for."""
+    """The summaries of the `parsed` notes, by path: those made now (`found`), and those of
+    the link stage's `kept` entries (the second field of each, as summary_plain gives it),
+    decoded when first asked for: most builds read few of them."""
 
-    def __init__(self, found: dict[str, NoteSummary | bytes], paths: list[PurePosixPath]) -> None:
+    def __init__(
+        self,
+        found: dict[str, NoteSummary | bytes],
+        parsed: Sequence[ParsedNote],
+        kept: Mapping[str, Sequence[Any]] | None = None,
+    ) -> None:
         self._found = found  # by path as text: a Path's hash is made anew at each ask
-        self._paths = paths  # the notes of `found`, in its order
+        self._parsed = parsed
+        self._kept: Mapping[str, Sequence[Any]] = kept if kept is not None else {}
 
     def __getitem__(self, path: PurePosixPath) -> NoteSummary:
         name = str(path)
-        found = self._found[name]
+        found = self._found.get(name)
+        if found is None:
+            found = self._kept[name][1]
         if isinstance(found, bytes):
             found = self._found[name] = summary_from(found)
         return found
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, PurePosixPath) and str(path) in self._found
+        if not isinstance(path, PurePosixPath):
+            return False
+        name = str(path)
+        return name in self._found or name in self._kept
 
     def __iter__(self) -> Iterator[PurePosixPath]:
-        return iter(self._paths)
+        return (p.note.path for p in self._parsed)
 
     def __len__(self) -> int:
-        return len(self._paths)
+        return len(self._parsed)
 
 
 def links_plain(links: list[ResolvedLink]) -> Plain:

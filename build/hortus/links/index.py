@@ -5,13 +5,16 @@ from __future__ import annotations
 import posixpath
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePosixPath
+from typing import Any, TypeVar
 
 from hortus.vault import Note, Vault
 
 # What a look-up finds: the note or file (None: nothing), how many candidates matched, and
 # whether the path left the vault.
 Found = tuple[Note | PurePosixPath | None, int, bool]
+T = TypeVar("T")
 
 
 def name_key(text: str) -> str:
@@ -37,31 +40,95 @@ def note_key(note: Note) -> str:
     return strip_md(str(note.path))  # a canvas's path does not end in `.md`
 
 
+# What a VaultIndex looks up, by paths as text (plain: kept between builds): notes by path,
+# by name and by alias; files by path and by name.
+Tables = tuple[
+    dict[str, str], dict[str, list[str]], dict[str, list[str]], dict[str, str], dict[str, list[str]]
+]
+
+
+def index_tables(vault: Vault) -> Tables:
+    """The look-up tables of a vault's notes and files (see VaultIndex)."""
+    note_by_path: dict[str, str] = {}
+    notes_by_name: dict[str, list[str]] = defaultdict(list)
+    notes_by_alias: dict[str, list[str]] = defaultdict(list)
+    file_by_path: dict[str, str] = {}
+    files_by_name: dict[str, list[str]] = defaultdict(list)
+    for note in vault.notes:
+        path = str(note.path)
+        key = strip_md(path)  # see note_key
+        note_by_path[name_key(key)] = path
+        name = key.rpartition("/")[2]  # a vault path: normalised already
+        notes_by_name[name_key(name)].append(path)
+        if name.strip() != name:  # `Draft .md`: a link's target is read stripped
+            notes_by_name[name_key(name.strip())].append(path)
+        for alias in note.aliases:
+            notes_by_alias[name_key(alias)].append(path)
+    for file in vault.attachments:
+        file_by_path[name_key(str(file))] = str(file)
+        files_by_name[name_key(file.name)].append(str(file))
+    return (
+        note_by_path,
+        dict(notes_by_name),
+        dict(notes_by_alias),
+        file_by_path,
+        dict(files_by_name),
+    )
+
+
+class _Through(Mapping[str, T]):
+    """A table of paths as text, read as what those paths are (the vault's own objects),
+    each made when asked for: a build looks up few of them."""
+
+    def __init__(self, plain: dict[str, Any], convert: Callable[[Any], T]) -> None:
+        self._plain = plain
+        self._convert = convert
+
+    def __getitem__(self, key: str) -> T:
+        return self._convert(self._plain[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._plain
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
+
+
 class VaultIndex:
     """Look-ups by path, by file name and by alias, all case-insensitive as in Obsidian."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        tables: Tables | None = None,
+        notes: Mapping[str, Note] | None = None,
+        files: Mapping[str, PurePosixPath] | None = None,
+    ) -> None:
+        """`tables`: index_tables(vault) when at hand; `notes` and `files`: the vault's
+        notes and files by their paths as text, when at hand."""
         self.vault = vault
-        self.note_by_path: dict[str, Note] = {}
-        self.notes_by_name: dict[str, list[Note]] = defaultdict(list)
-        self.notes_by_alias: dict[str, list[Note]] = defaultdict(list)
-        self.file_by_path: dict[str, PurePosixPath] = {}
-        self.files_by_name: dict[str, list[PurePosixPath]] = defaultdict(list)
+        self.tables = tables if tables is not None else index_tables(vault)
+        by_text = notes if notes is not None else {str(n.path): n for n in vault.notes}
+        paths = files if files is not None else {str(p): p for p in vault.attachments}
+        note_by_path, notes_by_name, notes_by_alias, file_by_path, files_by_name = self.tables
+
+        def listed(names: list[str]) -> list[Note]:
+            return [by_text[name] for name in names]
+
+        def files_listed(names: list[str]) -> list[PurePosixPath]:
+            return [paths[name] for name in names]
+
+        self.note_by_path = _Through(note_by_path, by_text.__getitem__)
+        self.notes_by_name = _Through(notes_by_name, listed)
+        self.notes_by_alias = _Through(notes_by_alias, listed)
+        self.file_by_path = _Through(file_by_path, paths.__getitem__)
+        self.files_by_name = _Through(files_by_name, files_listed)
         self._found: dict[tuple[str, str], Found] = {}
         # The linking note last asked for, and its folder (one tuple, replaced whole).
         self._last: tuple[PurePosixPath | None, str] = (None, "")
-        for note in vault.notes:
-            key = note_key(note)
-            self.note_by_path[name_key(key)] = note
-            name = key.rpartition("/")[2]  # a vault path: normalised already
-            self.notes_by_name[name_key(name)].append(note)
-            if name.strip() != name:  # `Draft .md`: a link's target is read stripped
-                self.notes_by_name[name_key(name.strip())].append(note)
-            for alias in note.aliases:
-                self.notes_by_alias[name_key(alias)].append(note)
-        for path in vault.attachments:
-            self.file_by_path[name_key(str(path))] = path
-            self.files_by_name[name_key(path.name)].append(path)
 
     def find(self, target: str, source: PurePosixPath) -> Found:
         """(the note or file, how many candidates matched, whether the path left the vault).

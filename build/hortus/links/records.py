@@ -41,16 +41,16 @@ class LinkGraph:
     """Everything the link stage found, for rendering and for the site's listings."""
 
     # Per linked note, the pages that link to it (sorted by title).
-    backlinks: dict[PurePosixPath, list[Note]] = field(default_factory=dict)
+    backlinks: Mapping[PurePosixPath, list[Note]] = field(default_factory=dict)
     # Per linked note (its path as text), the pages linking to it (paths as text), in an
     # order fixed by the notes alone: what of its backlinks a page's facet takes in.
     backlink_paths: dict[str, list[str]] = field(default_factory=dict, compare=False)
     # Per attachment reached by a link (vault path), its site URL.
     attachments: dict[PurePosixPath, str] = field(default_factory=dict)
     # Per tag, and per parent of a nested tag, the pages tagged (sorted by title).
-    tags: dict[str, list[Note]] = field(default_factory=dict)
+    tags: Mapping[str, list[Note]] = field(default_factory=dict)
     # Per page, its tags (frontmatter and inline, sorted case-insensitively).
-    note_tags: dict[PurePosixPath, list[str]] = field(default_factory=dict)
+    note_tags: Mapping[PurePosixPath, list[str]] = field(default_factory=dict)
     # Per note, where each of its links went, in the order of their link_index: what its
     # page's links are made from.
     resolved: Mapping[PurePosixPath, list[ResolvedLink]] = field(default_factory=dict)
@@ -65,7 +65,7 @@ class LinkGraph:
     # Every note and file of the vault as a link may find it (see hortus.links.stage's
     # index_key): when it is unchanged, so is every name a page shows of another note.
     index: str = field(default="", compare=False)
-    # Which page links to which, as one digest (see Linker.structure); '' when not known.
+    # Which page links to which, as one digest (see hortus.links.listing); '' when not known.
     # When it and the pages are unchanged, so is the garden's graph.
     structure: str = field(default="", compare=False)
     # The linker that made this graph, kept to link an edited note again (the live preview).

@@ -8,16 +8,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections import ChainMap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from hortus.cache import short_digest, text_digest
+from hortus.cache import short_digest
 from hortus.diagnostics import Diagnostics
-from hortus.links.index import VaultIndex, heading_key, name_key, strip_md
+from hortus.links.index import Tables, VaultIndex, heading_key, name_key, strip_md
 from hortus.links.records import LinkGraph, ResolvedLink
 from hortus.links.summary import LinkRef, NoteSummary, summarize
-from hortus.links.table import PROPERTIES, TEXT, KeptLinks, LinkTable
+from hortus.links.table import PROPERTIES, TEXT, KeptLinks, LinkTable, NoteTags
 from hortus.markdown import ParsedNote, property_links
 from hortus.vault import HOME_TAG, Note, Vault, attachment_url
 
@@ -33,30 +33,55 @@ class Linker:
         summaries: Mapping[PurePosixPath, NoteSummary],
         diagnostics: Diagnostics,
         paths: Mapping[str, PurePosixPath] | None = None,
+        notes: Mapping[str, Note] | None = None,
+        tables: Callable[[], Tables] | None = None,
     ) -> None:
-        """`paths`: the vault's notes' and files' paths by their text, when at hand."""
-        self.index = VaultIndex(vault)
+        """`paths`: the vault's notes' and files' paths by their text, `notes`: its notes
+        by their paths' text, `tables`: gives its index_tables; each when at hand."""
         self.summaries = summaries
         self.diagnostics = diagnostics
         if paths is None:
             paths = {str(p): p for p in (*(n.path for n in vault.notes), *vault.attachments)}
+        self._paths = paths
+        self._notes = notes
+        self._tables = tables
+        self._index: VaultIndex | None = None
         self._resolved = LinkTable(TEXT, paths)
         self._properties = LinkTable(PROPERTIES, paths)
-        self.graph = LinkGraph(resolved=self._resolved, property_links=self._properties)
+        self._note_tags = NoteTags(paths)
+        self.graph = LinkGraph(
+            note_tags=self._note_tags, resolved=self._resolved, property_links=self._properties
+        )
         self._heading_ids: dict[PurePosixPath, dict[str, str]] = {}
-        # Per linked note (its path as text: a Path's hash is made anew at each ask), the
-        # pages linking to it (paths as text), in the order placed; see backlinks.
-        self._backlinks: dict[str, list[str]] = {}
-        # Per page placed (its path as text), the pages it is a backlink of: see structure.
-        self._targets: dict[str, Sequence[str]] = {}
-        # Output files taken by pages, and by attachments so far: two attachments whose names
-        # slug alike (`a b.png`, `a-b.png`) must not be written to one file.
-        self._files: dict[str, PurePosixPath | None] = {
-            output_file(url): None
-            for n in vault.published
-            if n.page
-            for url in (n.url, *n.extra_urls)
-        }
+        self._vault = vault
+        self._taken: dict[str, PurePosixPath | None] | None = None
+
+    @property
+    def index(self) -> VaultIndex:
+        """The vault's look-ups, made when first asked for: an edit's build resolves the
+        links of few notes."""
+        if self._index is None:
+            tables = self._tables() if self._tables is not None else None
+            self._index = VaultIndex(self._vault, tables, self._notes, self._paths)
+        return self._index
+
+    @property
+    def _files(self) -> dict[str, PurePosixPath | None]:
+        """Output files taken by pages, and by attachments so far: two attachments whose
+        names slug alike (`a b.png`, `a-b.png`) must not be written to one file. Made when
+        first asked for: most builds reach no attachment anew."""
+        if self._taken is None:
+            self._taken = {
+                output_file(url): None
+                for n in self._vault.published
+                if n.page
+                for url in (n.url, *n.extra_urls)
+            }
+        return self._taken
+
+    @_files.setter
+    def _files(self, files: dict[str, PurePosixPath | None]) -> None:
+        self._taken = files
 
     def heading_ids(self, note: Note) -> dict[str, str]:
         if note.path not in self._heading_ids:
@@ -224,12 +249,12 @@ class Linker:
         view._heading_ids = {
             k: v for k, v in self._heading_ids.items() if k not in {p.note.path for p in edited}
         }
-        # Backlinks and tags found now go to a scratch graph, never to this one.
-        view._backlinks = {}
+        # What is found now goes to a scratch graph, never to this one.
         view._files = dict(self._files)
-        view._targets = {}
         view._resolved, view._properties = LinkTable(TEXT), LinkTable(PROPERTIES)
+        view._note_tags = NoteTags(self._paths)
         view.graph = LinkGraph(
+            note_tags=view._note_tags,
             attachments=dict(self.graph.attachments),
             resolved=view._resolved,
             property_links=view._properties,
@@ -278,60 +303,35 @@ class Linker:
         properties: list[ResolvedLink] | KeptLinks,
         reaching: tuple[str, ...],
         embeds: tuple[str, ...],
-        targets: Sequence[str] | None = None,
     ) -> None:
         """A note's links, resolved now or kept from the last build, into the graph: where
-        they went (see LinkTable), the notes they reach and those they embed, the
-        backlinks they make (see backlinks; `targets` are its backlink_targets when known
-        already: needed when its links are kept), the note's tags (see tag_listing). Each
-        note is placed once."""
+        they went (see LinkTable), the notes they reach and those they embed, a page's tags
+        as it shows them. Each note is placed once; what the pages list of each other is
+        the link stage's (see hortus.links.listing)."""
         name = str(note.path)
-        self._resolved[note.path] = resolved
-        self._properties[note.path] = properties
+        self.place_kept(note, name, tags, resolved, reaching, embeds, properties=properties)
+
+    def place_kept(
+        self,
+        note: Note,
+        name: str,
+        tags: TagListing,
+        links: list[ResolvedLink] | KeptLinks,
+        reaching: tuple[str, ...],
+        embeds: tuple[str, ...],
+        *,
+        properties: list[ResolvedLink] | KeptLinks | None = None,
+    ) -> None:
+        """place() for a note (`name`: its path as text) whose links the last build kept
+        (`links` holds both kinds, unless `properties` are given): the same, in fewer
+        steps, since most notes of an edit's build are placed so."""
+        self._resolved.put(name, links)
+        self._properties.put(name, links if properties is None else properties)
         self.graph.reaching[name] = reaching
         if embeds:
             self.graph.embeds[name] = embeds
-        if not note.page:
-            return
-        if targets is None:
-            assert isinstance(resolved, list) and isinstance(properties, list)
-            targets = backlink_targets(note.path, (*resolved, *properties))
-        self._targets[name] = targets
-        for target in targets:
-            listed = self._backlinks.get(target)
-            if listed is None:
-                self._backlinks[target] = [name]
-            else:
-                listed.append(name)
-        self._tags(note, tags)
-
-    def backlinks(
-        self,
-        pages: Mapping[str, Note],
-        rank: Mapping[str, int],
-        paths: Mapping[str, PurePosixPath],
-    ) -> dict[PurePosixPath, list[Note]]:
-        """Per linked note (its path taken from `paths`, the vault's notes' by their text),
-        the pages placed so far that link to it (taken from `pages`, by path as text),
-        in the order of their `rank`."""
-        return {
-            paths.get(target) or PurePosixPath(target): [
-                pages[name] for name in sorted(names, key=rank.__getitem__)
-            ]
-            for target, names in self._backlinks.items()
-        }
-
-    def backlink_paths(self) -> dict[str, list[str]]:
-        """Per linked note, the pages placed so far that link to it, all as paths as text,
-        in the order placed: which pages link to a page, without a Note asked for each."""
-        return self._backlinks
-
-    def structure(self) -> str:
-        """Which page links to which, of the pages placed so far, as one digest: two builds
-        whose pages link alike (in the same order) get the same one."""
-        # No path is empty or holds NUL, so a record ends unambiguously at a double NUL.
-        records = ("\0".join((name, *targets)) for name, targets in self._targets.items())
-        return text_digest("\0\0".join(records))
+        if note.page:
+            self._note_tags.put(name, tags[0])
 
     def _resolve_ref(self, note: Note, ref: LinkRef) -> ResolvedLink:
         if ref.kind == "blank":  # an image with no URL
@@ -340,17 +340,6 @@ class Linker:
             return ResolvedLink("missing")
         found = self.resolve(note, ref.target, ref.heading, ref.block, ref.line, ref.embed)
         return found._replace(embed=True) if ref.embed else found
-
-    def _tags(self, note: Note, tags: TagListing) -> None:
-        shown, names = tags
-        self.graph.note_tags[note.path] = list(shown)
-        listed = self.graph.tags
-        for name in names:
-            notes = listed.get(name)
-            if notes is None:
-                listed[name] = [note]
-            else:
-                notes.append(note)
 
 
 def backlink_targets(source: PurePosixPath, links: Iterable[ResolvedLink]) -> tuple[str, ...]:

@@ -5,11 +5,15 @@ again; an edit relinks the edited note and the notes whose links reach into it."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
+from typing import cast
 
-from hortus.cache import LinkStore, digest
+from hortus.cache import LinkStore, digest, text_digest
 from hortus.diagnostics import Diagnostics
 from hortus.links.codec import Plain, Summaries, said_from, said_plain, summary_plain
+from hortus.links.index import Tables, index_tables
+from hortus.links.listing import Backlinks, Listing, TagPages, make_listing
 from hortus.links.records import LinkGraph
 from hortus.links.resolve import Linker, TagListing, backlink_targets, tag_listing
 from hortus.links.summary import NoteSummary, summarize
@@ -19,16 +23,16 @@ from hortus.markdown import ParsedNote
 from hortus.vault import Note, Vault
 
 # A note as the link stage last saw it, as kept (plain tuples, see codec): content_key of
-# the note, its summary and its tag_listing, index_key of the vault it was
-# resolved in, the notes its links reached (paths as text) and their content_key then, its
-# resolved links and property links (see table.encode), the attachments they reached with
-# their URLs, what resolving said, its backlink_targets, the notes it embeds.
+# the note, its summary and its tag_listing, index_key of the vault it was resolved in, the
+# notes its links reached (paths as text), its resolved links and property links (see
+# table.encode), the attachments they reached with their URLs, what resolving said, its
+# backlink_targets, the notes it embeds. The paths of one entry are the same text objects,
+# so each is stored once.
 Entry = tuple[
     str,
     bytes,
     TagListing,
     str,
-    tuple[str, ...],
     tuple[str, ...],
     bytes,
     tuple[tuple[str, str], ...],
@@ -36,6 +40,12 @@ Entry = tuple[
     tuple[str, ...],
     tuple[str, ...],
 ]
+
+
+# Beside the entries: the key of the vault and notes it was made for, and the Listing.
+LISTING = "listing"
+# Beside the entries: the index_key and index_tables of the vault they were made for.
+INDEX = "index"
 
 
 def content_key(note: Note) -> str:
@@ -66,95 +76,143 @@ def link_notes(
     """Resolve the links of every parsed note (those `store` kept from the last build are
     taken as they were, when still valid); report embed cycles. `made` holds summaries the
     parse stage's workers made, so their notes' tokens need not be read here."""
-    kept: dict[str, Entry] = store.load() if store is not None else {}
-    # By path as text: a Path's hash is made anew at each ask.
-    keys = {str(p.note.path): content_key(p.note) for p in parsed}
-    summaries = _summaries(parsed, kept, keys, made or {})
+    # Entries written by a build cut short may say other headings of the notes they reach
+    # than those notes' own entries (see LinkStore.agreed): then none is kept.
+    kept: dict[str, Entry] = store.load() if store is not None and store.agreed() else {}
+    dropped: dict[str, Entry] = {}
+    # A note's links into another find what that one declares: kept while its text is. The
+    # entries of the notes whose text `changed` are dropped here; a kept entry is good
+    # unless its links reach one of those.
+    summaries, changed = _summaries(parsed, kept, made or {}, dropped)
     index = index_key(vault)
-    # A note's links into another find what that one declares: kept while its text is.
-    paths = {str(n.path): n.path for n in vault.notes}
-    by_name = {name: keys.get(name, "") for name in paths}
+    vault_notes = {str(n.path): n for n in vault.notes}
+    paths = {name: n.path for name, n in vault_notes.items()}
     paths.update((str(path), path) for path in vault.attachments)
-    linker = Linker(vault, summaries, diagnostics, paths)
+    linker = Linker(vault, summaries, diagnostics, paths, vault_notes, _tables(store, vault, index))
     entries: dict[str, Entry] = {}
+    linked: dict[str, Entry] = {}  # the entries made now, also those not kept
+    notes: dict[str, Note] = {}
     for p in parsed:
-        note, name = p.note, str(p.note.path)
+        note = p.note
+        name = str(note.path)
+        notes[name] = note
         entry = kept.get(name)
         if (
             entry is not None
             and entry[3] == index
-            and _agree(entry[4], entry[5], by_name)
-            and _keep(linker, note, entry, paths)
+            and changed.isdisjoint(entry[4])
+            and _keep(linker, note, name, entry, paths)
         ):
             entries[name] = entry
             continue
-        entry = _link_one(linker, note, summaries[note.path], keys, index)
-        if not any(said[2] == "attachment" for said in entry[8]):  # order-dependent: redone
+        entry = linked[name] = _link_one(linker, note, summaries[note.path], index)
+        if not any(said[2] == "attachment" for said in entry[7]):  # order-dependent: redone
             entries[name] = entry
     report_embed_cycles(summaries, linker.graph.resolved, linker.graph.embeds, diagnostics)
-    # Backlinks and tag listings list pages by title, each page ranked once.
-    pages = {str(p.note.path): p.note for p in parsed if p.note.page}
-    by_title = sorted(pages, key=lambda name: (pages[name].title.casefold(), name))
-    rank = {name: i for i, name in enumerate(by_title)}
-    linker.graph.backlinks = linker.backlinks(pages, rank, paths)
-    linker.graph.backlink_paths = linker.backlink_paths()
-    note_rank = {pages[name]: i for name, i in rank.items()}
-    for notes in linker.graph.tags.values():
-        notes.sort(key=note_rank.__getitem__)
-    linker.graph.tags = {t: n for t, n in linker.graph.tags.items() if n}
+    before = {name: kept.get(name) or dropped.get(name) for name in linked}
+    listing = _listing(store, index, notes, entries, linked, before)
+    linker.graph.backlinks = Backlinks(listing, notes, paths)
+    linker.graph.backlink_paths = listing.backlink_paths
+    linker.graph.tags = TagPages(listing, notes)
     linker.graph.linker = linker
     linker.graph.index = index
-    linker.graph.structure = linker.structure()
+    linker.graph.structure = listing.structure
     if store is not None and (entries != kept or store.stale(len(entries))):
         store.save(entries)
     return linker.graph
 
 
+def _listing(
+    store: LinkStore | None,
+    index: str,
+    notes: dict[str, Note],
+    entries: dict[str, Entry],
+    linked: dict[str, Entry],
+    before: dict[str, Entry | None],
+) -> Listing:
+    """What the pages list of each other: as the last build kept it when the vault and
+    the tags and backlink targets of every note linked now are as they were `before` (so
+    are every other note's), else made and kept for the next build (before the entries are
+    saved: a build cut short in between keeps no entry, see LinkStore.agreed)."""
+    key = text_digest("\0".join((index, *notes)))
+    alike = all(
+        (then := before[name]) is not None and then[2] == entry[2] and then[8] == entry[8]
+        for name, entry in linked.items()
+    )
+    kept = store.load_beside(LISTING) if store is not None and alike else None
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+        return Listing(*kept[1])
+    listing = make_listing(
+        (name, note, entry[2], entry[8])
+        for name, note in notes.items()
+        if note.page
+        for entry in (linked.get(name) or entries[name],)
+    )
+    if store is not None:
+        store.save_beside(LISTING, (key, tuple(listing)))
+    return listing
+
+
+def _tables(store: LinkStore | None, vault: Vault, index: str) -> Callable[[], Tables]:
+    """What gives the vault's index_tables: kept from the last build while the vault's
+    names are as they were (its index_key), else made now and kept."""
+
+    def tables() -> Tables:
+        kept = store.load_beside(INDEX) if store is not None else None
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == index:
+            return cast(Tables, kept[1])
+        made = index_tables(vault)
+        if store is not None:
+            store.save_beside(INDEX, (index, made))
+        return made
+
+    return tables
+
+
 def _summaries(
     parsed: list[ParsedNote],
     kept: dict[str, Entry],
-    keys: dict[str, str],
     made: dict[PurePosixPath, NoteSummary],
-) -> Summaries:
+    dropped: dict[str, Entry],
+) -> tuple[Summaries, set[str]]:
     """Every note's summary: kept while its text is (entries kept for other text are
-    dropped from `kept`), else made by the parse stage or now."""
+    moved from `kept` to `dropped`, those of notes not parsed now are dropped), else made
+    by the parse stage or now; and the notes (paths as text) whose summaries are made."""
     found: dict[str, NoteSummary | bytes] = {}
     for p in parsed:
-        name = str(p.note.path)
+        note = p.note
+        name = str(note.path)  # by path as text: a Path's hash is made anew at each ask
         entry = kept.get(name)
-        if entry is not None and entry[0] == keys[name]:
-            found[name] = entry[1]
-        else:
-            kept.pop(name, None)
-            summary = made.get(p.note.path)
+        if entry is None or entry[0] != content_key(note):
+            if entry is not None:
+                dropped[name] = kept.pop(name)
+            summary = made.get(note.path)
             found[name] = summary if summary is not None else summarize(p)
-    return Summaries(found, [p.note.path for p in parsed])
-
-
-def _agree(names: tuple[str, ...], then: tuple[str, ...], keys: dict[str, str]) -> bool:
-    """Whether the notes a kept entry's links reached are as they were (their headings and
-    block ids are part of their text)."""
-    return tuple(map(keys.get, names)) == then
+    if len(kept) != len(parsed) - len(found):  # entries of notes gone or unpublished since
+        for name in kept.keys() - {str(p.note.path) for p in parsed}:
+            del kept[name]
+    return Summaries(found, parsed, kept), set(found)
 
 
 def _keep(
     linker: Linker,
     note: Note,
+    name: str,
     entry: Entry,
     paths: dict[str, PurePosixPath],
 ) -> bool:
     """Place a kept entry's links in the graph as they were (decoded only when asked
     for), unless an attachment they reached is published elsewhere now; then nothing is
     placed."""
-    _, _, tags, _, reaching, _, links, attachments, said, targets, embeds = entry
-    reached = [(paths.get(file) or PurePosixPath(file), url) for file, url in attachments]
-    if not linker.reached_alike(reached):
-        return False
+    _, _, tags, _, reaching, links, attachments, said, _, embeds = entry
+    if attachments:
+        reached = [(paths.get(file) or PurePosixPath(file), url) for file, url in attachments]
+        if not linker.reached_alike(reached):
+            return False
+        linker.take_attachments(reached)
     if said:
         linker.diagnostics.items.extend(said_from(said))
-    linker.take_attachments(reached)
-    kept = KeptLinks(links)
-    linker.place(note, tags, kept, kept, reaching, embeds, targets)
+    linker.place_kept(note, name, tags, KeptLinks(links), reaching, embeds)
     return True
 
 
@@ -162,7 +220,6 @@ def _link_one(
     linker: Linker,
     note: Note,
     summary: NoteSummary,
-    keys: dict[str, str],
     index: str,
 ) -> Entry:
     """Resolve one note's links now, into the graph; what it took, for the next build."""
@@ -173,16 +230,17 @@ def _link_one(
     properties = linker.graph.property_links[note.path]
     both = (*resolved, *properties)
     names = linker.graph.reaching[name]
+    # Each path once (see Entry): the pickle of the entry then holds it once.
+    same = {reached: reached for reached in names}
     return (
-        keys[name],
+        content_key(note),
         summary_plain(summary),
         tag_listing(note, summary.tags),
         index,
         names,
-        tuple(keys.get(name, "") for name in names),
         encode(resolved, properties),
         tuple((str(ln.file), ln.url) for ln in both if ln.file is not None and ln.url is not None),
         said_plain(linker.diagnostics.items[said_before:]),
-        backlink_targets(note.path, both),
-        linker.graph.embeds.get(name, ()),
+        tuple(same.get(target, target) for target in backlink_targets(note.path, both)),
+        tuple(same.get(target, target) for target in linker.graph.embeds.get(name, ())),
     )

@@ -65,6 +65,10 @@ class LinkTable(Mapping[PurePosixPath, list[ResolvedLink]]):
     def __setitem__(self, path: PurePosixPath, links: list[ResolvedLink] | KeptLinks) -> None:
         self._found[str(path)] = links
 
+    def put(self, name: str, links: list[ResolvedLink] | KeptLinks) -> None:
+        """Set the links of the note whose path's text is `name`."""
+        self._found[name] = links
+
     def updated(self, changes: Mapping[PurePosixPath, list[ResolvedLink]]) -> LinkTable:
         """A copy with `changes` in place of those notes' links; this table is unchanged."""
         table = LinkTable(self._which, self._paths)
@@ -72,3 +76,33 @@ class LinkTable(Mapping[PurePosixPath, list[ResolvedLink]]):
         for path, links in changes.items():
             table[path] = links
         return table
+
+
+class NoteTags(Mapping[PurePosixPath, list[str]]):
+    """Per page, its tags as it shows them. Keyed by path, held by path as text (see
+    LinkTable); each list made when first asked for."""
+
+    def __init__(self, paths: Mapping[str, PurePosixPath]) -> None:
+        self._paths = paths
+        self._shown: dict[str, tuple[str, ...] | list[str]] = {}
+
+    def __getitem__(self, path: PurePosixPath) -> list[str]:
+        name = str(path)
+        shown = self._shown[name]
+        if isinstance(shown, tuple):
+            shown = self._shown[name] = list(shown)
+        return shown
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, PurePosixPath) and str(path) in self._shown
+
+    def __iter__(self) -> Iterator[PurePosixPath]:
+        for name in self._shown:
+            yield self._paths.get(name) or PurePosixPath(name)
+
+    def __len__(self) -> int:
+        return len(self._shown)
+
+    def put(self, name: str, shown: tuple[str, ...]) -> None:
+        """Set the tags of the page whose path's text is `name`."""
+        self._shown[name] = shown
