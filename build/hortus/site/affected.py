@@ -8,6 +8,9 @@ a local graph changes only with its own facet, and its neighbours are the pages 
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 from hortus.cells import note_result
 from hortus.links import LinkGraph
 from hortus.markdown import ParsedNote
@@ -28,14 +31,14 @@ def affected_notes(
     # Every linking note, not only the pages among backlinks: a canvas linking to a
     # heading shows it wherever the canvas is embedded. An edit changes a note or two: a
     # look along each note's few targets for each (no hash of every target, as a set
-    # test would make) is the quicker then.
-    reaching = graph.reaching.items()
-    linking = (
-        (source for source, targets in reaching if not names.isdisjoint(targets))
-        if len(names) > 4
-        else (source for name in names for source, targets in reaching if name in targets)
-    )
-    reached.update(linking)
+    # test would make), by map and compress (no Python step per note), is the quicker then.
+    reaching = graph.reaching
+    if len(names) > 4:
+        reached.update(s for s, targets in reaching.items() if not names.isdisjoint(targets))
+    else:
+        for name in names:
+            links = map(operator.contains, reaching.values(), itertools.repeat(name))
+            reached.update(itertools.compress(reaching.keys(), links))
     for name in names:
         reached.update(graph.reaching.get(name, ()))
     for p in parsed:

@@ -19,7 +19,7 @@ def walk_files(top: str, relpath: str, skip: Callable[[str], bool]) -> list[str]
         folder, prefix = stack.pop()
         with os.scandir(folder) as listing:
             entries = [e for e in listing if folder != top or not skip(e.name)]
-        found.extend(f"{prefix}/{e.name}" for e in entries if e.is_file(follow_symlinks=False))
+        found += [f"{prefix}/{e.name}" for e in entries if e.is_file(follow_symlinks=False)]
         stack.extend(
             (e.path, f"{prefix}/{e.name}") for e in entries if e.is_dir(follow_symlinks=False)
         )
