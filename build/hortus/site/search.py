@@ -86,28 +86,46 @@ class Shard:
     pages: tuple[str, ...]  # site-relative page files, `a/b/index.html`
 
 
-def plan_shards(site_dir: Path, shard_pages: int, pages: list[str] | None = None) -> list[Shard]:
+def plan_shards(
+    site_dir: Path,
+    shard_pages: int,
+    pages: list[str] | None = None,
+    placed: dict[str, int] | None = None,
+) -> list[Shard]:
     """The note pages of the built site, split into shards by a hash of their file name, so
     that a page stays in its shard from build to build. The build names its note pages
-    (`pages`); otherwise every page of the site is read to find them."""
+    (`pages`); otherwise every page of the site is read to find them. `placed`: each page's
+    shard number as the last build found it, for as many shards (see shard_count), so an
+    edit hashes only its new pages' names."""
     pages = sorted(set(pages)) if pages is not None else _pages_to_index(site_dir.resolve())
     if not pages:
         return []
-    count = -(-len(pages) // max(1, shard_pages))
-    if len(pages) >= 2 * MIN_SHARD_PAGES:
-        count = max(count, 2)  # two indexes are made side by side, a core each
-    # Made two at a time, an odd count leaves the last one alone on a core; not a count
-    # chosen by the machine's cores, as the same garden must build the same files anywhere.
-    count += count % 2 if count > 2 else 0
+    count = shard_count(len(pages), shard_pages)
+    known = placed or {}
     groups: list[list[str]] = [[] for _ in range(count)]
     for rel in pages:
-        number = int(text_digest(rel)[:8], 16) % count
-        groups[number].append(rel)
+        number = known.get(rel)
+        groups[shard_number(rel, count) if number is None else number].append(rel)
     shards = [(number, group) for number, group in enumerate(groups) if group]
     return [
         Shard(BUNDLE_DIR if i == 0 else f"{BUNDLE_DIR}/{SHARD_PREFIX}{number}", tuple(group))
         for i, (number, group) in enumerate(shards)
     ]
+
+
+def shard_count(pages: int, shard_pages: int) -> int:
+    """How many shards a garden of `pages` note pages is split into."""
+    count = -(-pages // max(1, shard_pages))
+    if pages >= 2 * MIN_SHARD_PAGES:
+        count = max(count, 2)  # two indexes are made side by side, a core each
+    # Made two at a time, an odd count leaves the last one alone on a core; not a count
+    # chosen by the machine's cores, as the same garden must build the same files anywhere.
+    return count + (count % 2 if count > 2 else 0)
+
+
+def shard_number(rel: str, count: int) -> int:
+    """The shard of `count` a page file belongs in: by a hash of its name."""
+    return int(text_digest(rel)[:8], 16) % count
 
 
 RECENT = f"{BUNDLE_DIR}/{SHARD_PREFIX}recent"  # the pages edited since their shard was made

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,9 @@ from hortus.site.search import (
     ShardIndex,
     index_shard,
     plan_shards,
+    shard_count,
     shard_list,
+    shard_number,
 )
 from hortus.site.search_input import page_view
 from hortus.site.writer import SiteWriter
@@ -41,6 +43,7 @@ FORK_MIN_PAGES = 500  # pages to index for the indexing to pay for a process of 
 RECENT_MAX_PAGES = 100  # past this, the shards are made again: the recent index stays small
 _VERSION_KEY = "index"  # record entries besides the shards' folders
 _PAGES_KEY = "pages"
+_PLAN_KEY = "plan"  # [how many shards, the first shard's number] (see plan_shards)
 Held = dict[str, list[str]]  # page file -> [digest of what Pagefind is shown, Pagefind's id]
 
 
@@ -66,13 +69,18 @@ class SearchIndexing:
         self.record: dict[str, Any] = {_VERSION_KEY: version}
         self.before = _load(previous, _PAGES_KEY)  # page file -> [its key, digest of its view]
         self.views: dict[str, str] = {}  # page file -> digest of its view, where needed
-        self.shards = plan_shards(writer.staging, settings.search_shard_pages, pages)
-        self.pages = set(pages)
+        self.pages = sorted(set(pages))
+        held_before = {k: _load(previous, k) for k in previous if k.startswith(BUNDLE_DIR)}
+        count = shard_count(len(self.pages), settings.search_shard_pages)
+        placed = _placed(previous.get(_PLAN_KEY), held_before, count)
+        self.shards = plan_shards(writer.staging, settings.search_shard_pages, self.pages, placed)
+        if self.shards:
+            self.record[_PLAN_KEY] = [count, shard_number(self.shards[0].pages[0], count)]
         self.held: dict[str, Held] = {}  # kept index's folder -> what it holds
         self.made: list[Shard] = []
         self.recent: Shard | None = None
         self.hidden: dict[str, str] = {}  # Pagefind id of an old version -> its page's URL
-        self._plan(previous)
+        self._plan(held_before)
         self._results: dict[str, ShardIndex] = {}
         # A cold build's indexing (thousands of pages) gets a process; an edit's, a thread.
         pages = sum(len(shard.pages) for shard in self.made)
@@ -94,19 +102,36 @@ class SearchIndexing:
                 self.views[name] = text_digest(page_view(self.writer.file(name)))
         return self.views[name]
 
-    def _plan(self, previous: dict[str, str]) -> None:
+    def _edited(self, names: list[str], held: Held) -> list[str]:
+        """The pages of a kept shard whose view is not the one it holds. A page kept from
+        the last build, held as it was then, is not: only the others are asked (_view)."""
+        before, record, edited = self.before, self.writer.record, []
+        for name in names:
+            was, old = held.get(name), before.get(name)
+            if was is None:
+                edited.append(name)
+                continue
+            as_held = old is not None and old[1] == was[0] and old[0] == record[name][0]
+            if not as_held and was[0] != self._view(name):
+                edited.append(name)
+        return edited
+
+    def _plan(self, held_before: dict[str, Held]) -> None:
         """Which indexes are kept, which are made, and which pages go into the recent one."""
-        held_before = {k: _load(previous, k) for k in previous if k.startswith(BUNDLE_DIR)}
         # A page gone from the site (deleted, or made unpublished) must leave every index.
-        gone = any(name not in self.pages for held in held_before.values() for name in held)
+        pages = set(self.pages)
+        gone = any(not held.keys() <= pages for held in held_before.values())
+        # A shard holds a page as the last build's record has it, unless the page was made
+        # again in this build or was edited since its shard was made (so in the recent
+        # index): only those are asked, not each page of a large garden.
+        asked = (pages - self.writer.kept) | held_before.get(RECENT, {}).keys()
         changed: dict[str, list[str]] = {}  # kept shard -> its pages whose view changed
         for shard in self.shards:
-            held = held_before.get(shard.folder, {})
-            names = list(shard.pages)
-            if not held or set(held) - set(names) or not self._exists(shard.folder):
+            held, names = held_before.get(shard.folder, {}), set(shard.pages)
+            if not held or not held.keys() <= names or not self._exists(shard.folder):
                 self.made.append(shard)
                 continue
-            edited = [n for n in names if held.get(n, [""])[0] != self._view(n)]
+            edited = self._edited(sorted((names - held.keys()) | (names & asked)), held)
             if gone and edited:
                 self.made.append(shard)  # made again with its pages as they are now
                 continue
@@ -160,12 +185,30 @@ class SearchIndexing:
         self._drop_hidden()
         for folder, held in self.held.items():
             self.record[folder] = held
-        known = {n: [self.writer.record[n][0], self._view(n)] for n in sorted(self.pages)}
-        self.record[_PAGES_KEY] = known
+        self.record[_PAGES_KEY] = self._known()
         if self.shards:
             listed = [*self.shards, *([self.recent] if self.recent else [])]
             self.writer.write(f"{BUNDLE_DIR}/{SHARDS_FILE}", shard_list(listed, self.hidden))
         return self.record
+
+    def _known(self) -> dict[str, list[str]]:
+        """Every page's key and view, for the next build; a page kept as it was keeps its
+        entry of the last build (its view not asked again)."""
+        before, record, views = self.before, self.writer.record, self.views
+        pages = set(self.pages)
+        names: Iterable[str] = self.pages
+        known: dict[str, list[str]] = {}
+        if before.keys() == pages:  # the last build's pages: its entries but for those
+            known = dict(before)  # made again (a new key) or read (a view asked)
+            names = (pages - self.writer.kept) | views.keys()
+        for name in names:
+            key, view = record[name][0], views.get(name)
+            old = before.get(name)
+            if old is not None and old[0] == key and view in (None, old[1]):
+                known[name] = old
+            else:
+                known[name] = [key, self._view(name) if view is None else view]
+        return known
 
     def _drop_hidden(self) -> None:
         """The old versions' records leave the site: what a page said before an edit (a line
@@ -216,6 +259,23 @@ def index_shards(
     with ThreadPoolExecutor(workers, thread_name_prefix="hortus-pagefind") as pool:
         made = pool.map(lambda shard: index_shard(staging, shard, language, page_file), shards)
         return {shard.folder: index for shard, index in zip(shards, made, strict=True)}
+
+
+def _placed(plan: Any, held_before: dict[str, Held], count: int) -> dict[str, int]:
+    """Each page's shard number as the last build's shards held it, when it split the
+    garden into as many (`plan`: see _PLAN_KEY); else none known."""
+    if not isinstance(plan, list) or len(plan) != 2 or plan[0] != count:
+        return {}
+    placed: dict[str, int] = {}
+    for folder, held in held_before.items():
+        if folder == RECENT:
+            continue  # its pages are held by their own shards too
+        number = folder.removeprefix(f"{BUNDLE_DIR}/{SHARD_PREFIX}")
+        if folder == BUNDLE_DIR:
+            placed.update(dict.fromkeys(held, plan[1]))
+        elif number.isdigit():
+            placed.update(dict.fromkeys(held, int(number)))
+    return placed
 
 
 def _load(previous: dict[str, Any], name: str) -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ from stat import S_ISREG
 
 from hortus.cache import FileRecord, bytes_digest
 from hortus.diagnostics import BuildError
+from hortus.site.folders import exchange, file_on_path, remove_empty, walk_files
 from hortus.vault import stem_and_suffix
 
 ASSET_DIR = "assets"
@@ -74,6 +75,7 @@ class SiteWriter:
 
     def __init__(self, out: Path, previous: dict[str, FileRecord] | None = None) -> None:
         self.out = out.resolve()
+        self._out_text = str(self.out)  # joined as text: a Path per kept file costs more
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clear_leftovers(self.out)
         self.staging = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
@@ -125,6 +127,24 @@ class SiteWriter:
         entry = self.previous.get(_clean_name(relpath))
         return entry is not None and self.reuse(relpath, entry[0])
 
+    def keep_name(self, name: str) -> bool:
+        """`keep` for a name already in its one spelling (url_to_name's): an edit keeps
+        nearly every page of the garden this way."""
+        entry = self.previous.get(name)
+        if entry is None or name in self.written:
+            return False
+        try:  # _link_previous's check, without a call more per page
+            stat = os.lstat(f"{self._out_text}/{name}")
+        except OSError:
+            return False
+        if stat.st_size != entry[1] or stat.st_mtime_ns != entry[2] or not S_ISREG(stat.st_mode):
+            return False
+        self.written.add(name)
+        self.kept.add(name)
+        self.record[name] = entry
+        self.reused += 1
+        return True
+
     def reserve(self, relpath: PurePosixPath | str) -> str:
         """Claim a path that another process writes into the staging folder."""
         return self._claim(relpath)
@@ -140,12 +160,11 @@ class SiteWriter:
         entry = self.previous.get(name)
         if entry is None or entry[0] != key:
             return False
-        old = os.path.join(self.out, name)
         try:
-            stat = os.lstat(old)
+            stat = os.lstat(f"{self._out_text}/{name}")
         except OSError:
             return False
-        if not S_ISREG(stat.st_mode) or [stat.st_size, stat.st_mtime_ns] != entry[1:]:
+        if stat.st_size != entry[1] or stat.st_mtime_ns != entry[2] or not S_ISREG(stat.st_mode):
             return False
         self.kept.add(name)  # left where it is (see commit)
         self.record[name] = entry
@@ -163,28 +182,22 @@ class SiteWriter:
         source = self.out / relpath
         if not source.is_dir() or source.is_symlink():
             return False
-        linked: list[str] = []
         try:
-            # Over strings, not Paths: an index holds thousands of files.
-            for folder, dirs, files in os.walk(source):
-                inside = os.path.relpath(folder, source).replace(os.sep, "/")
-                if inside == ".":
-                    dirs[:] = [name for name in dirs if not skip(name)]
-                    files = [name for name in files if not skip(name)]
-                dirs.sort()
-                prefix = relpath if inside == "." else f"{relpath}/{inside}"
-                for name in sorted(files):
-                    found = os.lstat(os.path.join(folder, name))
-                    if not S_ISREG(found.st_mode):
-                        continue  # a symlink or a special file: not of the index
-                    rel = self._claim(f"{prefix}/{name}")
-                    linked.append(rel)
-                    self.record[rel] = ["reused", found.st_size, found.st_mtime_ns]
-        except (OSError, BuildError):
-            for rel in linked:
-                self.written.discard(rel)
-                self.record.pop(rel, None)
+            linked = walk_files(str(source), relpath, skip)
+        except OSError:
             return False
+        if not self.written.isdisjoint(linked):
+            return False  # a file of it is already placed: two outputs at one name
+        # As the last build recorded them (an index holds thousands of files: no stat each);
+        # a file it did not record, as it is now.
+        entries = list(map(self.previous.get, linked))
+        if None in entries:
+            for i, rel in enumerate(linked):
+                if entries[i] is None:
+                    found = os.lstat(f"{self._out_text}/{rel}")
+                    entries[i] = ["reused", found.st_size, found.st_mtime_ns]
+        self.record.update(zip(linked, entries, strict=True))
+        self.written.update(linked)
         self.kept.update(linked)
         return True
 
@@ -243,7 +256,7 @@ class SiteWriter:
             return
         self._link_kept()
         previous = self.out.parent / f".{self.out.name}.previous-{os.getpid()}"
-        if self.out.is_dir() and not self.out.is_symlink() and _exchange(self.staging, self.out):
+        if self.out.is_dir() and not self.out.is_symlink() and exchange(self.staging, self.out):
             # Now the previous site: removed while the build goes on (thousands of folders).
             trash = self.out.parent / f".{self.out.name}{_OLD}{os.getpid()}"
             os.replace(self.staging, trash)
@@ -263,7 +276,7 @@ class SiteWriter:
         out, staging = str(self.out), str(self.staging)
         made = sorted(name for name in self.written if name not in self.kept)
         for name in made:
-            if os.path.isdir(os.path.join(out, name)) or _file_on_path(out, name):
+            if os.path.isdir(os.path.join(out, name)) or file_on_path(out, name):
                 return False
         gone = sorted(name for name in self.previous if name not in self.written)
         for name in gone:
@@ -277,7 +290,7 @@ class SiteWriter:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 os.replace(os.path.join(staging, name), target)
         for folder in sorted({os.path.dirname(name) for name in gone}, reverse=True):
-            _remove_empty(out, folder)
+            remove_empty(out, folder)
         shutil.rmtree(self.staging, ignore_errors=True)
         return True
 
@@ -328,29 +341,6 @@ class WrittenPart:
 
 
 IN_PLACE_MAX = 1000  # files made, at most, for commit to move them into the output one by one
-
-
-def _file_on_path(root: str, name: str) -> bool:
-    """Whether a folder that `name` lies in is a file in `root`."""
-    folder = os.path.dirname(name)
-    while folder:
-        path = os.path.join(root, folder)
-        if os.path.isdir(path) and not os.path.islink(path):
-            return False
-        if os.path.lexists(path):
-            return True
-        folder = os.path.dirname(folder)
-    return False
-
-
-def _remove_empty(root: str, folder: str) -> None:
-    """`folder` and the folders above it under `root`, while they are empty."""
-    while folder:
-        try:
-            os.rmdir(os.path.join(root, folder))
-        except OSError:
-            return  # not empty, or already gone
-        folder = os.path.dirname(folder)
 
 
 _OLD = "-old-"  # `.public-old-<pid>`: a previous site being removed
@@ -411,32 +401,3 @@ def clear_leftovers(out: Path) -> None:
                 pass
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where the
-    system or file system cannot, and the caller falls back to two renames."""
-    renameat2 = _renameat2()
-    if renameat2 is None:
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
-
-
-@functools.cache
-def _renameat2() -> Callable[..., int] | None:
-    import ctypes.util  # here: a build that changes nothing swaps nothing
-
-    try:
-        function = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).renameat2
-    except (OSError, AttributeError, TypeError):
-        return None  # not glibc 2.28+ on Linux
-    function.argtypes = [
-        ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint
-    ]  # fmt: skip
-    function.restype = ctypes.c_int
-    return function
