@@ -105,3 +105,16 @@ def test_a_renamed_note_keeps_the_date_it_was_first_added(tmp_path: Path) -> Non
     dates = note_dates(tmp_path, [renamed, new])
     assert dates[renamed] == NoteDates(dt.date(2021, 1, 1), dt.date(2020, 1, 1))
     assert dates[new] == NoteDates(dt.date(2022, 1, 1), dt.date(2022, 1, 1))
+
+
+@pytest.mark.parametrize("offset", [-1.0, -4e-7, -1e-7, 0.0, 3e-7, 1.0])
+def test_a_file_time_near_midnight_is_dated_as_the_clock_reads_it(
+    tmp_path: Path, offset: float
+) -> None:
+    midnight = dt.datetime(2024, 3, 5, tzinfo=dt.UTC).timestamp()
+    notes = [_note(tmp_path, "a.md"), _note(tmp_path, "b.md")]
+    notes[0].mtime = midnight + offset
+    notes[1].mtime = midnight - 3600  # the same day as most offsets, first
+    dates = note_dates(tmp_path, notes[::-1])
+    for note in notes:
+        assert dates[note].updated == dt.datetime.fromtimestamp(note.mtime, tz=dt.UTC).date()

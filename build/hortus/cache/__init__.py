@@ -37,6 +37,8 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   stage read it (text, frontmatter, URL, what reading it warned of), by path, size and
   modification time, keyed on the code and the publishing mode; an unchanged file is not
   opened. Safe for the reason the inputs snapshot is: an edit changes a size or a time.
+  Beside the shards, where the vault stage placed those very notes (URLs, home page, what
+  placing warned of, the pages' language), dropped before a shard is written, then made again.
 - *Links* (links.py, `LinkStore`): `site/links-<key>/`, per note what its text
   declares (links, headings, block ids, tags) and where its links went, each entry keyed on
   the note's text and on what its links' targets declare, so an edit relinks only the notes

@@ -5,22 +5,31 @@ parsed again. What an entry holds is the vault stage's business."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hortus.cache.shards import ShardedTable
+from hortus.cache.shards import ShardedTable, shard_of
+from hortus.cache.shards import _write as write_pickle
 
 MEMO = "memo.pickle"  # beside the shards
+PLACED = "placed.pickle"  # beside the shards: where the notes kept in them were placed
 
 
 class NoteStore(ShardedTable):
     """`notes-<key>/` in `folder` (see ShardedTable), keyed on the code and the publishing
     mode (what decides whether a note is published): note path -> ((size, mtime_ns), what
     was read). Beside it, a small memo of what the vault stage derives from notes' text, by
-    the text's digest (see load_memo)."""
+    the text's digest (see load_memo), and where the notes as kept were placed (see
+    load_placement)."""
 
-    def __init__(self, folder: Path, publish: str) -> None:
+    def __init__(
+        self, folder: Path, publish: str, listed: list[tuple[str, int, int]] | None = None
+    ) -> None:
         super().__init__(folder, "notes", publish)
+        # The notes folder's files, sizes and times, as the build's inputs snapshot listed
+        # them (see hortus.cache's base_snapshot), when it did.
+        self.listed = listed
 
     def load_memo(self) -> dict[str, Any]:
         """What save_memo kept last; nothing when it is missing or unreadable."""
@@ -32,3 +41,49 @@ class NoteStore(ShardedTable):
         so one kept by another build is never wrong, only unused."""
         with contextlib.suppress(OSError):
             self.save_beside(MEMO, entries)
+
+    def save(self, entries: dict[str, Any]) -> None:
+        """As ShardedTable.save; the placement kept is dropped first (see update)."""
+        self._drop_placement()
+        super().save(entries)
+
+    def update(self, changed: dict[str, Any], gone: Iterable[str]) -> None:
+        """Keep `changed` entries in place of those loaded, and no more those of `gone`:
+        only their shards are looked up and written again, not every entry's. The placement
+        kept is dropped first, so that one is only ever found beside the very notes it
+        placed (a save cut short leaves none)."""
+        self._drop_placement()
+        self._make_folder()
+        touched: dict[int, dict[str, Any]] = {}
+        for key in (*changed, *gone):
+            index = shard_of(key)
+            shard = touched.get(index)
+            if shard is None:
+                shard = touched[index] = dict(self._loaded[index])
+            self.count -= key in shard
+            if key in changed:
+                shard[key] = changed[key]
+                self.count += 1
+            else:
+                shard.pop(key, None)
+        for index, shard in touched.items():
+            target = self.path / f"{index:02d}.pickle"
+            if shard:
+                write_pickle(target, shard)
+            else:
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            self._loaded[index] = shard
+
+    def _drop_placement(self) -> None:
+        with contextlib.suppress(OSError):
+            (self.path / PLACED).unlink(missing_ok=True)
+
+    def load_placement(self) -> Any:
+        """What save_placement kept since the notes were last saved; None when nothing was."""
+        return self.load_beside(PLACED)
+
+    def save_placement(self, placement: Any) -> None:
+        """Keep where the notes now in the store were placed (after `save`, not before)."""
+        with contextlib.suppress(OSError):
+            self.save_beside(PLACED, placement)

@@ -21,6 +21,8 @@ class SiteCache:
         self.parsed = ParsedStore(self.folder / "parsed")
         self.parsed_meta = ParsedMeta(self.folder)
         self.links = LinkStore(self.folder)
+        # The notes folder's files as this build's inputs snapshot listed them (base_snapshot).
+        self.notes_listing: list[tuple[str, int, int]] | None = None
 
     @property
     def previous(self) -> BuildRecord:

@@ -17,6 +17,10 @@ from hortus.cache.digest import digest
 from hortus.cache.fingerprint import FORMAT
 from hortus.config import Settings
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from hortus.cache.site import SiteCache
+
 # A file as the snapshot sees it: (path, size, modification time in ns); -1, -1 if unreadable.
 FileStat = tuple[str, int, int]
 
@@ -189,14 +193,22 @@ def inputs_snapshot(
     return settled_snapshot(base_snapshot(settings, notes_dir, out_dir), settings, cell_files)
 
 
-def base_snapshot(settings: Settings, notes_dir: Path, out_dir: Path) -> str:
-    """What a build reads before its cells run, by name, size and time."""
+def base_snapshot(
+    settings: Settings, notes_dir: Path, out_dir: Path, cache: SiteCache | None = None
+) -> str:
+    """What a build reads before its cells run, by name, size and time. With the build's
+    `cache`, the notes folder's files as listed here are kept on it (`notes_listing`): the
+    vault stage of the same build takes their sizes and times from there, not asking the
+    system again."""
+    notes = stat_tree(notes_dir, skip_hidden=False)
+    if cache is not None:
+        cache.notes_listing = notes
     return digest(
         code_stamp(settings.root),
         repr(settings),
         str(notes_dir.resolve()),
         str(out_dir.resolve()),
-        stat_tree(notes_dir, skip_hidden=False),
+        notes,
         stat_tree(settings.theme_dir, skip_hidden=False),
         stat_file(settings.root / "pyproject.toml"),
         git_head(notes_dir),

@@ -72,7 +72,9 @@ class Prepared:
 
 def read_vault(context: BuildContext, notes: Prepared) -> None:
     cache = context.cache
-    store = NoteStore(cache.folder, context.settings.publish) if cache is not None else None
+    publish, store = context.settings.publish, None
+    if cache is not None:
+        store = NoteStore(cache.folder, publish, cache.notes_listing)
     notes.vault = load_vault(
         context.notes_dir, context.settings, context.diagnostics, jobs=context.jobs, store=store
     )

@@ -70,7 +70,7 @@ def check_unchanged(
     started: float,
 ) -> BuildResult | Checked:
     """The build's result when nothing changed (see `unchanged`), else what was found."""
-    base = base_snapshot(settings, notes_dir, out_dir)
+    base = base_snapshot(settings, notes_dir, out_dir, cache)
     snapshot = settled_snapshot(base, settings, cache.previous.cell_files)
     done = unchanged(cache, out_dir, snapshot, diagnostics, strict, started)
     return done if done is not None else Checked(cache, snapshot, base)

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from hortus.diagnostics import Diagnostics
+from hortus.vault.frontmatter_dates import GivenDates
 from hortus.vault.notes import Note
 
-UPDATED_KEYS = ("updated", "modified", "last-modified", "date modified", "date")
-CREATED_KEYS = ("created", "date created", "date")
 DEEP_CLONE_HINT = (
     "set VERCEL_DEEP_CLONE=true in the project's environment on Vercel, or fetch the full "
     "history (git fetch --unshallow)"
@@ -54,9 +53,15 @@ def note_dates(
     """The dates of each of `notes` (see above); every note is a key. With `diagnostics`,
     one warning says how many pages a shallow clone left without a date."""
     history = git_history(vault_root)
-    dates = {note: _dates_of(note, history) for note in notes}
+    days = _Days()
+    if history.changed or history.added:
+        dates = {note: _dates_of(note, history, days) for note in notes}
+    else:
+        dates = _dates_outside_git(notes, days)
+    if diagnostics is None or not history.shallow:
+        return dates
     undated = sum(1 for d in dates.values() if d.updated is None)
-    if diagnostics is not None and history.shallow and undated:
+    if undated:
         pages = "page has" if undated == 1 else "pages have"
         diagnostics.warn(
             ".", None, "dates",
@@ -66,57 +71,66 @@ def note_dates(
     return dates
 
 
-def _dates_of(note: Note, history: GitHistory) -> NoteDates:
-    keys = _date_keys(note.frontmatter) if note.frontmatter else {}
-    updated = _given(keys, UPDATED_KEYS) if keys else None
+def _dates_of(note: Note, history: GitHistory, days: _Days) -> NoteDates:
+    updated, created = note.given_dates or _NOT_GIVEN
     if updated is None:
         if history.changed and history.tracked(note.path):
             updated = history.changed[note.path]
         else:
-            updated = dt.datetime.fromtimestamp(note.mtime, tz=dt.UTC).date()
-    created = _given(keys, CREATED_KEYS) if keys else None
+            updated = days.of(note.mtime)
     if created is None and history.added:
         created = history.added.get(note.path)
-    return NoteDates(updated, created)
+    return days.dates(updated, created)
 
 
-_DATE_KEYS = frozenset(UPDATED_KEYS + CREATED_KEYS)
-
-
-def _date_keys(frontmatter: dict) -> dict[str, object]:
-    """The frontmatter's date keys, lower-cased (a later spelling of one key wins, as in a
-    dict of every key lower-cased): most notes have none, and need no date parsed."""
-    found = {}
-    for key, value in frontmatter.items():
-        lowered = str(key).lower()
-        if lowered in _DATE_KEYS:
-            found[lowered] = value
+def _dates_outside_git(notes: list[Note], days: _Days) -> dict[Note, NoteDates]:
+    """_dates_of without a history, in one loop: a note whose frontmatter gives no date
+    (most of them) is dated by its file's day, looked up by the day's number."""
+    found: dict[Note, NoteDates] = {}
+    by_day: dict[float, NoteDates] = {}
+    for note in notes:
+        mtime = note.mtime
+        number = mtime // _DAY
+        # Not a day's last microsecond, which may round up to the next day's midnight.
+        by_time = note.given_dates is None and mtime - number * _DAY < _DAY - 1e-6
+        dates = by_day.get(number) if by_time else None
+        if dates is None:
+            dates = _dates_of(note, _NO_HISTORY, days)
+            if by_time:
+                by_day[number] = dates
+        found[note] = dates
     return found
 
 
-def _given(lowered: dict, keys: tuple[str, ...]) -> dt.date | None:
-    """The first of `keys` that the frontmatter (its keys lower-cased) gives as a date."""
-    for key in keys:
-        if key in lowered:
-            date = as_date(lowered[key])
-            if date is not None:
-                return date
-    return None
+_NOT_GIVEN: GivenDates = (None, None)
+_EPOCH = dt.date(1970, 1, 1)
+_NO_HISTORY = GitHistory()
+_DAY = 86400  # seconds: POSIX time has no leap seconds, so a UTC day is a whole number of them
 
 
-def as_date(value: object) -> dt.date | None:
-    """A frontmatter value as a date: a YAML date or datetime, or text that starts with an
-    ISO date (`2024-05-06`, `2024-05-06T10:20`); else None."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+class _Days:
+    """The UTC day of each modification time and the NoteDates of each pair of dates, made
+    once per build for the many notes that share them."""
+
+    def __init__(self) -> None:
+        self._days: dict[int, dt.date] = {}
+        self._dates: dict[tuple[dt.date | None, dt.date | None], NoteDates] = {}
+
+    def of(self, mtime: float) -> dt.date:
+        """datetime.fromtimestamp(mtime, UTC).date(), by the day's number."""
+        number = int(mtime // _DAY)
+        if mtime - number * _DAY >= _DAY - 1e-6:  # may round up to the next day's midnight
+            return dt.datetime.fromtimestamp(mtime, tz=dt.UTC).date()
+        day = self._days.get(number)
+        if day is None:
+            day = self._days[number] = _EPOCH + dt.timedelta(days=number)
+        return day
+
+    def dates(self, updated: dt.date | None, created: dt.date | None) -> NoteDates:
+        found = self._dates.get((updated, created))
+        if found is None:
+            found = self._dates[(updated, created)] = NoteDates(updated, created)
+        return found
 
 
 # The last history read, by repository, commit and shallow boundary: the queries and the

@@ -3,9 +3,11 @@ leave the vault are skipped, each with a warning."""
 
 from __future__ import annotations
 
+import operator
 import os
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 from hortus.diagnostics import Diagnostics
 from hortus.vault.notes import NOTE_SUFFIXES
@@ -21,42 +23,103 @@ def stem_and_suffix(name: str) -> tuple[str, str]:
     return name, ""
 
 
-def vault_files(root: Path, diagnostics: Diagnostics) -> dict[str, os.stat_result | None]:
+Stamp = tuple[int, int]  # a file's size and modification time in ns: it changed or not
+
+
+def vault_files(
+    root: Path, diagnostics: Diagnostics, listed: list[tuple[str, int, int]] | None = None
+) -> dict[str, Stamp | None]:
     """Every file under the vault, sorted: its vault-relative path (`a/b.md`) and, for a
-    regular file, what the system said of it while listing (None for a symlink: its target
-    is asked again when read). Hidden folders (.obsidian, .trash) are skipped. Symlinks are
-    never followed out of the vault, nor into folders (a folder linked to its parent would
-    never end); a broken or looping link, a pipe or a device is skipped."""
-    found: dict[str, os.stat_result | None] = {}
-    real_root = root.resolve()
-
-    def unreadable(error: OSError) -> None:
-        where = _display_path(Path(error.filename or root), root)
-        diagnostics.warn(where, None, "read", f"cannot read the folder: {error.strerror}")
-
-    for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable):
-        dirs[:] = _folders_to_enter(Path(folder), dirs, root, real_root, diagnostics)
-        base = _display_path(Path(folder), root)
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            if not _decodable(name):
-                rel = _display_path(Path(folder) / name, root)
-                diagnostics.warn(rel, None, "filename", "file name is not valid UTF-8; skipped")
-                continue
-            rel = name if base == "." else f"{base}/{name}"
-            stat = _plain_file(os.path.join(folder, name))  # a string: a Path per file costs
-            if stat is not None:
-                found[rel] = stat
-                continue
-            full = Path(folder) / name
-            problem = _file_problem(full, real_root)
-            if problem is not None:
-                kind = "symlink" if full.is_symlink() else "read"
-                diagnostics.warn(rel, None, kind, problem)
-                continue
-            found[rel] = None
+    regular file, its size and time as the system said while listing (None for a symlink:
+    its target is asked again when read). Hidden folders (.obsidian, .trash) are skipped.
+    Symlinks are never followed out of the vault, nor into folders (a folder linked to its
+    parent would never end); a broken or looping link, a pipe or a device is skipped. A
+    folder's files come before its sub-folders', as os.walk lists them. `listed`: the
+    size and time of each file by path, as listed moments ago (the inputs snapshot's): a
+    plain file's is taken from there."""
+    found: dict[str, Stamp | None] = {}
+    known = {item[0]: item for item in listed} if listed else {}
+    _list_folder(_Walk(root, root.resolve(), diagnostics, found, known), str(root), "")
     return found
+
+
+class _Walk(NamedTuple):
+    root: Path
+    real_root: Path
+    diagnostics: Diagnostics
+    found: dict[str, Stamp | None]
+    known: dict[str, tuple[str, int, int]]  # path -> (path, size, time), as listed already
+
+
+def _list_folder(walk: _Walk, folder: str, base: str) -> None:
+    """The files of `folder` (vault-relative `base`, `` or ending in `/`), then its folders'.
+    Strings and the listing's own entries, not a Path per file: asked of every file."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=_BY_NAME)
+    except OSError as error:
+        where = _display_path(Path(error.filename or folder), walk.root)
+        walk.diagnostics.warn(where, None, "read", f"cannot read the folder: {error.strerror}")
+        return
+    folders, files = [], []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()  # a link to a folder too, reported as such below
+        except OSError:
+            is_folder = False
+        if is_folder:
+            folders.append(entry.name)
+        elif not entry.name.startswith("."):
+            files.append(entry)
+    enter = _folders_to_enter(Path(folder), folders, walk.root, walk.real_root, walk.diagnostics)
+    found, known = walk.found, walk.known
+    for entry in files:
+        name = entry.name
+        # The common case in one step: a plain file (not a link) under a name of UTF-8.
+        if not entry.is_symlink() and (name.isascii() or _decodable(name)):
+            listed = known.get(base + name)
+            # The listing's type (no question to the system, but where it cannot tell).
+            if listed is not None and listed[1] >= 0 and entry.is_file(follow_symlinks=False):
+                found[base + name] = (listed[1], listed[2])
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                info = None
+            if info is not None and stat.S_ISREG(info.st_mode):
+                found[base + name] = (info.st_size, info.st_mtime_ns)
+                continue
+        _add_file(walk, entry, base)
+    for name in enter:
+        _list_folder(walk, os.path.join(folder, name), f"{base}{name}/")
+
+
+_BY_NAME = operator.attrgetter("name")
+
+
+def _add_file(walk: _Walk, entry: os.DirEntry[str], base: str) -> None:
+    """A file that is not plainly one (see _list_folder): reported, or listed for reading."""
+    name = entry.name
+    if not _decodable(name):
+        rel = _display_path(Path(entry.path), walk.root)
+        walk.diagnostics.warn(rel, None, "filename", "file name is not valid UTF-8; skipped")
+        return
+    rel = f"{base}{name}"
+    if not entry.is_symlink():  # the common case: its stat is the one listing asks for
+        try:
+            found = entry.stat(follow_symlinks=False)
+        except OSError:
+            found = None
+        if found is not None and stat.S_ISREG(found.st_mode):
+            walk.found[rel] = (found.st_size, found.st_mtime_ns)
+            return
+    full = Path(entry.path)
+    problem = _file_problem(full, walk.real_root)
+    if problem is not None:
+        kind = "symlink" if full.is_symlink() else "read"
+        walk.diagnostics.warn(rel, None, kind, problem)
+        return
+    walk.found[rel] = None
 
 
 def _folders_to_enter(
@@ -107,16 +170,6 @@ def _folder_link_problem(full: Path, real_root: Path) -> str:
     if not target.is_relative_to(real_root):
         return "symlinked folder points outside the vault; not followed"
     return "symlinked folder not followed (its notes are read where they really are)"
-
-
-def _plain_file(full: str) -> os.stat_result | None:
-    """The file's stat when it is a regular file, not a symlink: read as it is, the common
-    case, asked of the system once; else None."""
-    try:
-        found = os.lstat(full)
-    except OSError:
-        return None
-    return found if stat.S_ISREG(found.st_mode) else None
 
 
 def _file_problem(full: Path, real_root: Path) -> str | None:

@@ -86,8 +86,17 @@ def site_language(
     With `memo`, a note's prose whose counts it knows is not counted again."""
     if setting:
         return SiteLanguage(setting, SETTING)
+    return sample_language(sampled_pages(notes), memo)
+
+
+def sampled_pages(notes: Iterable[Note]) -> list[Note]:
+    """The published pages among `notes` whose prose tells the language (see above)."""
     pages = [n for n in notes if n.published and n.page and not n.drawing]
-    sample = pages[:: max(1, len(pages) // NOTES_SAMPLE)]
+    return pages[:: max(1, len(pages) // NOTES_SAMPLE)]
+
+
+def sample_language(sample: list[Note], memo: ProseMemo | None = None) -> SiteLanguage:
+    """The language the notes of `sample` are written in (see site_language)."""
     if memo is None:
         counts = [prose_counts(_prose(n.source)) for n in sample]
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hortus.cache import NoteStore
@@ -15,13 +16,25 @@ from hortus.diagnostics import Diagnostic, Diagnostics
 from hortus.parallel import chunked, fork_map
 from hortus.vault.bases import BASE_SUFFIX, read_base
 from hortus.vault.canvas import CanvasError, CanvasLayout, canvas_layout, canvas_markdown
-from hortus.vault.files import stem_and_suffix, vault_files
-from hortus.vault.folders import assign_folder_notes
+from hortus.vault.files import Stamp, vault_files
 from hortus.vault.frontmatter import is_published, parse_frontmatter, string_list
-from hortus.vault.home import pick_home
-from hortus.vault.language import ProseMemo, site_language
-from hortus.vault.notes import CANVAS_SUFFIX, HOME_TAG, NOTE_SUFFIXES, Note, SiteLanguage, Vault
-from hortus.vault.permalinks import note_url, place_pages
+from hortus.vault.language import ProseMemo, sample_language, sampled_pages, site_language
+from hortus.vault.notes import (
+    CANVAS_SUFFIX,
+    HOME_TAG,
+    NOTE_SUFFIXES,
+    Note,
+    Vault,
+    vault_path,
+)
+from hortus.vault.permalinks import note_url
+from hortus.vault.placed import (
+    Placement,
+    kept_placement,
+    place,
+    placement_input,
+    placement_key,
+)
 from hortus.vault.slugs import path_slug
 
 PARALLEL_READ_MIN = 500  # notes to read before forked workers pay for themselves
@@ -38,111 +51,148 @@ def load_vault(
     then the home page, one page per URL (two permalinks of one URL are an error in
     `diagnostics`) and the pages' language, the settings' or the published notes'. A large
     vault's notes are read by `jobs` processes; with `store`, a note whose file has the size
-    and time it had at the last build is taken from there, unread."""
+    and time it had at the last build is taken from there, unread, and the pages are placed
+    as the last build placed them when no note read anew changes what placing them reads."""
     vault = Vault(root=notes_dir)
-    files = vault_files(notes_dir, diagnostics)
-    suffixes = {name: _suffix(name) for name in files}
-    note_files = {n: stat for n, stat in files.items() if suffixes[n] in NOTE_SUFFIXES}
-    read = _read_notes(notes_dir, note_files, settings, jobs, store)
-    for name, suffix in suffixes.items():
-        if suffix in NOTE_SUFFIXES:
-            note, said = read[name]
+    files = vault_files(notes_dir, diagnostics, store.listed if store is not None else None)
+    kept = kept_placement(store)
+    kinds = {name: _kind(name) for name in files}
+    note_files = {name: files[name] for name, kind in kinds.items() if kind == _NOTE}
+    reading = _read_notes(notes_dir, note_files, settings, jobs, store)
+    names: list[str] = []  # the path of each of vault.notes, as text
+    unkept: list[Note] = []  # notes read at every build (not kept in `store`)
+    for name, kind in kinds.items():
+        if kind == _NOTE:
+            note, said = reading.found[name]
             diagnostics.items.extend(said)  # in path order, as if read here
-            if note is not None:
-                vault.notes.append(note)
-        elif suffix == CANVAS_SUFFIX:
-            note = _read_canvas(notes_dir, PurePosixPath(name), diagnostics)
-            if note is not None:
-                # A page of its own when every note is published; opt-in, it has no flag to
-                # say so, and is shown only where a published note embeds it.
-                note.page = settings.publish == "all"
-                vault.notes.append(note)
-        elif suffix == BASE_SUFFIX:  # an Obsidian base: a note that shows its views
-            note = read_base(notes_dir, PurePosixPath(name), settings, diagnostics)
-            if note is not None:
-                vault.notes.append(note)
+        elif kind == _ATTACHMENT:
+            vault.attachments.append(vault_path(name))
+            continue
         else:
-            vault.attachments.append(PurePosixPath(name))
-    _warn_if_none_published(vault, settings, diagnostics)
-    assign_folder_notes(vault)  # before the home page and the URL check see the URLs
-    vault.home_choice = pick_home(vault, diagnostics)
-    place_pages(vault, diagnostics)
-    vault.language = _language(settings, vault, store)
+            note = _read_other(notes_dir, name, kind, settings, diagnostics)
+            if note is not None:
+                unkept.append(note)
+        if note is not None:
+            vault.notes.append(note)
+            names.append(name)
+    key = placement_key(settings, vault, names, unkept)
+    placement = place(vault, names, key, settings, diagnostics, kept if reading.unmoved else None)
+    reread = reading.reread if placement is kept else None
+    placement = _language(settings, vault, store, placement, reread)
+    if store is not None and (reading.saved or placement is not kept):
+        store.save_placement(placement)
     return vault
 
 
-def _warn_if_none_published(vault: Vault, settings: Settings, diagnostics: Diagnostics) -> None:
-    """One warning, not one a note, when opting in left every note out: the site would be
-    empty with no word of why."""
-    if settings.publish == "all" or any(
-        n.published and n.path.suffix.lower() in NOTE_SUFFIXES for n in vault.notes
-    ):
-        return  # asked of every build: the quick answers first
-    notes = [n for n in vault.notes if n.path.suffix.lower() in NOTE_SUFFIXES]
-    if not notes:
-        return
-    try:
-        folder = vault.root.resolve().relative_to(settings.root.resolve()).as_posix()
-    except ValueError:  # a notes folder outside the project
-        folder = str(vault.root)
-    diagnostics.warn(
-        folder, None, "publish",
-        f"no note is marked for publishing ({len(notes)} in the vault), so the site has no "
-        "note pages: add `dg-publish: true` to a note's properties to publish it, or set "
-        '`publish = "all"` under `[tool.hortus]` in pyproject.toml to publish every note',
-    )  # fmt: skip
+_NOTE, _CANVAS, _BASE, _ATTACHMENT = "note", "canvas", "base", "attachment"
+_KINDS = {suffix: _NOTE for suffix in NOTE_SUFFIXES} | {CANVAS_SUFFIX: _CANVAS, BASE_SUFFIX: _BASE}
 
 
-def _suffix(relpath: str) -> str:
-    """The file's suffix, lower-cased."""
-    return stem_and_suffix(relpath.rpartition("/")[2])[1].lower()
+def _kind(relpath: str) -> str:
+    """What the file is, by its suffix (any case)."""
+    if relpath.endswith(".md"):  # most files, at once
+        return _NOTE
+    dot = relpath.rfind(".")
+    # A listed file's name never starts with a dot, so a dot after the last `/` (not the
+    # last character) starts its suffix, as PurePosixPath's `suffix` has it.
+    if dot <= relpath.rfind("/") + 1:
+        return _ATTACHMENT
+    return _KINDS.get(relpath[dot:].lower(), _ATTACHMENT)
 
 
-def _language(settings: Settings, vault: Vault, store: NoteStore | None) -> SiteLanguage:
-    """The pages' language; what counting the notes' prose found is kept in `store`, so a
-    build counts only the notes whose text changed."""
+def _read_other(
+    root: Path, name: str, kind: str, settings: Settings, diagnostics: Diagnostics
+) -> Note | None:
+    """A canvas or a base, read at every build."""
+    if kind == _CANVAS:
+        note = _read_canvas(root, PurePosixPath(name), diagnostics)
+        if note is not None:
+            # A page of its own when every note is published; opt-in, it has no flag to
+            # say so, and is shown only where a published note embeds it.
+            note.page = settings.publish == "all"
+        return note
+    return read_base(root, PurePosixPath(name), settings, diagnostics)  # shows its views
+
+
+def _language(
+    settings: Settings,
+    vault: Vault,
+    store: NoteStore | None,
+    placement: Placement,
+    reread: list[str] | None,
+) -> Placement:
+    """Set the pages' language: the settings', else as `placement` has it when the pages are
+    placed as it placed them and no note read anew (`reread`) is one it was chosen from; else
+    from the pages' prose, whose counts are kept in `store` by the text's digest, so a build
+    counts only the notes whose text changed. Returns `placement` with the language."""
+    if settings.language:
+        vault.language = site_language(settings.language, vault.notes)
+        if placement.language is None:
+            return placement
+        return placement._replace(language=None, sampled=frozenset())  # else kept stale
+    language, sampled = placement.language, placement.sampled
+    if language is not None and reread is not None and sampled.isdisjoint(reread):
+        vault.language = language
+        return placement
     memo = ProseMemo(store.load_memo() if store is not None else {})
-    language = site_language(settings.language, vault.notes, memo)
+    sample = sampled_pages(vault.notes)
+    vault.language = sample_language(sample, memo)
     if store is not None and memo.used != memo.known:
         store.save_memo(memo.used)
-    return language
+    sampled = frozenset(str(n.path) for n in sample)
+    return placement._replace(language=vault.language, sampled=sampled)
 
 
 Read = tuple[Note | None, list[Diagnostic]]  # a note, or None, and what reading it said
 
 
+@dataclass
+class _Reading:
+    """The notes of a vault, read or kept."""
+
+    found: dict[str, Read]  # by vault-relative path
+    reread: list[str]  # the notes read anew (not kept), by vault-relative path
+    unmoved: bool  # no note read anew changes what placing the pages reads of it
+    saved: bool  # the store was written again
+
+
 def _read_notes(
     root: Path,
-    files: dict[str, os.stat_result | None],
+    files: dict[str, Stamp | None],
     settings: Settings,
     jobs: int,
     store: NoteStore | None,
-) -> dict[str, Read]:
-    """Each note of `files` (vault-relative path -> its stat, when listing gave one), read
-    (or kept in `store`), with what reading it reported."""
-    kept: dict[str, tuple[tuple[int, int], Read]] = store.load() if store is not None else {}
-    stamps: dict[str, tuple[int, int]] = {}
+) -> _Reading:
+    """Each note of `files` (vault-relative path -> its size and time, when listing gave
+    them: not for a symlink), read (or kept in `store`), with what reading it reported."""
+    kept: dict[str, tuple[Stamp, Read]] = store.load() if store is not None else {}
+    stamps: dict[str, Stamp] = {}
     found: dict[str, Read] = {}
+    missing: list[str] = []
     folder = str(root)
-    for name, stat in files.items():
-        if stat is None:
+    for name, stamp in files.items():
+        if stamp is None:
             try:
                 stat = os.stat(os.path.join(folder, name))
             except OSError:
-                continue  # read below, which says why it cannot be
-        stamp = stamps[name] = (stat.st_size, stat.st_mtime_ns)
+                missing.append(name)  # read below, which says why it cannot be
+                continue
+            stamp = (stat.st_size, stat.st_mtime_ns)
+        stamps[name] = stamp
         entry = kept.get(name)
         if entry is not None and entry[0] == stamp:
             found[name] = entry[1]
-    missing = [name for name in files if name not in found]
+        else:
+            missing.append(name)
 
     def read_chunk(chunk: list[str]) -> list[Read]:
         read = []
         for name in chunk:
             said = Diagnostics()
             note = read_note(root, PurePosixPath(name), settings, said)
-            if note is not None:
-                note.source_digest  # noqa: B018  made here, kept with the note in the store
+            if note is not None:  # made here, kept with the note in the store
+                note.source_digest  # noqa: B018
+                note.given_dates  # noqa: B018
             read.append((note, said.items))
         return read
 
@@ -150,10 +200,20 @@ def _read_notes(
     chunks = chunked(missing, workers)
     for chunk, notes in zip(chunks, fork_map(read_chunk, chunks, workers), strict=True):
         found.update(zip(chunk, notes, strict=True))
-    if store is not None and (missing or store.stale(len(stamps))):
-        # Kept as read, before load_vault places the pages (which changes URLs).
-        store.save({name: (stamp, found[name]) for name, stamp in stamps.items() if name in found})
-    return found
+    saved = False
+    if store is not None:
+        changed = {name: (stamps[name], found[name]) for name in missing if name in stamps}
+        gone = [name for name in kept if name not in stamps]
+        saved = bool(changed or gone)
+        if saved:  # kept as read, before load_vault places the pages (which changes URLs)
+            store.update(changed, gone)
+    return _Reading(found, missing, not any(_moved(found[n], kept.get(n)) for n in missing), saved)
+
+
+def _moved(read: Read, before: tuple[Stamp, Read] | None) -> bool:
+    """Whether a note read anew may be placed otherwise than as it was before."""
+    note, old = read[0], before[1][0] if before is not None else None
+    return note is None or old is None or placement_input(note) != placement_input(old)
 
 
 def read_note(
