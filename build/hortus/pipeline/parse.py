@@ -21,9 +21,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from hortus.cache import ParsedMeta, ParsedStore, parse_key
+from hortus.cells import record_cell_facts
 from hortus.links import NoteSummary, summarize
 from hortus.markdown import MathRef, ParsedNote, note_from_tokens, parse_note
 from hortus.parallel import chunked, fork_imap
+from hortus.queries import record_query_facts
+from hortus.render import record_math_keys
 from hortus.vault import Note
 
 PARALLEL_PARSE_MIN = 200  # notes to parse before forked workers pay for themselves
@@ -31,9 +34,13 @@ PARALLEL_PARSE_MIN = 200  # notes to parse before forked workers pay for themsel
 # What a stored blob may fail with: cut short, or written by other code.
 _UNREADABLE = (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError)
 
-# A note's record in ParsedMeta: its parse key, the parser's env (without the note) and its
-# formulas, as parsing gave them.
-Meta = tuple[str, dict[str, Any], list[MathRef]]
+# What a note's parse key is made from besides its path and the code (which key the table):
+# its text's digest and how it is shown. Compared as they are, an unchanged note is told
+# without hashing anything.
+Inputs = tuple[str, bool, bool]
+# A note's record in ParsedMeta: its parse key, what the key was made from, the parser's env
+# (without the note) and its formulas, as parsing gave them.
+Meta = tuple[str, Inputs, dict[str, Any], list[MathRef]]
 
 
 class CachedNote(ParsedNote):
@@ -43,7 +50,7 @@ class CachedNote(ParsedNote):
 
     @classmethod
     def of(cls, note: Note, meta: Meta, md: MarkdownIt, store: ParsedStore) -> CachedNote:
-        key, env, math = meta
+        key, _inputs, env, math = meta
         made = cls.__new__(cls)
         made.note, made.env, made.math = note, {**env, "note": note}, list(math)
         made._source = (md, store, key)
@@ -89,16 +96,34 @@ def parse_notes(
     missing: list[int] = []
     for i, note in enumerate(notes):
         entry = kept.get(str(note.path))
-        if store is not None and entry is not None and entry[0] == note_key(note):
+        if store is not None and entry is not None and entry[1] == _inputs(note):
             found[i] = CachedNote.of(note, entry, md, store)
         else:
             missing.append(i)
     _parse_missing(md, notes, missing, found, store, jobs, summaries)
     if meta is not None and store is not None:
-        fresh = {str(notes[i].path): _meta(found[i]) for i in missing}
-        if fresh or meta.stale(len(notes)):
-            meta.save({str(n.path): fresh.get(str(n.path)) or kept[str(n.path)] for n in notes})
+        _keep_meta(meta, store, kept, {str(notes[i].path): _meta(found[i]) for i in missing}, notes)
     return [found[i] for i in range(len(notes))]
+
+
+def _keep_meta(
+    meta: ParsedMeta,
+    store: ParsedStore,
+    kept: dict[str, Meta],
+    fresh: dict[str, Meta],
+    notes: list[Note],
+) -> None:
+    """The records of the notes parsed now (`fresh`) kept in place of their old ones. When
+    the table held the notes (and no others), only the shards of the fresh records are
+    written, and the store is told which of its entries they replace; else the table is
+    written whole, and the store looks through its entries for those no note used."""
+    added = sum(path not in kept for path in fresh)
+    if kept and len(kept) + added == len(notes):
+        if fresh:
+            meta.update(fresh)
+        store.replaced = {kept[path][0] for path in fresh if path in kept}
+        return
+    meta.save({str(n.path): fresh.get(str(n.path)) or kept[str(n.path)] for n in notes})
 
 
 def _parse_missing(
@@ -113,7 +138,7 @@ def _parse_missing(
     """The notes at `missing` parsed into `found` (and kept in `store`)."""
     if len(missing) < PARALLEL_PARSE_MIN:
         for i in missing:
-            found[i] = parse_note(md, notes[i])
+            found[i] = _parse(md, notes[i])
             if store is not None:
                 store.store(note_key(notes[i]), parsed_blob(found[i]))
         return
@@ -121,7 +146,7 @@ def _parse_missing(
     def parse_chunk(chunk: list[int]) -> list[tuple[bytes | None, Meta, NoteSummary]]:
         done = []
         for i in chunk:
-            parsed = parse_note(md, notes[i])
+            parsed = _parse(md, notes[i])
             blob, meta = parsed_blob(parsed), _meta(parsed)
             if store is not None:
                 store.store(meta[0], blob)  # here: the tokens need not travel to the parent
@@ -140,15 +165,29 @@ def _parse_missing(
                 summaries[notes[i].path] = summary
 
 
+def _parse(md: MarkdownIt, note: Note) -> ParsedNote:
+    """The note parsed, with what the later stages need to know of its text (kept in its
+    env, so with its parse: an unchanged note's text is not searched again)."""
+    parsed = parse_note(md, note)
+    record_cell_facts(parsed.env, note.source)
+    record_query_facts(parsed.env, note.source)
+    record_math_keys(parsed.env, parsed.math)
+    return parsed
+
+
 def note_key(note: Note) -> str:
     """The key of a note's tokens in the parsed-note store."""
     return parse_key(str(note.path), note.source_digest, note.drawing, note.page)
 
 
+def _inputs(note: Note) -> Inputs:
+    return (note.source_digest, note.drawing, note.page)
+
+
 def _meta(parsed: ParsedNote) -> Meta:
     """A freshly parsed note's record, before any later stage adds to its env or formulas."""
     env = {k: v for k, v in parsed.env.items() if k != "note"}
-    return (note_key(parsed.note), env, list(parsed.math))
+    return (note_key(parsed.note), _inputs(parsed.note), env, list(parsed.math))
 
 
 def parsed_blob(parsed: ParsedNote) -> bytes:

@@ -3,11 +3,12 @@ garden's layout, computed once and only when asked for."""
 
 from __future__ import annotations
 
+import pickle
 from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hortus.cache import digest, short_digest
+from hortus.cache import bytes_digest, digest, short_digest
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,6 +105,14 @@ class Garden:
             n = len(self.nodes)
             self._positions = force_layout(n, self.neighbours, layout_steps(n))
         return self._positions
+
+
+def garden_key(structure: str, nodes: list[GraphNode]) -> str:
+    """What a garden is made from, as one digest: which page links to which (`structure`,
+    as the link stage tells it) and the pages (path, title, URL), in order. Pickled, not
+    written as JSON: a large garden asks this at every build."""
+    pages = [(n.key, n.title, n.url) for n in nodes]
+    return bytes_digest(pickle.dumps((structure, pages), protocol=5))
 
 
 def build_graph(nodes: list[GraphNode], edges: list[tuple[str, str]], key: str = "") -> Garden:
