@@ -75,4 +75,4 @@ class ParsedMeta(ShardedTable):
     parse stage's record of it (it says itself which parse key it was made under)."""
 
     def __init__(self, folder: Path) -> None:
-        super().__init__(folder, "parse", "per note, with its key's inputs")
+        super().__init__(folder, "parse", "per note: key, inputs, env, formulas as rows")

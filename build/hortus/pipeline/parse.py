@@ -38,37 +38,45 @@ _UNREADABLE = (pickle.UnpicklingError, EOFError, ValueError, TypeError, Attribut
 # its text's digest and how it is shown. Compared as they are, an unchanged note is told
 # without hashing anything.
 Inputs = tuple[str, bool, bool]
+# A formula as a row of plain values (tex, display, line): a table of them loads several
+# times faster than one of MathRefs, and a note's MathRefs are made only when read.
+MathRow = tuple[str, bool, int]
 # A note's record in ParsedMeta: its parse key, what the key was made from, the parser's env
 # (without the note) and its formulas, as parsing gave them.
-Meta = tuple[str, Inputs, dict[str, Any], list[MathRef]]
+Meta = tuple[str, Inputs, dict[str, Any], tuple[MathRow, ...]]
 
 
 class CachedNote(ParsedNote):
-    """A ParsedNote whose tokens are read from the store on first use (see the module)."""
+    """A ParsedNote whose tokens are read from the store on first use (see the module), and
+    whose formulas are made from their rows on first use."""
 
-    _source: tuple[MarkdownIt, ParsedStore, str]  # the parser, the store, the note's key
+    # The parser, the store, the note's key, its formulas' rows.
+    _source: tuple[MarkdownIt, ParsedStore, str, tuple[MathRow, ...]]
 
     @classmethod
     def of(cls, note: Note, meta: Meta, md: MarkdownIt, store: ParsedStore) -> CachedNote:
-        key, _inputs, env, math = meta
+        key, _inputs, env, rows = meta
         made = cls.__new__(cls)
-        made.note, made.env, made.math = note, {**env, "note": note}, list(math)
-        made._source = (md, store, key)
+        made.note, made.env = note, {**env, "note": note}
+        made._source = (md, store, key, rows)
         store.keep(key)
         return made
 
     def __getattr__(self, name: str) -> Any:
-        if name != "tokens":
-            raise AttributeError(name)
-        self.tokens = self._load()
-        return self.tokens
+        if name == "tokens":
+            self.tokens = self._load()
+            return self.tokens
+        if name == "math":
+            self.math = [MathRef(*row) for row in self._source[3]]
+            return self.math
+        raise AttributeError(name)
 
     def release(self) -> None:
         self.__dict__.pop("tokens", None)  # read from the store again when next asked for
 
     def _load(self) -> list[Token]:
         """The tokens as the store kept them; parsed again when the entry is gone."""
-        md, store, key = self._source
+        md, store, key, _rows = self._source
         blob = store.load(key)
         if blob is not None:
             try:
@@ -187,7 +195,8 @@ def _inputs(note: Note) -> Inputs:
 def _meta(parsed: ParsedNote) -> Meta:
     """A freshly parsed note's record, before any later stage adds to its env or formulas."""
     env = {k: v for k, v in parsed.env.items() if k != "note"}
-    return (note_key(parsed.note), _inputs(parsed.note), env, list(parsed.math))
+    rows = tuple((ref.tex, ref.display, ref.line) for ref in parsed.math)
+    return (note_key(parsed.note), _inputs(parsed.note), env, rows)
 
 
 def parsed_blob(parsed: ParsedNote) -> bytes:

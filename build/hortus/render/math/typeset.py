@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from hortus.cache import MathStore
+from hortus.cells import note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
 from hortus.markdown import MathRef, ParsedNote
@@ -28,25 +29,25 @@ def math_macros(vault: Vault, settings: Settings) -> dict[str, str]:
     return macros
 
 
-# env: the note's formulas as parsing found them, distinct, and how many refs that was; kept
-# with its parse, so a build gathers the garden's formulas without reading every ref.
+# env: the note's formulas as parsing found them, (tex, display), each once; kept with its
+# parse, so a build gathers the garden's formulas without reading every note's refs.
 MATH_KEYS = "math_keys"
 
 
 def record_math_keys(env: dict[str, Any], math: list[MathRef]) -> None:
     """What typeset_math gathers of a note's formulas, noted once as it is parsed."""
-    env[MATH_KEYS] = (len(math), tuple({(ref.tex, ref.display): None for ref in math}))
+    env[MATH_KEYS] = tuple({(ref.tex, ref.display): None for ref in math})
 
 
 def _formulas(parsed: list[ParsedNote]) -> set[tuple[str, bool]]:
-    """Every note's formulas, (tex, display): as its parse noted them, unless a later stage
-    added to them (a cell's output: the refs are only ever appended to)."""
+    """Every note's formulas, (tex, display): as its parse noted them, but for a note whose
+    cells ran (their outputs' formulas are added to its refs, see hortus.cells)."""
     found: set[tuple[str, bool]] = set()
     for p in parsed:
         told = p.env.get(MATH_KEYS)
-        if told is not None and told[0] == len(p.math):
-            found.update(told[1])
-        elif p.math:
+        if told is not None and note_result(p.env) is None:
+            found.update(told)
+        else:
             found.update((ref.tex, ref.display) for ref in p.math)
     return found
 
