@@ -59,8 +59,12 @@ class CachedNote(ParsedNote):
         made = cls.__new__(cls)
         made.note, made.env = note, {**env, "note": note}
         made._source = (md, store, key, rows)
-        store.keep(key)
         return made
+
+    @property
+    def key(self) -> str:
+        """The key of the note's tokens in the store."""
+        return self._source[2]
 
     def __getattr__(self, name: str) -> Any:
         if name == "tokens":
@@ -104,13 +108,16 @@ def parse_notes(
     missing: list[int] = []
     for i, note in enumerate(notes):
         entry = kept.get(str(note.path))
-        if store is not None and entry is not None and entry[1] == _inputs(note):
-            found[i] = CachedNote.of(note, entry, md, store)
+        # _inputs(note), written out: asked of every note at every build.
+        if entry is not None and entry[1] == (note.source_digest, note.drawing, note.page):
+            found[i] = CachedNote.of(note, entry, md, store)  # type: ignore[arg-type]
         else:
             missing.append(i)
     _parse_missing(md, notes, missing, found, store, jobs, summaries)
     if meta is not None and store is not None:
         _keep_meta(meta, store, kept, {str(notes[i].path): _meta(found[i]) for i in missing}, notes)
+        if store.replaced is None:  # the store looks through its entries: those read are kept
+            store.used.update(p.key for p in found.values() if isinstance(p, CachedNote))
     return [found[i] for i in range(len(notes))]
 
 
@@ -131,6 +138,7 @@ def _keep_meta(
             meta.update(fresh)
         store.replaced = {kept[path][0] for path in fresh if path in kept}
         return
+    store.replaced = None
     meta.save({str(n.path): fresh.get(str(n.path)) or kept[str(n.path)] for n in notes})
 
 
@@ -167,6 +175,7 @@ def _parse_missing(
             if blob is None:
                 assert store is not None
                 found[i] = CachedNote.of(notes[i], meta, md, store)
+                store.keep(meta[0])
             else:
                 found[i] = parsed_from_blob(notes[i], blob)
             if summaries is not None:
