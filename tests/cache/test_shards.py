@@ -57,3 +57,22 @@ def test_unreadable_shard_is_a_miss(tmp_path: Path) -> None:
     (store.path / f"{shard_of('a.md'):02d}.pickle").write_bytes(b"cut sho")
     found = LinkStore(tmp_path).load()
     assert "a.md" not in found
+
+
+def test_update_writes_only_the_shards_of_the_changed_entries(tmp_path: Path) -> None:
+    entries = {f"note{i}.md": ("key", i) for i in range(500)}
+    NoteStore(tmp_path, "all").save(entries)
+    again = NoteStore(tmp_path, "all")
+    again.load()
+    for name in _files(again):
+        os.utime(again.path / name, ns=(0, 0))
+    again.update({"note7.md": ("other", 7), "new.md": ("key", -1)})
+    after = _files(again)
+    changed = {name for name in after if after[name] != 0}
+    assert changed == {f"{shard_of(key):02d}.pickle" for key in ("note7.md", "new.md")}
+    assert NoteStore(tmp_path, "all").load() == {
+        **entries,
+        "note7.md": ("other", 7),
+        "new.md": ("key", -1),
+    }
+    assert not again.stale(501)

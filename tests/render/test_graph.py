@@ -15,6 +15,7 @@ import pytest
 from hortus.render import (
     GraphNode,
     build_graph,
+    garden_from_plain,
     garden_graph_svg,
     local_graph_inputs,
     local_graph_svg,
@@ -336,3 +337,16 @@ def test_built_pages_draw_the_graph_without_javascript(browser, build_vault, ser
     assert box and box["width"] > 50 and box["height"] > 50
     shot(tab, "graph-garden-nojs.png")
     context.close()
+
+
+def test_a_kept_garden_draws_as_the_garden_it_was_kept_from() -> None:
+    rng = random.Random(1)
+    nodes = [node(f"n{i}") for i in range(300)]
+    links = [(f"n{rng.randrange(300)}.md", f"n{rng.randrange(300)}.md") for _ in range(900)]
+    built = build_graph(nodes, links, "key")
+    kept = garden_from_plain(list(reversed(nodes)), built.plain(), "key")
+    assert list(kept.edges) == built.edges and len(kept.edges) == len(built.edges)
+    assert list(kept.neighbours) == built.neighbours and kept.plain() == built.plain()
+    assert garden_graph_svg(kept, "/graph/") == garden_graph_svg(built, "/graph/")
+    for key in ("n1.md", "n5.md", "n77.md"):
+        assert local_graph_inputs(kept, key) == local_graph_inputs(built, key)

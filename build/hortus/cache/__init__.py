@@ -47,7 +47,8 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
 - *The garden's graph* (graph.py, `GraphStore`): `site/graph-<key>.pickle`, the link
   graph of the published pages (numbered nodes, edges, neighbours, the order of the best
   linked), keyed on the pages' paths, titles and URLs and on which page links to which,
-  so an edit that changes no link takes it as it was.
+  so an edit that changes no link takes it as it was. Beside it, `site/explorer-<key>.pickle`
+  (`ExplorerStore`), the explorer's folder tree, keyed on the pages' paths, titles and URLs.
 - *Typeset formulas* (math.py, `MathStore`): `site/math-<key>.pickle`, every formula's
   KaTeX output (or its error), one file keyed on the macros and the code, so a rebuild sends
   KaTeX only formulas it has not seen; a formula typesets alike under the same definitions.
@@ -88,7 +89,7 @@ from hortus.cache.fingerprint import (
     environment_fingerprint,
     python_version,
 )
-from hortus.cache.graph import GraphStore
+from hortus.cache.graph import ExplorerStore, GraphStore
 from hortus.cache.links import LinkStore
 from hortus.cache.math import MathStore
 from hortus.cache.notes import NoteStore
@@ -112,6 +113,7 @@ __all__ = [
     "BuildRecord",
     "ContentMemory",
     "DiagramStore",
+    "ExplorerStore",
     "FileRecord",
     "GraphStore",
     "Installation",

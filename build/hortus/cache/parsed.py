@@ -29,6 +29,9 @@ class ParsedStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()  # keys this build read or wrote: kept by prune()
+        # The entries this build's notes replaced, when the parse stage knows them all:
+        # prune() then drops those, without looking through the folder.
+        self.replaced: set[str] | None = None
 
     def load(self, key: str) -> bytes | None:
         try:
@@ -52,6 +55,11 @@ class ParsedStore:
 
     def prune(self) -> None:
         """Drop the entries no note has any more (the vault's old versions)."""
+        if self.replaced is not None:
+            for key in self.replaced - self.used:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.folder / f"{key}{SUFFIX}")
+            return
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
@@ -67,4 +75,4 @@ class ParsedMeta(ShardedTable):
     parse stage's record of it (it says itself which parse key it was made under)."""
 
     def __init__(self, folder: Path) -> None:
-        super().__init__(folder, "parse", "per note")
+        super().__init__(folder, "parse", "per note: key, inputs, env, formulas as rows")

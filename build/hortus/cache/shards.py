@@ -7,10 +7,11 @@ import contextlib
 import os
 import pickle
 import shutil
+import zlib
 from pathlib import Path
 from typing import Any
 
-from hortus.cache.digest import digest, text_digest
+from hortus.cache.digest import digest
 from hortus.cache.fingerprint import code_fingerprint
 
 SHARDS = 64  # files per table: an edit rewrites about 1/SHARDS of it
@@ -20,8 +21,9 @@ _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
 
 
 def shard_of(key: str) -> int:
-    """The shard an entry is kept in: fixed by its key alone."""
-    return int(text_digest(key)[:8], 16) % SHARDS
+    """The shard an entry is kept in: fixed by its key alone (a checksum, not a digest: a
+    table of 50,000 entries is placed in milliseconds)."""
+    return zlib.crc32(key.encode()) % SHARDS
 
 
 class ShardedTable:
@@ -42,9 +44,8 @@ class ShardedTable:
         found: dict[str, Any] = {}
         for index in range(SHARDS):
             shard = _read(self.path / f"{index:02d}.pickle")
-            if isinstance(shard, dict):
-                self._loaded[index] = shard
-                found.update(shard)
+            self._loaded[index] = shard if isinstance(shard, dict) else {}
+            found.update(self._loaded[index])
         self.count = len(found)
         return found
 
@@ -71,6 +72,19 @@ class ShardedTable:
                 _write(target, shard)
             self._loaded[index] = shard
         self.count = len(entries)
+
+    def update(self, changed: dict[str, Any]) -> None:
+        """Keep `changed` in place of the entries of the same keys (or beside them), the other
+        entries as loaded: only the shards of `changed` are written."""
+        self._make_folder()
+        by_shard: dict[int, dict[str, Any]] = {}
+        for key, entry in changed.items():
+            by_shard.setdefault(shard_of(key), {})[key] = entry
+        for index, entries in by_shard.items():
+            shard = self._loaded[index]
+            self.count += sum(key not in shard for key in entries)
+            shard = self._loaded[index] = {**shard, **entries}
+            _write(self.path / f"{index:02d}.pickle", shard)
 
     def load_beside(self, name: str) -> Any:
         """A value kept beside the shards in file `name`; None when missing or unreadable."""

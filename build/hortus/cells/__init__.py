@@ -3,7 +3,8 @@ note in a fresh fork of a warm worker process, and check the claims they make.
 
 execute_notes runs (or takes from the cache) every note that has cells, leaves each note's
 NoteResult where the renderer finds it (note_result), reports failed cells and claims, and
-returns an ExecutionReport listing every claim of the garden; figure_refs gives a note's
+returns an ExecutionReport listing every claim of the garden (record_cell_facts notes, as a
+note is parsed, whether this stage need read it at all); figure_refs gives a note's
 figure numbers for its `@fig-label` references. note_steps, is_cell, cell_header and
 inline_expression read a note's cells (Quarto's and knitr's headers and options) and inline
 values from its tokens; CellPool runs NoteJobs in worker processes, run_note runs Steps in
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from hortus.cells.claims import ClaimRecord, ClaimWarning, claim, short_repr
     from hortus.cells.crossrefs import figure_refs
     from hortus.cells.display import display
-    from hortus.cells.execute import execute_notes, note_result
+    from hortus.cells.execute import execute_notes, note_result, record_cell_facts
     from hortus.cells.executor import NoteExecutor
     from hortus.cells.executors import open_executor
     from hortus.cells.garden import garden
@@ -72,6 +73,7 @@ _MODULES = {
     "ExecutionReport": "report",
     "execute_notes": "execute",
     "note_result": "execute",
+    "record_cell_facts": "execute",
     "CellPool": "pool",
     "NoteExecutor": "executor",
     "open_executor": "executors",
@@ -144,6 +146,7 @@ __all__ = [
     "note_steps",
     "open_executor",
     "progress_for",
+    "record_cell_facts",
     "run_note",
     "short_repr",
 ]

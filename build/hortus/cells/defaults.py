@@ -81,6 +81,11 @@ _NOTE_KEYS = frozenset(
 )
 
 
+def sets_cell_defaults(frontmatter: dict[str, Any]) -> bool:
+    """Whether the frontmatter has any key note_defaults reads."""
+    return not frontmatter.keys().isdisjoint(_NOTE_KEYS)
+
+
 def _execute_options(execute: Any, line: int, problems: list[NoteProblem]) -> dict[str, Any]:
     if not isinstance(execute, dict):
         problems.append(NoteProblem(line, "`execute:` must be a mapping of options"))

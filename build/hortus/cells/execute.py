@@ -31,7 +31,7 @@ from hortus.cells.crossrefs import (
     figure_targets,
     unknown_references,
 )
-from hortus.cells.defaults import note_defaults
+from hortus.cells.defaults import note_defaults, sets_cell_defaults
 from hortus.cells.executors import open_executor
 from hortus.cells.provenance import Provenance
 from hortus.cells.records import (
@@ -57,10 +57,35 @@ EXECUTION = "execution"
 _MAY_STEP = (re.compile(r"`[ \t\r\n]*[{&\\]"), re.compile(r"~~~[ \t]*[{&\\]"))
 
 
+# env: whether the note's text may hold a step or a figure reference, told when it is parsed
+# and kept with its parse (record_cell_facts), so a build does not search every note's text.
+MAY_HOLD_CELLS = "may_hold_cells"
+
+
 def _may_step(source: str) -> bool:
     """Whether the note's text may hold a cell or an inline value (see _MAY_STEP)."""
     ticks, tildes = _MAY_STEP
     return bool(ticks.search(source) or ("~~~" in source and tildes.search(source)))
+
+
+def _refers(source: str) -> bool:
+    """Whether the note's text may refer to a figure: `@fig-label`, perhaps as an entity."""
+    return "@" in source or "&" in source
+
+
+def record_cell_facts(env: dict[str, Any], source: str) -> None:
+    """What this stage needs to know of a note's text, told once as it is parsed (see
+    MAY_HOLD_CELLS)."""
+    env[MAY_HOLD_CELLS] = _may_step(source) or _refers(source)
+
+
+def _concerns_cells(p: ParsedNote) -> bool:
+    """Whether the note may have steps, cell options or figure references: a note that has
+    none is left alone by this stage."""
+    if sets_cell_defaults(p.note.frontmatter):
+        return True
+    told = p.env.get(MAY_HOLD_CELLS)
+    return _may_step(p.note.source) or _refers(p.note.source) if told is None else told
 
 
 def note_result(env: Mapping[str, Any]) -> NoteResult | None:
@@ -92,7 +117,8 @@ def execute_notes(
     cache = ResultCache(settings.cells_folder, use_cache, settings.root)
     pending: list[PendingNote] = []
     all_steps: dict[str, list[Step]] = {}
-    for p in parsed:
+    concerned = [p for p in parsed if _concerns_cells(p)]
+    for p in concerned:
         read = _read_steps(p, diagnostics)
         if read is None or not read.steps:
             continue
@@ -123,7 +149,7 @@ def execute_notes(
             report.ran += 1
     words = cell_words(settings.language)
     outputs_parser = OutputsParser()
-    for p in parsed:
+    for p in concerned:
         result = note_result(p.env)
         _number_figures(p, all_steps.get(str(p.note.path), []), result, words, diagnostics)
         if result is not None:
@@ -169,8 +195,7 @@ def _number_figures(
     targets = figure_targets(steps, result, words.figure)
     if steps or targets:
         p.env[CROSSREFS] = dataclasses.replace(words, targets=targets)
-    refers = "@" in p.note.source or "&" in p.note.source  # `@fig-label`, perhaps as an entity
-    for line, label in unknown_references(p.tokens, targets) if refers else []:
+    for line, label in unknown_references(p.tokens, targets) if _refers(p.note.source) else []:
         diagnostics.warn(
             str(p.note.path),
             line,

@@ -9,7 +9,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from hortus.cache import FileRecord, GraphStore, RecordedDiagnostic, digest
+from hortus.cache import FileRecord, GraphStore, RecordedDiagnostic
 from hortus.cells import ExecutionReport, note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostic
@@ -26,8 +26,9 @@ from hortus.render import (
     GraphNode,
     Theme,
     build_graph,
-    build_tree,
     garden_from_plain,
+    garden_key,
+    kept_tree,
 )
 from hortus.site import (
     EMITTERS,
@@ -106,7 +107,7 @@ def lay_out(context: BuildContext, work: SiteWork) -> None:
     notes = work.notes
     pages = [p.note for p in notes.parsed if p.note.page]
     garden = _garden(context, pages, notes.graph)
-    tree = build_tree(pages)
+    tree = kept_tree(pages, context.cache.folder if context.cache is not None else None)
     dates = note_dates(notes.vault.root, pages, context.diagnostics)
     has_claims = bool(notes.execution.claims)
     theme = Theme(context.settings.theme_dir, context.settings, tree=tree, has_claims=has_claims)
@@ -122,7 +123,7 @@ def _garden(context: BuildContext, pages: list[Note], graph: LinkGraph) -> Garde
     nodes = [GraphNode(str(n.path), n.title, n.url) for n in pages]
     if context.cache is None or not graph.structure:
         return build_graph(nodes, _link_pairs(graph))
-    key = digest(graph.structure, [(n.key, n.title, n.url) for n in nodes])
+    key = garden_key(graph.structure, nodes)
     store = GraphStore(context.cache.folder, key)
     kept = store.load().get("garden")
     if kept is not None:

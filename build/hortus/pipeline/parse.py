@@ -21,9 +21,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from hortus.cache import ParsedMeta, ParsedStore, parse_key
+from hortus.cells import record_cell_facts
 from hortus.links import NoteSummary, summarize
 from hortus.markdown import MathRef, ParsedNote, note_from_tokens, parse_note
 from hortus.parallel import chunked, fork_imap
+from hortus.queries import record_query_facts
+from hortus.render import record_math_keys
 from hortus.vault import Note
 
 PARALLEL_PARSE_MIN = 200  # notes to parse before forked workers pay for themselves
@@ -31,37 +34,53 @@ PARALLEL_PARSE_MIN = 200  # notes to parse before forked workers pay for themsel
 # What a stored blob may fail with: cut short, or written by other code.
 _UNREADABLE = (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError)
 
-# A note's record in ParsedMeta: its parse key, the parser's env (without the note) and its
-# formulas, as parsing gave them.
-Meta = tuple[str, dict[str, Any], list[MathRef]]
+# What a note's parse key is made from besides its path and the code (which key the table):
+# its text's digest and how it is shown. Compared as they are, an unchanged note is told
+# without hashing anything.
+Inputs = tuple[str, bool, bool]
+# A formula as a row of plain values (tex, display, line): a table of them loads several
+# times faster than one of MathRefs, and a note's MathRefs are made only when read.
+MathRow = tuple[str, bool, int]
+# A note's record in ParsedMeta: its parse key, what the key was made from, the parser's env
+# (without the note) and its formulas, as parsing gave them.
+Meta = tuple[str, Inputs, dict[str, Any], tuple[MathRow, ...]]
 
 
 class CachedNote(ParsedNote):
-    """A ParsedNote whose tokens are read from the store on first use (see the module)."""
+    """A ParsedNote whose tokens are read from the store on first use (see the module), and
+    whose formulas are made from their rows on first use."""
 
-    _source: tuple[MarkdownIt, ParsedStore, str]  # the parser, the store, the note's key
+    # The parser, the store, the note's key, its formulas' rows.
+    _source: tuple[MarkdownIt, ParsedStore, str, tuple[MathRow, ...]]
 
     @classmethod
     def of(cls, note: Note, meta: Meta, md: MarkdownIt, store: ParsedStore) -> CachedNote:
-        key, env, math = meta
+        key, _inputs, env, rows = meta
         made = cls.__new__(cls)
-        made.note, made.env, made.math = note, {**env, "note": note}, list(math)
-        made._source = (md, store, key)
-        store.keep(key)
+        made.note, made.env = note, {**env, "note": note}
+        made._source = (md, store, key, rows)
         return made
 
+    @property
+    def key(self) -> str:
+        """The key of the note's tokens in the store."""
+        return self._source[2]
+
     def __getattr__(self, name: str) -> Any:
-        if name != "tokens":
-            raise AttributeError(name)
-        self.tokens = self._load()
-        return self.tokens
+        if name == "tokens":
+            self.tokens = self._load()
+            return self.tokens
+        if name == "math":
+            self.math = [MathRef(*row) for row in self._source[3]]
+            return self.math
+        raise AttributeError(name)
 
     def release(self) -> None:
         self.__dict__.pop("tokens", None)  # read from the store again when next asked for
 
     def _load(self) -> list[Token]:
         """The tokens as the store kept them; parsed again when the entry is gone."""
-        md, store, key = self._source
+        md, store, key, _rows = self._source
         blob = store.load(key)
         if blob is not None:
             try:
@@ -89,16 +108,38 @@ def parse_notes(
     missing: list[int] = []
     for i, note in enumerate(notes):
         entry = kept.get(str(note.path))
-        if store is not None and entry is not None and entry[0] == note_key(note):
-            found[i] = CachedNote.of(note, entry, md, store)
+        # _inputs(note), written out: asked of every note at every build.
+        if entry is not None and entry[1] == (note.source_digest, note.drawing, note.page):
+            found[i] = CachedNote.of(note, entry, md, store)  # type: ignore[arg-type]
         else:
             missing.append(i)
     _parse_missing(md, notes, missing, found, store, jobs, summaries)
     if meta is not None and store is not None:
-        fresh = {str(notes[i].path): _meta(found[i]) for i in missing}
-        if fresh or meta.stale(len(notes)):
-            meta.save({str(n.path): fresh.get(str(n.path)) or kept[str(n.path)] for n in notes})
+        _keep_meta(meta, store, kept, {str(notes[i].path): _meta(found[i]) for i in missing}, notes)
+        if store.replaced is None:  # the store looks through its entries: those read are kept
+            store.used.update(p.key for p in found.values() if isinstance(p, CachedNote))
     return [found[i] for i in range(len(notes))]
+
+
+def _keep_meta(
+    meta: ParsedMeta,
+    store: ParsedStore,
+    kept: dict[str, Meta],
+    fresh: dict[str, Meta],
+    notes: list[Note],
+) -> None:
+    """The records of the notes parsed now (`fresh`) kept in place of their old ones. When
+    the table held the notes (and no others), only the shards of the fresh records are
+    written, and the store is told which of its entries they replace; else the table is
+    written whole, and the store looks through its entries for those no note used."""
+    added = sum(path not in kept for path in fresh)
+    if kept and len(kept) + added == len(notes):
+        if fresh:
+            meta.update(fresh)
+        store.replaced = {kept[path][0] for path in fresh if path in kept}
+        return
+    store.replaced = None
+    meta.save({str(n.path): fresh.get(str(n.path)) or kept[str(n.path)] for n in notes})
 
 
 def _parse_missing(
@@ -113,7 +154,7 @@ def _parse_missing(
     """The notes at `missing` parsed into `found` (and kept in `store`)."""
     if len(missing) < PARALLEL_PARSE_MIN:
         for i in missing:
-            found[i] = parse_note(md, notes[i])
+            found[i] = _parse(md, notes[i])
             if store is not None:
                 store.store(note_key(notes[i]), parsed_blob(found[i]))
         return
@@ -121,7 +162,7 @@ def _parse_missing(
     def parse_chunk(chunk: list[int]) -> list[tuple[bytes | None, Meta, NoteSummary]]:
         done = []
         for i in chunk:
-            parsed = parse_note(md, notes[i])
+            parsed = _parse(md, notes[i])
             blob, meta = parsed_blob(parsed), _meta(parsed)
             if store is not None:
                 store.store(meta[0], blob)  # here: the tokens need not travel to the parent
@@ -134,10 +175,21 @@ def _parse_missing(
             if blob is None:
                 assert store is not None
                 found[i] = CachedNote.of(notes[i], meta, md, store)
+                store.keep(meta[0])
             else:
                 found[i] = parsed_from_blob(notes[i], blob)
             if summaries is not None:
                 summaries[notes[i].path] = summary
+
+
+def _parse(md: MarkdownIt, note: Note) -> ParsedNote:
+    """The note parsed, with what the later stages need to know of its text (kept in its
+    env, so with its parse: an unchanged note's text is not searched again)."""
+    parsed = parse_note(md, note)
+    record_cell_facts(parsed.env, note.source)
+    record_query_facts(parsed.env, note.source)
+    record_math_keys(parsed.env, parsed.math)
+    return parsed
 
 
 def note_key(note: Note) -> str:
@@ -145,10 +197,15 @@ def note_key(note: Note) -> str:
     return parse_key(str(note.path), note.source_digest, note.drawing, note.page)
 
 
+def _inputs(note: Note) -> Inputs:
+    return (note.source_digest, note.drawing, note.page)
+
+
 def _meta(parsed: ParsedNote) -> Meta:
     """A freshly parsed note's record, before any later stage adds to its env or formulas."""
     env = {k: v for k, v in parsed.env.items() if k != "note"}
-    return (note_key(parsed.note), env, list(parsed.math))
+    rows = tuple((ref.tex, ref.display, ref.line) for ref in parsed.math)
+    return (note_key(parsed.note), _inputs(parsed.note), env, rows)
 
 
 def parsed_blob(parsed: ParsedNote) -> bytes:

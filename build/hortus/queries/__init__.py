@@ -7,7 +7,8 @@ filter and formula language are parsed with Lark, then compiled into closures) a
 each note's NoteQueries in its env, where the renderer finds it (note_queries): typed
 results (TableResult, ListResult, TaskResult, BaseResult, QueryFailure, ScriptBlock) whose
 values are ready to show (Text, Markdown, LinkTo, Items, Check, Image, Empty). `now()` is the
-build's moment, `SOURCE_DATE_EPOCH` when set (build_moment)."""
+build's moment, `SOURCE_DATE_EPOCH` when set (build_moment). record_query_facts notes, as a
+note is parsed, what this stage needs of its text."""
 
 from hortus.queries.bases_views import run_base
 from hortus.queries.dataview import run_dataview
@@ -41,7 +42,12 @@ from hortus.queries.results import (
     ViewResult,
     note_queries,
 )
-from hortus.queries.stage import build_moment, evaluate_queries, query_language
+from hortus.queries.stage import (
+    build_moment,
+    evaluate_queries,
+    query_language,
+    record_query_facts,
+)
 from hortus.queries.summary import Garden, PageSummary
 
 __all__ = [
@@ -80,6 +86,7 @@ __all__ = [
     "note_queries",
     "off_site",
     "query_language",
+    "record_query_facts",
     "run_base",
     "run_dataview",
 ]

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -42,6 +43,20 @@ QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
 _LINE_PREFIX = re.compile(r"^line (\d+): ")
 _FROM_SOURCE = re.compile(r"this|\[\[|link\(|file\(|hasLink|linksTo|asFile|random|image\(")
 _MAY_READ_GARDEN = re.compile(r"\{python\}[\s\S]*\bgarden\b")
+# env: whether a cell of the note may read the garden, told when it is parsed and kept with
+# its parse (record_query_facts), so a build does not search every note's text.
+MAY_READ_GARDEN = "may_read_garden"
+
+
+def record_query_facts(env: dict[str, Any], source: str) -> None:
+    """What this stage needs to know of a note's text, told once as it is parsed (see
+    MAY_READ_GARDEN)."""
+    env[MAY_READ_GARDEN] = _MAY_READ_GARDEN.search(source) is not None
+
+
+def _may_read_garden(p: ParsedNote) -> bool:
+    told = p.env.get(MAY_READ_GARDEN)
+    return _MAY_READ_GARDEN.search(p.note.source) is not None if told is None else told
 
 
 def build_moment() -> dt.datetime:
@@ -70,13 +85,14 @@ def evaluate_queries(
     """Every query of the published notes, evaluated; when a cell may read the garden, its
     files written in `garden_dir`. None when nothing needs the garden (it is then not
     summarised at all)."""
+    embedders = _base_embedders(graph)
     holders = [
         p
         for p in parsed
-        if (p.note.page or not _is_base(p.note.path))  # a base without a page: only embeds
-        and _has_query(p, graph)
+        if _has_query(p, embedders)
+        and (p.note.page or not _is_base(p.note.path))  # a base without a page: only embeds
     ]
-    cells = garden_dir is not None and any(_MAY_READ_GARDEN.search(p.note.source) for p in parsed)
+    cells = garden_dir is not None and any(_may_read_garden(p) for p in parsed)
     if not holders and not cells:
         return None
     pages = [p.note for p in parsed if p.note.page]
@@ -90,7 +106,16 @@ def evaluate_queries(
     return garden
 
 
-def _has_query(p: ParsedNote, graph: LinkGraph) -> bool:
+def _base_embedders(graph: LinkGraph) -> set[str]:
+    """The notes (their paths) that embed a base."""
+    return {
+        source
+        for source, embedded in graph.embeds.items()
+        if any(n[-5:].lower() == BASE_SUFFIX and _is_base(PurePosixPath(n)) for n in embedded)
+    }
+
+
+def _has_query(p: ParsedNote, embedders: set[str]) -> bool:
     """Whether the note holds a query or embeds a base; told by what its parse recorded
     (code_kinds), so a build does not read every note's tokens or text to find out."""
     kinds = code_kinds(p.env)
@@ -100,9 +125,9 @@ def _has_query(p: ParsedNote, graph: LinkGraph) -> bool:
             for token in p.tokens
             for c in (token, *(token.children or ()))
         )
-    if "=" in kinds or any(kind in QUERY_LANGUAGES for kind in kinds):
+    if kinds and ("=" in kinds or any(kind in QUERY_LANGUAGES for kind in kinds)):
         return True
-    return any(_is_base(PurePosixPath(n)) for n in graph.embeds.get(str(p.note.path), ()))
+    return bool(embedders) and str(p.note.path) in embedders
 
 
 def _is_base(path: PurePosixPath | None) -> bool:

@@ -30,6 +30,7 @@ from hortus.render.graph import (
     build_graph,
     garden_from_plain,
     garden_graph_svg,
+    garden_key,
     local_graph_inputs,
     local_graph_svg,
 )
@@ -41,6 +42,7 @@ from hortus.render.math import (
     katex_dist_dir,
     load_preamble,
     math_macros,
+    record_math_keys,
     typeset_math,
     write_math_stylesheet,
 )
@@ -50,6 +52,7 @@ from hortus.render.navigation import (
     FolderTree,
     breadcrumbs,
     build_tree,
+    kept_tree,
 )
 from hortus.render.properties import PropertyPart, PropertyRow, property_rows
 from hortus.render.theme import LABELS, Theme
@@ -80,8 +83,10 @@ __all__ = [
     "draw_diagrams",
     "garden_from_plain",
     "garden_graph_svg",
+    "garden_key",
     "install_render_rules",
     "katex_dist_dir",
+    "kept_tree",
     "listing_pages",
     "load_preamble",
     "local_graph_inputs",
@@ -90,6 +95,7 @@ __all__ = [
     "mermaid_script_path",
     "needs_mermaid_script",
     "property_rows",
+    "record_math_keys",
     "typeset_math",
     "without_title_heading",
     "write_math_stylesheet",

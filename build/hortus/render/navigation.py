@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
+from hortus.cache import ExplorerStore, bytes_digest
 from hortus.render.listing import listing_url
 from hortus.vault import Note, relative_url, slugify
 
@@ -84,6 +88,64 @@ def build_tree(notes: list[Note]) -> FolderTree:
         # Folders first, then notes, each alphabetically, as Obsidian's file explorer.
         entries.sort(key=lambda e: (e.children is None, e.name.casefold()))
     return tree
+
+
+def kept_tree(notes: list[Note], cache_folder: Path | None) -> FolderTree:
+    """build_tree's tree of `notes`: as the last build kept it in `cache_folder` when the
+    pages (paths, titles, URLs, in order) are those it was built from, else built (and
+    kept). An edit that renames or retitles no page does not sort the garden again."""
+    if cache_folder is None:
+        return build_tree(notes)
+    pages = [(str(n.path), n.title, n.url, n.extra_urls) for n in notes]
+    store = ExplorerStore(cache_folder, bytes_digest(pickle.dumps(pages, protocol=5)))
+    kept = store.load().get("tree")
+    if kept is not None:
+        try:
+            return _tree_from_plain(kept)
+        except (ValueError, TypeError, KeyError, StopIteration):
+            pass  # cut short or damaged: built again below
+    tree = build_tree(notes)
+    store.save({"tree": _plain_tree(tree)})
+    return tree
+
+
+# A tree as plain values: its page count, how many entries its top level has, every entry in
+# depth-first order as (name, URL, pages inside, entries inside or -1 for a note), the folder
+# URLs in the order they were found, and the URLs a note's page has among them.
+PlainTree = tuple[int, int, list[tuple[str, str, int, int]], list[str], list[str]]
+
+
+def _plain_tree(tree: FolderTree) -> PlainTree:
+    rows: list[tuple[str, str, int, int]] = []
+
+    def add(entries: list[Entry]) -> None:
+        for entry in entries:
+            inside = -1 if entry.children is None else len(entry.children)
+            rows.append((entry.name, entry.url, entry.notes, inside))
+            if entry.children is not None:
+                add(entry.children)
+
+    add(tree.root)
+    return (tree.total, len(tree.root), rows, list(tree.folders), sorted(tree.whole))
+
+
+def _tree_from_plain(plain: PlainTree) -> FolderTree:
+    total, top, rows, folder_urls, whole = plain
+    folders: dict[str, Entry] = {}
+
+    def level(count: int, read: Iterator[tuple[str, str, int, int]]) -> list[Entry]:
+        made = []
+        for _ in range(count):
+            name, url, inside, entries = next(read)
+            if entries < 0:
+                made.append(Entry(name, url))
+            else:
+                folders[url] = Entry(name, url, level(entries, read), inside)
+                made.append(folders[url])
+        return made
+
+    root = level(top, iter(rows))
+    return FolderTree(root, {url: folders[url] for url in folder_urls}, total, set(whole))
 
 
 def _obsidian_order(item: tuple[Note, str]) -> list[str]:

@@ -5,6 +5,7 @@ Deterministic: no random numbers, inputs sorted, a fixed number of iterations.""
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from math import pi, sqrt
 
 import numpy as np
@@ -23,7 +24,9 @@ def layout_steps(n: int) -> int:
     return ITERATIONS if n <= LARGE_GARDEN else max(100, ITERATIONS * LARGE_GARDEN // n)
 
 
-def force_layout(n: int, neighbours: list[list[int]], iterations: int = ITERATIONS) -> np.ndarray:
+def force_layout(
+    n: int, neighbours: Sequence[list[int]], iterations: int = ITERATIONS
+) -> np.ndarray:
     """Notes with links by force (see _simulate); notes without any on a ring around them.
     In the simulation the whole garden's push would throw unlinked notes far out (its field
     falls off only as 1/r), leaving the drawing mostly empty space."""
@@ -48,7 +51,7 @@ def force_layout(n: int, neighbours: list[list[int]], iterations: int = ITERATIO
     return pos
 
 
-def _simulate(neighbours: list[list[int]], iterations: int) -> np.ndarray:
+def _simulate(neighbours: Sequence[list[int]], iterations: int) -> np.ndarray:
     """d3-force's model (link springs, 1/d repulsion, velocity decay, cooling alpha) with a
     weak pull to the centre. Exact repulsion for small gardens; for large ones a particle-mesh
     grid through FFT, O(n + G² log G) per step instead of O(n²)."""
@@ -109,7 +112,7 @@ def _rim(pos: np.ndarray, main: np.ndarray) -> np.ndarray:
     return 0.5 * over[:, None] * offset
 
 
-def _first_component_size(neighbours: list[list[int]], start: int) -> int:
+def _first_component_size(neighbours: Sequence[list[int]], start: int) -> int:
     seen, stack = {start}, [start]
     while stack:
         for w in neighbours[stack.pop()]:
@@ -119,7 +122,7 @@ def _first_component_size(neighbours: list[list[int]], start: int) -> int:
     return len(seen)
 
 
-def _bfs_order(neighbours: list[list[int]]) -> np.ndarray:
+def _bfs_order(neighbours: Sequence[list[int]]) -> np.ndarray:
     """Largest components first, each from its best-linked note, so the big cluster starts
     in the middle and unlinked notes on the rim."""
     n = len(neighbours)

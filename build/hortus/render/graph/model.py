@@ -3,11 +3,13 @@ garden's layout, computed once and only when asked for."""
 
 from __future__ import annotations
 
+import pickle
 from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from hortus.cache import digest, short_digest
+from hortus.cache import bytes_digest, digest, short_digest
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,9 +27,9 @@ class Neighbourhood:
     links: list[list[int]]  # the places of each member's linked members, ascending
 
 
-@dataclass(frozen=True)
-class GraphNode:
-    """A published note as the graph shows it."""
+class GraphNode(NamedTuple):
+    """A published note as the graph shows it (a named tuple: a garden makes one per page at
+    every build, at a third of a frozen dataclass's cost)."""
 
     key: str  # the note's vault path
     title: str  # its label
@@ -40,8 +42,8 @@ class Garden:
 
     nodes: list[GraphNode]  # sorted by key
     index: dict[str, int]  # node key -> its number
-    edges: list[tuple[int, int]]  # directed, unique, sorted
-    neighbours: list[list[int]]  # undirected, sorted by index
+    edges: Sequence[tuple[int, int]]  # directed, unique, sorted
+    neighbours: Sequence[list[int]]  # undirected, sorted by index
     key: str = ""  # what the graph was made from, as one digest; '' when not known
     _positions: np.ndarray | None = field(default=None, repr=False)
     _rank: list[int] | None = field(default=None, repr=False)
@@ -80,7 +82,7 @@ class Garden:
 
     def digest(self) -> str:
         """The graph as one digest: its key, or else its nodes and edges."""
-        return self.key or digest([(n.key, n.title, n.url) for n in self.nodes], self.edges)
+        return self.key or digest([(n.key, n.title, n.url) for n in self.nodes], list(self.edges))
 
     def plain(self) -> tuple[bytes, bytes, bytes, bytes]:
         """The numbered graph as flat arrays (edges, each node's neighbours as offsets into
@@ -104,6 +106,14 @@ class Garden:
             n = len(self.nodes)
             self._positions = force_layout(n, self.neighbours, layout_steps(n))
         return self._positions
+
+
+def garden_key(structure: str, nodes: list[GraphNode]) -> str:
+    """What a garden is made from, as one digest: which page links to which (`structure`,
+    as the link stage tells it) and the pages (path, title, URL), in order. Pickled, not
+    written as JSON: a large garden asks this at every build."""
+    pages = [(n.key, n.title, n.url) for n in nodes]
+    return bytes_digest(pickle.dumps((structure, pages), protocol=5))
 
 
 def build_graph(nodes: list[GraphNode], edges: list[tuple[str, str]], key: str = "") -> Garden:
@@ -135,8 +145,8 @@ def garden_from_plain(
     garden = Garden(
         ordered,
         {node.key: i for i, node in enumerate(ordered)},
-        list(zip(flat_edges[0::2], flat_edges[1::2], strict=True)),
-        [flat[offsets[v] : offsets[v + 1]].tolist() for v in range(n)],
+        _Pairs(flat_edges),
+        _Slices(offsets, flat),
         key,
     )
     garden._rank = rank.tolist()
@@ -155,3 +165,47 @@ def _ints(blob: bytes) -> array[int]:
     found = array("i")
     found.frombytes(blob)
     return found
+
+
+class _Pairs(Sequence[tuple[int, int]]):
+    """A kept garden's edges as one flat array, made into pairs only when read: a build
+    reads them only to draw the whole garden or to keep a new one."""
+
+    def __init__(self, flat: array[int]) -> None:
+        self._flat = flat
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    def __getitem__(self, i: int) -> tuple[int, int]:  # type: ignore[override]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        return (self._flat[2 * i], self._flat[2 * i + 1])
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._flat[0::2], self._flat[1::2], strict=True)
+
+
+class _Slices(Sequence[list[int]]):
+    """A kept garden's neighbours as offsets into one flat array, each node's cut out when
+    first read: a build reads those of the pages it draws."""
+
+    def __init__(self, offsets: array[int], flat: array[int]) -> None:
+        self._offsets, self._flat = offsets, flat
+        self._made: dict[int, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, v: int) -> list[int]:  # type: ignore[override]
+        found = self._made.get(v)
+        if found is None:
+            if not -len(self) <= v < len(self):
+                raise IndexError(v)
+            v %= len(self)
+            found = self._made[v] = self._flat[self._offsets[v] : self._offsets[v + 1]].tolist()
+        return found
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return (self[v] for v in range(len(self)))

@@ -15,7 +15,7 @@ from hortus.render.math.katex import (
 )
 from hortus.render.math.preamble import parse_preamble
 from hortus.render.math.rules import install_math_rules, math_html
-from hortus.render.math.typeset import math_macros, typeset_math
+from hortus.render.math.typeset import math_macros, record_math_keys, typeset_math
 
 __all__ = [
     "KatexError",
@@ -29,6 +29,7 @@ __all__ = [
     "math_macros",
     "math_stylesheet",
     "parse_preamble",
+    "record_math_keys",
     "temml_package_dir",
     "typeset_math",
     "write_math_stylesheet",

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from hortus.cache import MathStore
+from hortus.cells import note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
-from hortus.markdown import ParsedNote
+from hortus.markdown import MathRef, ParsedNote
 from hortus.render.math.katex import KatexRenderer, MathResult, load_preamble
 from hortus.render.math.preamble import parse_preamble
 from hortus.vault import Vault
@@ -27,6 +29,29 @@ def math_macros(vault: Vault, settings: Settings) -> dict[str, str]:
     return macros
 
 
+# env: the note's formulas as parsing found them, (tex, display), each once; kept with its
+# parse, so a build gathers the garden's formulas without reading every note's refs.
+MATH_KEYS = "math_keys"
+
+
+def record_math_keys(env: dict[str, Any], math: list[MathRef]) -> None:
+    """What typeset_math gathers of a note's formulas, noted once as it is parsed."""
+    env[MATH_KEYS] = tuple({(ref.tex, ref.display): None for ref in math})
+
+
+def _formulas(parsed: list[ParsedNote]) -> set[tuple[str, bool]]:
+    """Every note's formulas, (tex, display): as its parse noted them, but for a note whose
+    cells ran (their outputs' formulas are added to its refs, see hortus.cells)."""
+    found: set[tuple[str, bool]] = set()
+    for p in parsed:
+        told = p.env.get(MATH_KEYS)
+        if told is not None and note_result(p.env) is None:
+            found.update(told)
+        else:
+            found.update((ref.tex, ref.display) for ref in p.math)
+    return found
+
+
 _DEFINES = re.compile(r"\\(?:(?:re)?newcommand|providecommand|g?def|DeclareMathOperator)\b")
 _NEWCOMMAND = re.compile(r"\\(?:re)?newcommand\b")
 
@@ -41,7 +66,7 @@ def typeset_math(
     """Every distinct formula typeset once, in one batch, as `output` (the `math-output`
     setting: "html" with KaTeX, "mathml" with Temml); with `cache_dir`, formulas typeset by
     an earlier build with the same macros, output and code are taken from there."""
-    items = sorted({(ref.tex, ref.display) for p in parsed for ref in p.math})
+    items = sorted(_formulas(parsed))
     if not items:
         return {}
     # Obsidian's MathJax keeps a `\newcommand` made in one formula for the formulas after it;
@@ -62,7 +87,18 @@ def typeset_math(
     results = {item: results[item] for item in items}
     if store is not None and (missing or store.stale(len(results))):
         store.save({item: (result.html, result.error) for item, result in results.items()})
-    engine = "Temml" if output == "mathml" else "KaTeX"
+    if any(result.error is not None for result in results.values()):
+        _report(parsed, results, diagnostics, "Temml" if output == "mathml" else "KaTeX")
+    return results
+
+
+def _report(
+    parsed: list[ParsedNote],
+    results: dict[tuple[str, bool], MathResult],
+    diagnostics: Diagnostics,
+    engine: str,
+) -> None:
+    """Every formula the typesetter rejected, by note and line."""
     for p in parsed:
         for ref in p.math:
             result = results[(ref.tex, ref.display)]
@@ -75,4 +111,3 @@ def typeset_math(
                     "math",
                     f"{engine} cannot typeset {fence}{formula}{fence}: {result.error}",
                 )
-    return results
