@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hortus.cache.shards import ShardedTable, shard_of
-from hortus.cache.shards import _write as write_pickle
+from hortus.cache.shards import ShardedTable
 
 MEMO = "memo.pickle"  # beside the shards
 PLACED = "placed.pickle"  # beside the shards: where the notes kept in them were placed
@@ -47,33 +46,11 @@ class NoteStore(ShardedTable):
         self._drop_placement()
         super().save(entries)
 
-    def update(self, changed: dict[str, Any], gone: Iterable[str]) -> None:
-        """Keep `changed` entries in place of those loaded, and no more those of `gone`:
-        only their shards are looked up and written again, not every entry's. The placement
-        kept is dropped first, so that one is only ever found beside the very notes it
-        placed (a save cut short leaves none)."""
+    def update(self, changed: dict[str, Any], gone: Iterable[str] = ()) -> None:
+        """As ShardedTable.update; the placement kept is dropped first, so that one is only
+        ever found beside the very notes it placed (a save cut short leaves none)."""
         self._drop_placement()
-        self._make_folder()
-        touched: dict[int, dict[str, Any]] = {}
-        for key in (*changed, *gone):
-            index = shard_of(key)
-            shard = touched.get(index)
-            if shard is None:
-                shard = touched[index] = dict(self._loaded[index])
-            self.count -= key in shard
-            if key in changed:
-                shard[key] = changed[key]
-                self.count += 1
-            else:
-                shard.pop(key, None)
-        for index, shard in touched.items():
-            target = self.path / f"{index:02d}.pickle"
-            if shard:
-                write_pickle(target, shard)
-            else:
-                with contextlib.suppress(OSError):
-                    target.unlink()
-            self._loaded[index] = shard
+        super().update(changed, gone)
 
     def _drop_placement(self) -> None:
         with contextlib.suppress(OSError):

@@ -8,6 +8,7 @@ import os
 import pickle
 import shutil
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -73,18 +74,31 @@ class ShardedTable:
             self._loaded[index] = shard
         self.count = len(entries)
 
-    def update(self, changed: dict[str, Any]) -> None:
-        """Keep `changed` in place of the entries of the same keys (or beside them), the other
-        entries as loaded: only the shards of `changed` are written."""
+    def update(self, changed: dict[str, Any], gone: Iterable[str] = ()) -> None:
+        """Keep `changed` in place of the entries of the same keys (or beside them), and no
+        more those of `gone`, the other entries as loaded: only the shards these fall in are
+        written (a shard left empty is removed)."""
         self._make_folder()
-        by_shard: dict[int, dict[str, Any]] = {}
-        for key, entry in changed.items():
-            by_shard.setdefault(shard_of(key), {})[key] = entry
-        for index, entries in by_shard.items():
-            shard = self._loaded[index]
-            self.count += sum(key not in shard for key in entries)
-            shard = self._loaded[index] = {**shard, **entries}
-            _write(self.path / f"{index:02d}.pickle", shard)
+        touched: dict[int, dict[str, Any]] = {}
+        for key in (*changed, *gone):
+            index = shard_of(key)
+            shard = touched.get(index)
+            if shard is None:
+                shard = touched[index] = dict(self._loaded[index])
+            self.count -= key in shard
+            if key in changed:
+                shard[key] = changed[key]
+                self.count += 1
+            else:
+                shard.pop(key, None)
+        for index, shard in touched.items():
+            target = self.path / f"{index:02d}.pickle"
+            if shard:
+                _write(target, shard)
+            else:
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            self._loaded[index] = shard
 
     def load_beside(self, name: str) -> Any:
         """A value kept beside the shards in file `name`; None when missing or unreadable."""
