@@ -51,3 +51,30 @@ def same_as_cold(root: Path, notes: Path, cached: BuildResult) -> dict[str, byte
     said = sorted(str(d) for d in cached.diagnostics.items)
     assert said == sorted(str(d) for d in fresh.diagnostics.items)
     return ours
+
+
+class EditedGarden:
+    """A project built once cold, then edited note by note: each rebuild is checked byte
+    for byte against a build without a cache, and says which pages changed."""
+
+    def __init__(self, root: Path, notes: dict[str, str]) -> None:
+        self.root = root
+        self.notes = make_project(root, notes)
+        self.last = build_as_cold(root, self.notes)[1]
+
+    def write(self, name: str, text: str) -> None:
+        (self.notes / name).write_text(text, encoding="utf-8")
+
+    def rebuild(self) -> set[str]:
+        """Build with the cache (checked against a cold build); the pages that changed."""
+        before, self.last = self.last, build_as_cold(self.root, self.notes)[1]
+        return {
+            rel
+            for rel in before.keys() | self.last.keys()
+            if rel.endswith("index.html") and before.get(rel) != self.last.get(rel)
+        }
+
+    def page(self, name: str) -> str:
+        """The main part of a page: the note, not the explorer around it."""
+        html = self.last[f"{name}/index.html"].decode("utf-8")
+        return html[html.index("<main") : html.index("</main>")]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from build_harness import build_as_cold, make_project
+from build_harness import EditedGarden
 
 NOTES = {
     "target.md": "# Target\n\n## Old heading\n\nA line. ^blk\n",
@@ -23,36 +23,12 @@ NOTES = {
 }
 
 
-class Garden:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.notes = make_project(root, NOTES)
-        self.last = build_as_cold(root, self.notes)[1]
-
-    def write(self, name: str, text: str) -> None:
-        (self.notes / name).write_text(text, encoding="utf-8")
-
-    def rebuild(self) -> set[str]:
-        """Build with the cache (checked against a cold build); the pages that changed."""
-        before, self.last = self.last, build_as_cold(self.root, self.notes)[1]
-        return {
-            rel
-            for rel in before.keys() | self.last.keys()
-            if rel.endswith("index.html") and before.get(rel) != self.last.get(rel)
-        }
-
-    def page(self, name: str) -> str:
-        """The main part of a page: the note, not the explorer around it."""
-        html = self.last[f"{name}/index.html"].decode("utf-8")
-        return html[html.index("<main") : html.index("</main>")]
-
-
 @pytest.fixture
-def garden(tmp_path: Path) -> Garden:
-    return Garden(tmp_path)
+def garden(tmp_path: Path) -> EditedGarden:
+    return EditedGarden(tmp_path, NOTES)
 
 
-def test_a_renamed_heading_unlinks_the_links_into_it(garden: Garden) -> None:
+def test_a_renamed_heading_unlinks_the_links_into_it(garden: EditedGarden) -> None:
     assert 'href="../target/#old-heading"' in garden.page("heading")
     garden.write("target.md", "# Target\n\n## New heading\n\nA line. ^blk\n")
     changed = garden.rebuild()
@@ -61,7 +37,7 @@ def test_a_renamed_heading_unlinks_the_links_into_it(garden: Garden) -> None:
     assert not {"block/index.html", "lonely/index.html", "caller/index.html"} & changed
 
 
-def test_a_removed_block_id_unlinks_the_link_to_it(garden: Garden) -> None:
+def test_a_removed_block_id_unlinks_the_link_to_it(garden: EditedGarden) -> None:
     assert 'href="../target/#^blk"' in garden.page("block")
     garden.write("target.md", "# Target\n\n## Old heading\n\nA line.\n")
     changed = garden.rebuild()
@@ -71,7 +47,7 @@ def test_a_removed_block_id_unlinks_the_link_to_it(garden: Garden) -> None:
     assert "lonely/index.html" not in changed
 
 
-def test_a_new_alias_links_the_link_that_names_it(garden: Garden) -> None:
+def test_a_new_alias_links_the_link_that_names_it(garden: EditedGarden) -> None:
     assert 'href="../named/"' not in garden.page("caller")
     garden.write("named.md", "---\naliases: [Nick]\n---\n# Named\n\nNamed words.\n")
     changed = garden.rebuild()
@@ -81,7 +57,7 @@ def test_a_new_alias_links_the_link_that_names_it(garden: Garden) -> None:
     assert "lonely/index.html" not in changed
 
 
-def test_a_changed_tag_moves_the_page_between_tag_listings(garden: Garden) -> None:
+def test_a_changed_tag_moves_the_page_between_tag_listings(garden: EditedGarden) -> None:
     garden.write("tagged.md", "---\ntags: [second]\n---\n# Tagged\n\nWords.\n")
     changed = garden.rebuild()
     assert {"tagged/index.html", "tags/first/index.html", "tags/second/index.html"} <= changed
@@ -91,7 +67,7 @@ def test_a_changed_tag_moves_the_page_between_tag_listings(garden: Garden) -> No
     assert not {"other/index.html", "lonely/index.html"} & changed
 
 
-def test_a_new_link_and_its_removal_list_and_unlist_the_backlink(garden: Garden) -> None:
+def test_a_new_link_and_its_removal_list_and_unlist_the_backlink(garden: EditedGarden) -> None:
     garden.write("lonely.md", "# Lonely\n\nNow links to [[other]].\n")
     changed = garden.rebuild()
     assert {"lonely/index.html", "other/index.html"} <= changed
@@ -103,7 +79,7 @@ def test_a_new_link_and_its_removal_list_and_unlist_the_backlink(garden: Garden)
     assert "named/index.html" not in changed
 
 
-def test_links_saved_by_a_build_cut_short_are_linked_again(garden: Garden) -> None:
+def test_links_saved_by_a_build_cut_short_are_linked_again(garden: EditedGarden) -> None:
     """A build stopped while saving the links may leave entries of two builds; the next one
     keeps none of them, and its pages are still what a build without the cache makes."""
     for agreed in garden.root.rglob("links-*/agreed"):

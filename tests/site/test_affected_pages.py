@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_harness import build_as_cold, make_project
+from build_harness import EditedGarden, build_as_cold
 
 NOTES = {
     "hub.md": "# Hub\n\nSee [[p]].\n",
@@ -31,28 +31,9 @@ NOTES = {
 }
 
 
-class Garden:
+class Garden(EditedGarden):
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.notes = make_project(root, {**NOTES, "data.txt": "one two three"})
-        self.last = build_as_cold(root, self.notes)[1]
-
-    def write(self, name: str, text: str) -> None:
-        (self.notes / name).write_text(text, encoding="utf-8")
-
-    def rebuild(self) -> set[str]:
-        """Build with the cache (checked against a cold build); the pages that changed."""
-        before, self.last = self.last, build_as_cold(self.root, self.notes)[1]
-        return {
-            rel
-            for rel in before.keys() | self.last.keys()
-            if rel.endswith("index.html") and before.get(rel) != self.last.get(rel)
-        }
-
-    def page(self, name: str) -> str:
-        """The main part of a page: the note, not the explorer around it."""
-        html = self.last[f"{name}/index.html"].decode("utf-8")
-        return html[html.index("<main") : html.index("</main>")]
+        super().__init__(root, {**NOTES, "data.txt": "one two three"})
 
     def graph(self, name: str) -> str:
         """The local graph drawn beside a page."""

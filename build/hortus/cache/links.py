@@ -8,7 +8,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from hortus.cache.shards import ShardedTable, _write, shard_of
+from hortus.cache.shards import ShardedTable
 
 # Beside the shards while every one of them was written by the same (finished) build.
 AGREED = "agreed"
@@ -34,38 +34,17 @@ class LinkStore(ShardedTable):
         return found
 
     def save(self, entries: dict[str, Any]) -> None:
-        """As ShardedTable.save; when the table was loaded, only the entries that are not
-        the very ones loaded are placed in their shards (placing every entry hashes every
-        path)."""
+        """As ShardedTable.save; when the table was loaded, only the entries changed since
+        are written (ShardedTable.update)."""
         with contextlib.suppress(OSError):
             (self.path / AGREED).unlink()
         if self._kept is None:
             super().save(entries)
         else:
-            self._save_changes(self._kept, entries)
+            # Only entries that are not the very ones loaded: placing every entry hashes
+            # every path.
+            kept = self._kept
+            changed = {name: e for name, e in entries.items() if kept.get(name) is not e}
+            self.update(changed, kept.keys() - entries.keys())
         self._kept = dict(entries)
         self.save_beside(AGREED, True)
-
-    def _save_changes(self, kept: dict[str, Any], entries: dict[str, Any]) -> None:
-        changed = [name for name, entry in entries.items() if kept.get(name) is not entry]
-        changed.extend(kept.keys() - entries.keys())
-        self._make_folder()
-        touched: dict[int, dict[str, Any]] = {}
-        for name in changed:
-            index = shard_of(name)
-            shard = touched.get(index)
-            if shard is None:
-                shard = touched[index] = dict(self._loaded[index])
-            if name in entries:
-                shard[name] = entries[name]
-            else:
-                shard.pop(name, None)
-        for index, shard in touched.items():
-            target = self.path / f"{index:02d}.pickle"
-            if not shard:
-                with contextlib.suppress(OSError):
-                    target.unlink()
-            else:
-                _write(target, shard)
-            self._loaded[index] = shard
-        self.count = len(entries)

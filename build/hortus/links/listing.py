@@ -3,12 +3,14 @@ targets and tags, or kept from the last build when no page's are different now."
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from hortus.cache import text_digest
 from hortus.links.resolve import TagListing
+from hortus.links.table import ByPathText
 from hortus.vault import Note
 
 # A page as listed: its path as text, the note, its tag_listing, its backlink_targets.
@@ -30,8 +32,8 @@ class Listing(NamedTuple):
 
 def make_listing(pages: Iterable[Listed]) -> Listing:
     """The listing of `pages`, in the order they are placed."""
-    backlinks: dict[str, list[str]] = {}
-    tags: dict[str, list[str]] = {}
+    backlinks: defaultdict[str, list[str]] = defaultdict(list)
+    tags: defaultdict[str, list[str]] = defaultdict(list)
     records: list[str] = []
     titles: dict[str, str] = {}
     for name, note, (_, tag_names), targets in pages:
@@ -39,36 +41,28 @@ def make_listing(pages: Iterable[Listed]) -> Listing:
         # No path is empty or holds NUL, so a record ends unambiguously at a double NUL.
         records.append("\0".join((name, *targets)))
         for target in targets:
-            listed = backlinks.get(target)
-            if listed is None:
-                backlinks[target] = [name]
-            else:
-                listed.append(name)
+            backlinks[target].append(name)
         for tag in tag_names:
-            tagged = tags.get(tag)
-            if tagged is None:
-                tags[tag] = [name]
-            else:
-                tagged.append(name)
+            tags[tag].append(name)
     # Backlinks and tag listings list pages by title, each page ranked once.
     by_title = sorted(titles, key=lambda name: (titles[name], name))
     rank = {name: i for i, name in enumerate(by_title)}.__getitem__
     return Listing(
-        backlinks,
+        dict(backlinks),  # kept and read as a plain dict: a missing key is not added
         {target: sorted(names, key=rank) for target, names in backlinks.items()},
         {tag: sorted(names, key=rank) for tag, names in tags.items()},
         text_digest("\0\0".join(records)),
     )
 
 
-class Backlinks(Mapping[PurePosixPath, list[Note]]):
-    """Per linked note, the pages linking to it, by title (see Listing.backlinks): each
-    list made when first asked for, since a build renders few pages."""
+class Backlinks(ByPathText[list[Note]]):
+    """Per linked note, the pages linking to it, by title (see Listing.backlinks and
+    ByPathText): each list made when first asked for, since a build renders few pages."""
 
     def __init__(
         self, listing: Listing, notes: Mapping[str, Note], paths: Mapping[str, PurePosixPath]
     ) -> None:
-        self._names = listing.backlinks  # by path as text: a Path's hash is made at each ask
+        self._held = listing.backlinks
         self._notes = notes
         self._paths = paths
         self._made: dict[str, list[Note]] = {}
@@ -77,18 +71,8 @@ class Backlinks(Mapping[PurePosixPath, list[Note]]):
         name = str(path)
         made = self._made.get(name)
         if made is None:
-            made = self._made[name] = [self._notes[page] for page in self._names[name]]
+            made = self._made[name] = [self._notes[page] for page in self._held[name]]
         return made
-
-    def __contains__(self, path: object) -> bool:
-        return isinstance(path, PurePosixPath) and str(path) in self._names
-
-    def __iter__(self) -> Iterator[PurePosixPath]:
-        for name in self._names:
-            yield self._paths.get(name) or PurePosixPath(name)
-
-    def __len__(self) -> int:
-        return len(self._names)
 
 
 class TagPages(Mapping[str, list[Note]]):
