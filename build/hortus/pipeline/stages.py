@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from markdown_it import MarkdownIt
 
@@ -18,7 +18,7 @@ from hortus.parallel import give_back_freed_memory
 from hortus.pipeline.context import BuildContext
 from hortus.pipeline.parse import parse_notes
 from hortus.pipeline.strict import enforce_strict
-from hortus.queries import Garden, evaluate_queries
+from hortus.queries import evaluate_queries
 from hortus.render import (
     Diagram,
     MathResult,
@@ -28,6 +28,9 @@ from hortus.render import (
     typeset_math,
 )
 from hortus.vault import Vault, load_vault
+
+if TYPE_CHECKING:
+    from hortus.queries import Garden
 
 S = TypeVar("S")
 

@@ -6,6 +6,7 @@ tokens."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from hortus.queries.values import Duration, QueryError, normalised
@@ -183,19 +184,18 @@ def _epoch_ms(value: dt.datetime) -> float:
     return (value - dt.datetime(1970, 1, 1)).total_seconds() * 1000
 
 
-def _formatter(tokens: dict, quote: str) -> re.Pattern[str]:
+@functools.cache  # made when a note first formats a date, not when the module loads
+def _formatter(style: str) -> re.Pattern[str]:
+    """The tokens of Moment.js's (`style` "moment") or Luxon's format strings, longest
+    first, and their quoted literals."""
+    tokens, literal = (_MOMENT, r"\[[^\]]*\]") if style == "moment" else (_LUXON, r"'[^']*'")
     names = sorted(tokens, key=len, reverse=True)
-    literal = r"\[[^\]]*\]" if quote == "[" else r"'[^']*'"
     return re.compile(f"{literal}|" + "|".join(re.escape(n) for n in names))
-
-
-_MOMENT_TOKENS = _formatter(_MOMENT, "[")
-_LUXON_TOKENS = _formatter(_LUXON, "'")
 
 
 def moment_format(value: dt.datetime, pattern: str) -> str:
     """A Moment.js format string (`YYYY-MM-DD`, `[week] W`), as Bases' `format()` takes."""
-    return _MOMENT_TOKENS.sub(
+    return _formatter("moment").sub(
         lambda m: m.group()[1:-1] if m.group().startswith("[") else _MOMENT[m.group()](value),
         pattern,
     )
@@ -203,7 +203,7 @@ def moment_format(value: dt.datetime, pattern: str) -> str:
 
 def luxon_format(value: dt.datetime, pattern: str) -> str:
     """A Luxon format string (`yyyy-MM-dd`, `'week' W`), as Dataview's `dateformat` takes."""
-    return _LUXON_TOKENS.sub(
+    return _formatter("luxon").sub(
         lambda m: m.group()[1:-1] if m.group().startswith("'") else _LUXON[m.group()](value),
         pattern,
     )

@@ -1,47 +1,27 @@
 """The queries stage: every ```dataview, ```base and ```dataviewjs block, `= expr` inline
 query and `![[X.base]]` embed of the published notes, evaluated over the garden's published
 pages; each note's results are left in its env (`note_queries`) for the renderer, and what
-fails is reported with its note and line."""
+fails is reported with its note and line (hortus.queries.run)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from markdown_it.token import Token
-
 from hortus.diagnostics import Diagnostics
 from hortus.links import LinkGraph
-from hortus.markdown import ParsedNote, code_kinds, token_line
-from hortus.queries.bases import line_of
-from hortus.queries.bases_views import run_base
-from hortus.queries.collect import build_garden
-from hortus.queries.dataview import run_dataview, show_value
-from hortus.queries.dataview_grammar import parse_expression
-from hortus.queries.evaluate import PYTHON_ERRORS, compile_expression
-from hortus.queries.export import write_garden
-from hortus.queries.results import (
-    QUERIES,
-    QUERY_NUMBER,
-    BaseResult,
-    NoteQueries,
-    QueryFailure,
-    QueryResult,
-    ScriptBlock,
-    Shown,
-)
-from hortus.queries.scope import Context, Scope
-from hortus.queries.summary import Garden, PageSummary
-from hortus.queries.values import NESTED_TOO_DEEP, QueryError
+from hortus.markdown import ParsedNote, code_kinds
+from hortus.queries.fences import QUERY_LANGUAGES, is_base, query_language
+from hortus.queries.results import QUERIES
 from hortus.vault import BASE_SUFFIX, Note, NoteDates, Vault, note_dates
 
-QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
-_LINE_PREFIX = re.compile(r"^line (\d+): ")
-_FROM_SOURCE = re.compile(r"this|\[\[|link\(|file\(|hasLink|linksTo|asFile|random|image\(")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from hortus.queries.summary import Garden
+
 _MAY_READ_GARDEN = re.compile(r"\{python\}[\s\S]*\bgarden\b")
 # env: whether a cell of the note may read the garden, told when it is parsed and kept with
 # its parse (record_query_facts), so a build does not search every note's text.
@@ -67,14 +47,6 @@ def build_moment() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def query_language(token: Token) -> str | None:
-    """`dataview`, `base` or `dataviewjs` for a fence that holds a query, else None."""
-    if token.type != "fence":
-        return None
-    word = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
-    return word if word in QUERY_LANGUAGES else None
-
-
 def evaluate_queries(
     vault: Vault,
     parsed: list[ParsedNote],
@@ -90,17 +62,23 @@ def evaluate_queries(
         p
         for p in parsed
         if _has_query(p, embedders)
-        and (p.note.page or not _is_base(p.note.path))  # a base without a page: only embeds
+        and (p.note.page or not is_base(p.note.path))  # a base without a page: only embeds
     ]
     cells = garden_dir is not None and any(_may_read_garden(p) for p in parsed)
     if not holders and not cells:
         return None
     pages = [p.note for p in parsed if p.note.page]
     dates: dict[Note, NoteDates] = note_dates(vault.root, pages)
+    # The evaluator (its grammars, functions and views) is loaded only when a query or a
+    # cell needs the garden: most builds after an edit never do.
+    from hortus.queries.collect import build_garden
+    from hortus.queries.export import write_garden
+    from hortus.queries.run import note_queries_of
+
     garden = build_garden(vault, parsed, graph, dates, build_moment())
     by_path = {p.note.path: p for p in parsed}
     for p in holders:
-        p.env[QUERIES] = _note_queries(p, garden, graph, by_path, diagnostics)
+        p.env[QUERIES] = note_queries_of(p, garden, graph, by_path, diagnostics)
     if cells and garden_dir is not None:
         write_garden(garden_dir, garden)
     return garden
@@ -111,7 +89,7 @@ def _base_embedders(graph: LinkGraph) -> set[str]:
     return {
         source
         for source, embedded in graph.embeds.items()
-        if any(n[-5:].lower() == BASE_SUFFIX and _is_base(PurePosixPath(n)) for n in embedded)
+        if any(n[-5:].lower() == BASE_SUFFIX and is_base(PurePosixPath(n)) for n in embedded)
     }
 
 
@@ -128,150 +106,3 @@ def _has_query(p: ParsedNote, embedders: set[str]) -> bool:
     if kinds and ("=" in kinds or any(kind in QUERY_LANGUAGES for kind in kinds)):
         return True
     return bool(embedders) and str(p.note.path) in embedders
-
-
-def _is_base(path: PurePosixPath | None) -> bool:
-    return path is not None and path.suffix.lower() == BASE_SUFFIX
-
-
-def _this(p: ParsedNote, garden: Garden) -> PageSummary | None:
-    return garden.page(str(p.note.path))
-
-
-def _note_queries(
-    p: ParsedNote,
-    garden: Garden,
-    graph: LinkGraph,
-    by_path: dict[PurePosixPath, ParsedNote],
-    diagnostics: Diagnostics,
-) -> NoteQueries:
-    found = NoteQueries(language=garden.language)
-    path = str(p.note.path)
-    this = _this(p, garden)
-    blocks = inlines = 0
-    for token in p.tokens:
-        language = query_language(token)
-        if language is not None:
-            token.meta[QUERY_NUMBER] = blocks
-            found.blocks[blocks] = _run_block(language, token, p, garden, this, diagnostics)
-            blocks += 1
-        for child in token.children or ():
-            if child.type == "inline_query":
-                child.meta[QUERY_NUMBER] = inlines
-                found.inline[inlines] = _run_inline(child, token, p, garden, this, diagnostics)
-                inlines += 1
-    for link in graph.resolved.get(p.note.path, []):
-        if link.embed and _is_base(link.note) and str(link.note) not in found.embeds:
-            base = by_path.get(link.note)
-            text = _base_text(base) if base is not None else None
-            if text is not None:
-                result = _safely(lambda text=text: run_base(text, garden, path, this))
-                _report(result, base, None, text, diagnostics)
-                found.embeds[str(link.note)] = result
-    return found
-
-
-def _base_text(base: ParsedNote) -> str | None:
-    """A base note's YAML: the text of its first ```base block."""
-    return next((t.content for t in base.tokens if query_language(t) == "base"), None)
-
-
-def _run_block(
-    language: str,
-    token: Token,
-    p: ParsedNote,
-    garden: Garden,
-    this: PageSummary | None,
-    diagnostics: Diagnostics,
-) -> QueryResult:
-    path = str(p.note.path)
-    line = token_line(token)
-    if language == "dataviewjs":
-        diagnostics.warn(
-            path, line, "query",
-            "dataviewjs blocks are JavaScript, which hortus does not run; shown as code",
-        )  # fmt: skip
-        return ScriptBlock("javascript")
-    own_page = p.note.path.suffix.lower() == BASE_SUFFIX
-    if own_page:
-        this = garden.page(path)
-    # The same query in many notes (a template's) is run once, unless its result depends
-    # on the note it is in: `this`, links named from it, a base's random().
-    sensitive = _FROM_SOURCE.search(token.content)
-    key = (language, token.info, token.content, path if sensitive else None)
-    result = garden.results.get(key)
-    if result is None:
-        view = re.search(r"\bview=(\d+)", token.info)
-        only = int(view[1]) if view else None
-        result = _safely(
-            lambda: (
-                run_dataview(token.content, garden, path, this)
-                if language == "dataview"
-                else run_base(token.content, garden, path, this, only)
-            )
-        )
-        garden.results[key] = result
-    _report(result, p, None if own_page else line, token.content, diagnostics)
-    return result
-
-
-def _run_inline(
-    token: Token,
-    parent: Token,
-    p: ParsedNote,
-    garden: Garden,
-    this: PageSummary | None,
-    diagnostics: Diagnostics,
-) -> Shown | QueryFailure:
-    try:
-        context = Context(garden, "dataview", str(p.note.path), this)
-        value = compile_expression(parse_expression(token.content), context)(Scope(context, None))
-        return show_value(value, context)
-    except (QueryError, *PYTHON_ERRORS) as exc:
-        if isinstance(exc, RecursionError):
-            exc = QueryError(NESTED_TOO_DEEP)
-        line = int(token.meta.get("line", 0)) + 1 if "line" in token.meta else token_line(parent)
-        diagnostics.warn(
-            str(p.note.path), line, "query", f"inline query `= {token.content}`: {exc}"
-        )
-        return QueryFailure(str(exc))
-
-
-def _safely(run: Callable[[], QueryResult]) -> QueryResult:
-    """A query's result, or its failure: whatever a query meets, the build goes on."""
-    try:
-        return run()
-    except QueryError as exc:
-        return QueryFailure(str(exc))
-    except RecursionError:
-        return QueryFailure(NESTED_TOO_DEEP)
-    except Exception as exc:
-        return QueryFailure(f"cannot evaluate this query ({type(exc).__name__}: {exc})")
-
-
-def _report(
-    result: QueryResult, p: ParsedNote, fence_line: int | None, text: str, diagnostics: Diagnostics
-) -> None:
-    """Say where a query failed: `note.md:LINE` of the statement when it can be found."""
-    failures: list[str] = []
-    if isinstance(result, QueryFailure):
-        failures.append(result.message)
-    elif isinstance(result, BaseResult):
-        failures += [v.body.message for v in result.views if isinstance(v.body, QueryFailure)]
-    for message in failures:
-        line = _failure_line(message, text)
-        if fence_line is not None:
-            line = fence_line + (line or 1)
-        diagnostics.warn(str(p.note.path), line, "query", f"query failed: {message}")
-
-
-def _failure_line(message: str, text: str) -> int | None:
-    """The line of the query's text a message is about: `line N: ...`, or the statement it
-    quotes."""
-    match = _LINE_PREFIX.match(message)
-    if match is not None:
-        return int(match.group(1))
-    quoted = re.search(r"of '([^']+)'|of \"([^\"]+)\"", message)
-    if quoted is not None:
-        return line_of(quoted.group(1) or quoted.group(2), text)
-    return None

@@ -5,6 +5,7 @@ decide what the site says it is written in."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,12 +24,6 @@ NOTES_SAMPLE = 1000  # notes
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d"
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff"
-_CJK = re.compile(f"[{_HAN}{_KANA}{_HANGUL}]")
-_HAN_RUNS = re.compile(f"[{_HAN}]+")
-_KANA_RUNS = re.compile(f"[{_KANA}]+")
-_HANGUL_RUNS = re.compile(f"[{_HANGUL}]+")
-# A word of any other script: a run of letters (not digits, `_` or the scripts above).
-_WORDS = re.compile(f"[^\\W\\d_{_HAN}{_KANA}{_HANGUL}]+")
 
 _FRONTMATTER = re.compile(r"---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 # What is not prose, whatever language the notes are in: code, math, URLs, HTML tags.
@@ -47,8 +42,31 @@ _TRADITIONAL = (
     "這個們說時會來對過還沒為學發經數與關問題國麼樣現開見長動實點進種機"
     "義處應當從兩間體無東書電話記設計論級線圖認讓網寫習氣馬車門頭萬業術"
 )
-_SIMPLIFIED_CHARS = re.compile(f"[{_SIMPLIFIED}]")
-_TRADITIONAL_CHARS = re.compile(f"[{_TRADITIONAL}]")
+
+
+class _Scripts(NamedTuple):
+    """The patterns prose_counts counts with."""
+
+    cjk: re.Pattern[str]
+    han_runs: re.Pattern[str]
+    kana_runs: re.Pattern[str]
+    hangul_runs: re.Pattern[str]
+    words: re.Pattern[str]  # a word of any other script: a run of letters (not digits, `_`)
+    simplified: re.Pattern[str]
+    traditional: re.Pattern[str]
+
+
+@functools.cache  # compiled when a language is first guessed: most builds after an edit keep it
+def _scripts() -> _Scripts:
+    return _Scripts(
+        re.compile(f"[{_HAN}{_KANA}{_HANGUL}]"),
+        re.compile(f"[{_HAN}]+"),
+        re.compile(f"[{_KANA}]+"),
+        re.compile(f"[{_HANGUL}]+"),
+        re.compile(f"[^\\W\\d_{_HAN}{_KANA}{_HANGUL}]+"),
+        re.compile(f"[{_SIMPLIFIED}]"),
+        re.compile(f"[{_TRADITIONAL}]"),
+    )
 
 
 class ProseCounts(NamedTuple):
@@ -112,16 +130,17 @@ def language_of(texts: list[str]) -> str:
 
 def prose_counts(text: str) -> ProseCounts:
     """The words and the characters of each script in `text`."""
-    words = len(_WORDS.findall(text))
-    if not _CJK.search(text):
+    scripts = _scripts()
+    words = len(scripts.words.findall(text))
+    if not scripts.cjk.search(text):
         return ProseCounts(words, 0, 0, 0, 0, 0)
     return ProseCounts(
         words,
-        _count(_HAN_RUNS, text),
-        _count(_KANA_RUNS, text),
-        _count(_HANGUL_RUNS, text),
-        len(_SIMPLIFIED_CHARS.findall(text)),
-        len(_TRADITIONAL_CHARS.findall(text)),
+        _count(scripts.han_runs, text),
+        _count(scripts.kana_runs, text),
+        _count(scripts.hangul_runs, text),
+        len(scripts.simplified.findall(text)),
+        len(scripts.traditional.findall(text)),
     )
 
 

@@ -1,0 +1,24 @@
+"""Which fenced blocks, and which files, hold a query."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from markdown_it.token import Token
+
+from hortus.vault import BASE_SUFFIX
+
+QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
+
+
+def query_language(token: Token) -> str | None:
+    """`dataview`, `base` or `dataviewjs` for a fence that holds a query, else None."""
+    if token.type != "fence":
+        return None
+    word = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+    return word if word in QUERY_LANGUAGES else None
+
+
+def is_base(path: PurePosixPath | None) -> bool:
+    """Whether `path` is a `.base` file."""
+    return path is not None and path.suffix.lower() == BASE_SUFFIX
