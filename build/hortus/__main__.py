@@ -1,5 +1,5 @@
 """`python -m hortus` runs the command line."""
 
-from hortus.cli import main
+from hortus.cli import run
 
-raise SystemExit(main())
+run()

@@ -23,6 +23,12 @@ from hortus.pipeline.strict import without_strict
 from hortus.pipeline.unchanged import Checked, check_unchanged
 from hortus.site import SiteWriter, clear_leftovers
 
+# An edit's build (at most this many notes read anew, and most notes kept) makes its pages
+# in this process rather than a child. A child keeps a large build's memory from adding to
+# Pagefind's and is let go whole; but a fork copies every page of memory either process
+# then writes to, which costs an edit's build more than all its work on the pages it changes.
+SMALL_EDIT = 100
+
 
 def _without_cycle_collection(build: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
     """A build makes millions of small objects (tokens) that live to its end and form no
@@ -209,10 +215,11 @@ def _write_site(
 
 
 def _make(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> Made:
-    """make_pages, with diagnostics of its own (they come back in Made); in a child process
-    unless the state is kept."""
+    """make_pages, with diagnostics of its own (they come back in Made); in a child process,
+    unless the state is kept or the build is an edit's (see SMALL_EDIT)."""
     own = replace(context, diagnostics=Diagnostics())
-    if context.keeps_state:
+    vault = inputs.vault
+    if context.keeps_state or vault.read_anew <= min(SMALL_EDIT, len(vault.notes) // 2):
         return make_pages(own, writer, inputs)
     return in_child_process(lambda: make_pages(own, writer, inputs), meanwhile=inputs.let_go)
 

@@ -113,6 +113,8 @@ class Vault:
     # Set by load_vault: the pages' language (the settings' or the notes'), and what `/` is.
     language: SiteLanguage = field(default_factory=lambda: SiteLanguage("en", ""))
     home_choice: HomeChoice = field(default_factory=lambda: HomeChoice(None, ""))
+    # Notes read from their files by load_vault; the others were kept from the last build.
+    read_anew: int = 0
 
     @property
     def published(self) -> list[Note]:

@@ -59,6 +59,7 @@ def load_vault(
     kinds = {name: _kind(name) for name in files}
     note_files = {name: files[name] for name, kind in kinds.items() if kind == _NOTE}
     reading = _read_notes(notes_dir, note_files, settings, jobs, store)
+    vault.read_anew = len(reading.reread)
     names: list[str] = []  # the path of each of vault.notes, as text
     unkept: list[Note] = []  # notes read at every build (not kept in `store`)
     for name, kind in kinds.items():
