@@ -4,11 +4,17 @@ them, and their link summaries come from the workers; the site is the same eithe
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path, PurePosixPath
+
+import pytest
 
 from build_harness import build_as_cold
 from hortus.cache import ParsedMeta, ParsedStore
+from hortus.config import load_settings
 from hortus.markdown import make_parser
+from hortus.pipeline import Prepared, build_site
 from hortus.pipeline.parse import PARALLEL_PARSE_MIN, parse_notes
 from hortus.vault import Note
 
@@ -41,3 +47,28 @@ def test_a_garden_parsed_by_workers_builds_as_without_a_cache(tmp_path: Path) ->
     for note in notes(PARALLEL_PARSE_MIN + 10):
         (folder / note.path).write_text(note.source, encoding="utf-8")
     build_as_cold(tmp_path, folder)
+
+
+def test_a_cold_build_lets_go_of_the_notes_while_a_child_makes_the_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages of a cold build are made in a child process; the build's own copy of the
+    notes is let go of meanwhile, or a large garden's notes take its memory twice over."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.hortus]\npublish = "all"\n', encoding="utf-8")
+    for note in notes(20):
+        (folder / note.path).write_text(note.source, encoding="utf-8")
+    still_held: list[bool] = []
+    let_go = Prepared.let_go
+
+    def let_go_and_look(self: Prepared) -> None:
+        note = weakref.ref(self.vault.notes[0])
+        let_go(self)
+        gc.collect()
+        still_held.append(note() is not None)
+
+    monkeypatch.setattr(Prepared, "let_go", let_go_and_look)
+    result = build_site(load_settings(tmp_path), folder, tmp_path / "public", strict=False)
+    assert result.built
+    assert still_held == [False]
