@@ -47,8 +47,8 @@ def note_queries_of(
     by_path: dict[PurePosixPath, ParsedNote],
     diagnostics: Diagnostics,
 ) -> NoteQueries:
-    found = NoteQueries(language=garden.language)
     """The results of every query in `p`, and of every base it embeds."""
+    found = NoteQueries(language=garden.language)
     path = str(p.note.path)
     this = _this(p, garden)
     blocks = inlines = 0
