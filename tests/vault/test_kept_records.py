@@ -108,3 +108,25 @@ def test_the_graph_numbers_and_sorts_its_edges() -> None:
     for v in range(len(keys)):
         near = {t for s, t in expected if s == v} | {s for s, t in expected if t == v}
         assert garden.neighbours[v] == sorted(near)
+
+
+def test_a_kept_notes_text_is_its_files_even_when_the_store_lost_it(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    texts = {"a.md": '---\nrelated: "[[b]]"\n---\nAlpha\r\n', "b.md": "Beta 这个\n"}
+    for name, text in texts.items():
+        (notes / name).write_bytes(text.encode())
+    settings = Settings(root=tmp_path, publish="all")
+
+    def read() -> dict[str, str]:
+        store = NoteStore(tmp_path / "cache", settings.publish)
+        vault = load_vault(notes, settings, Diagnostics(), store=store)
+        return {str(n.path): n.source for n in vault.notes}
+
+    expected = {name: text.replace("\r\n", "\n") for name, text in texts.items()}
+    assert read() == expected  # read from the files
+    assert read() == expected  # kept: the texts from the store
+    texts_folder = NoteStore(tmp_path / "cache", settings.publish).texts.path
+    for shard in texts_folder.glob("*.pickle"):
+        shard.write_bytes(b"cut sho")
+    assert read() == expected  # lost: read from the files again

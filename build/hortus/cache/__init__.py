@@ -34,9 +34,10 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   the tokens (the parser's env, the formulas), so an unchanged note's tokens are loaded
   only when a stage reads them.
 - *Read notes* (notes.py, `NoteStore`): `site/notes-<key>/`, each note as the vault
-  stage read it (text, frontmatter, URL, what reading it warned of), by path, size and
+  stage read it (frontmatter, URL, what reading it warned of), by path, size and
   modification time, keyed on the code and the publishing mode; an unchanged file is not
-  opened. Safe for the reason the inputs snapshot is: an edit changes a size or a time.
+  opened. Its text is kept apart, in `site/texts-<key>/`, and read only when asked for.
+  Safe for the reason the inputs snapshot is: an edit changes a size or a time.
   Beside the shards, where the vault stage placed those very notes (URLs, home page, what
   placing warned of, the pages' language), dropped before a shard is written, then made again.
 - *Links* (links.py, `LinkStore`): `site/links-<key>/`, per note what its text

@@ -1,6 +1,8 @@
 """Notes as the vault stage last read them, by file size and modification time: a note whose
 file is unchanged is taken from here instead of being read, decoded and its frontmatter
-parsed again. What an entry holds is the vault stage's business."""
+parsed again. Each note's text is kept apart from the rest of its entry and read only when
+asked for (see NoteStore.text): most of a build after an edit never reads an unchanged
+note's text. What an entry holds is the vault stage's business."""
 
 from __future__ import annotations
 
@@ -18,14 +20,15 @@ PLACED = "placed.pickle"  # beside the shards: where the notes kept in them were
 class NoteStore(ShardedTable):
     """`notes-<key>/` in `folder` (see ShardedTable), keyed on the code and the publishing
     mode (what decides whether a note is published): note path -> ((size, mtime_ns), what
-    was read). Beside it, a small memo of what the vault stage derives from notes' text, by
-    the text's digest (see load_memo), and where the notes as kept were placed (see
-    load_placement)."""
+    was read); each note's text apart, in `texts-<key>/`, by path. Beside it, a small memo
+    of what the vault stage derives from notes' text, by the text's digest (see load_memo),
+    and where the notes as kept were placed (see load_placement)."""
 
     def __init__(
         self, folder: Path, publish: str, listed: list[tuple[str, int, int]] | None = None
     ) -> None:
         super().__init__(folder, "notes", publish)
+        self.texts = ShardedTable(folder, "texts", publish)
         # The notes folder's files, sizes and times, as the build's inputs snapshot listed
         # them (see hortus.cache's base_snapshot), when it did.
         self.listed = listed
@@ -46,11 +49,22 @@ class NoteStore(ShardedTable):
         self._drop_placement()
         super().save(entries)
 
-    def update(self, changed: dict[str, Any], gone: Iterable[str] = ()) -> None:
-        """As ShardedTable.update; the placement kept is dropped first, so that one is only
-        ever found beside the very notes it placed (a save cut short leaves none)."""
+    def update(
+        self, changed: dict[str, Any], gone: Iterable[str] = (), texts: dict[str, Any] | None = None
+    ) -> None:
+        """As ShardedTable.update, and the notes' `texts` (path -> text) in place of theirs.
+        The texts are written first, so an entry is never kept without its text unless
+        a text shard is lost; the placement kept is dropped before the entries, so that one
+        is only ever found beside the very notes it placed (a save cut short leaves none)."""
+        gone = list(gone)
+        if texts or gone:
+            self.texts.update(texts or {}, gone)
         self._drop_placement()
         super().update(changed, gone)
+
+    def text(self, path: str) -> Any:
+        """A note's text as `update` kept it; None when there is none (see ShardedTable.get)."""
+        return self.texts.get(path)
 
     def _drop_placement(self) -> None:
         with contextlib.suppress(OSError):

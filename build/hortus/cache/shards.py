@@ -38,17 +38,28 @@ class ShardedTable:
         self.kind = kind
         self.path = folder / f"{kind}-{digest(code_fingerprint(), inputs)[:24]}"
         self.count = 0  # entries the shards held when loaded
-        self._loaded: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        # Each shard as read (None: not read yet; see `get`).
+        self._loaded: list[dict[str, Any] | None] = [None] * SHARDS
 
     def load(self) -> dict[str, Any]:
         """The entries kept; none from a shard that is missing or unreadable."""
         found: dict[str, Any] = {}
         for index in range(SHARDS):
-            shard = _read(self.path / f"{index:02d}.pickle")
-            self._loaded[index] = shard if isinstance(shard, dict) else {}
-            found.update(self._loaded[index])
+            found.update(self._shard(index))
         self.count = len(found)
         return found
+
+    def get(self, key: str) -> Any:
+        """One entry (None when there is none), its shard read on first use: a table read
+        entry by entry reads only the shards of the entries asked for."""
+        return self._shard(shard_of(key)).get(key)
+
+    def _shard(self, index: int) -> dict[str, Any]:
+        shard = self._loaded[index]
+        if shard is None:
+            read = _read(self.path / f"{index:02d}.pickle")
+            shard = self._loaded[index] = read if isinstance(read, dict) else {}
+        return shard
 
     def stale(self, count: int) -> bool:
         """Whether the shards hold other entries than the `count` the notes have now (some no
@@ -84,7 +95,7 @@ class ShardedTable:
             index = shard_of(key)
             shard = touched.get(index)
             if shard is None:
-                shard = touched[index] = dict(self._loaded[index])
+                shard = touched[index] = dict(self._shard(index))
             self.count -= key in shard
             if key in changed:
                 shard[key] = changed[key]

@@ -288,7 +288,7 @@ class Linker:
         # `related: "[[Note]]"` links, and is a backlink, as a link in the text is.
         properties = [
             self.resolve(note, link.target, link.heading, link.block, link.line)
-            for link in property_links(note.frontmatter, note.source)
+            for link in property_links(note.frontmatter, lambda: note.source)
         ]
         both = (*resolved, *properties)
         reaching = tuple(sorted({str(link.note) for link in both if link.note is not None}))

@@ -10,7 +10,7 @@ they hold no links and are never shown."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,13 +77,16 @@ def _link(inner: str) -> PropertyLink:
     return PropertyLink("", target.target, target.heading, target.block, shown or inner, 0)
 
 
-def property_links(frontmatter: dict[str, Any], source: str) -> list[PropertyLink]:
-    """Every link in the note's properties, in the order the view shows them."""
-    lines = _key_lines(source)
+def property_links(frontmatter: dict[str, Any], source: Callable[[], str]) -> list[PropertyLink]:
+    """Every link in the note's properties, in the order the view shows them. The note's
+    text (`source()`, for the lines of the keys) is read only when a property links."""
+    lines: dict[str, int] | None = None
     found = []
     for key, text in property_strings(frontmatter):
         for part in text_parts(text):
             if isinstance(part, PropertyLink):
+                if lines is None:
+                    lines = _key_lines(source())
                 found.append(
                     PropertyLink(
                         key, part.target, part.heading, part.block, part.label, lines.get(key, 1)

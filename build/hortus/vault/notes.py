@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
@@ -54,14 +55,27 @@ class Note:
         the note in the store, so the pages' dates need no frontmatter read at every build."""
         return given_dates(self.frontmatter)
 
-    # Pickled (the note store, the reading workers) as its fields, with its path as text: a
-    # PurePosixPath pickles as its class and each of its parts, larger and slower to load.
+    def __getattr__(self, name: str) -> Any:
+        # A note kept from the last build (see kept_note) reads its text on first use.
+        state = self.__dict__
+        text = state.get("_text") if name == "source" else None
+        if text is None:
+            if name == "source" and "source" in state:  # read by another thread just now
+                return state["source"]
+            raise AttributeError(f"'Note' object has no attribute '{name}'")
+        state["source"] = text(self)
+        state.pop("_text", None)
+        return state["source"]
+
+    # Pickled (the reading workers) as its fields, with its path as text: a PurePosixPath
+    # pickles as its class and each of its parts, larger and slower to load.
     def __reduce__(self) -> tuple[Any, ...]:
+        self.source  # noqa: B018 (a kept note's text, read now)
         state = self.__dict__.copy()
         state["path"] = str(self.path)
         return _note_from_state, (state,)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:  # what older stores kept
+    def __setstate__(self, state: dict[str, Any]) -> None:  # what older pickles held
         self.__dict__.update(state)
         self.path = vault_path(state["path"])
 
@@ -70,6 +84,31 @@ def _note_from_state(state: dict[str, Any]) -> Note:
     """A pickled note again: its fields as they were, no constructor run."""
     note = Note.__new__(Note)
     state["path"] = vault_path(state["path"])
+    note.__dict__ = state
+    return note
+
+
+# What the note store keeps of a note besides its text, in this order (see note_row): its
+# fields and what is worked out once from them. A tuple of values loads several times faster
+# than the note's own dict of them, and the text is read only when asked for.
+_ROW = (
+    "path", "frontmatter", "title", "url", "published", "permalink_line", "home", "tags",
+    "aliases", "mtime", "extra_urls", "page", "drawing", "canvas", "source_digest", "given_dates",
+)  # fmt: skip
+NoteRow = tuple[Any, ...]
+
+
+def note_row(note: Note) -> NoteRow:
+    """The note as the note store keeps it, but its text (see kept_note)."""
+    return tuple(str(note.path) if name == "path" else getattr(note, name) for name in _ROW)
+
+
+def kept_note(row: NoteRow, text: Callable[[Note], str]) -> Note:
+    """The note of a row note_row made, whose text `text(note)` gives when it is first read."""
+    note = Note.__new__(Note)
+    state = dict(zip(_ROW, row, strict=True))
+    state["path"] = vault_path(state["path"])
+    state["_text"] = text
     note.__dict__ = state
     return note
 

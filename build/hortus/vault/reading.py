@@ -5,14 +5,16 @@ the language of the pages."""
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hortus.cache import NoteStore
 from hortus.config import Settings
-from hortus.diagnostics import Diagnostic, Diagnostics
+from hortus.diagnostics import BuildError, Diagnostic, Diagnostics
 from hortus.parallel import chunked, fork_map
 from hortus.vault.bases import BASE_SUFFIX, read_base
 from hortus.vault.canvas import CanvasError, CanvasLayout, canvas_layout, canvas_markdown
@@ -24,7 +26,10 @@ from hortus.vault.notes import (
     HOME_TAG,
     NOTE_SUFFIXES,
     Note,
+    NoteRow,
     Vault,
+    kept_note,
+    note_row,
     vault_path,
 )
 from hortus.vault.permalinks import note_url
@@ -166,7 +171,8 @@ def _read_notes(
 ) -> _Reading:
     """Each note of `files` (vault-relative path -> its size and time, when listing gave
     them: not for a symlink), read (or kept in `store`), with what reading it reported."""
-    kept: dict[str, tuple[Stamp, Read]] = store.load() if store is not None else {}
+    kept: dict[str, Kept] = store.load() if store is not None else {}
+    text = functools.partial(_kept_text, store, root)  # a kept note's, when it is read
     stamps: dict[str, Stamp] = {}
     found: dict[str, Read] = {}
     missing: list[str] = []
@@ -182,7 +188,8 @@ def _read_notes(
         stamps[name] = stamp
         entry = kept.get(name)
         if entry is not None and entry[0] == stamp:
-            found[name] = entry[1]
+            row = entry[1]
+            found[name] = (kept_note(row, text) if row is not None else None, entry[2])
         else:
             missing.append(name)
 
@@ -203,17 +210,51 @@ def _read_notes(
         found.update(zip(chunk, notes, strict=True))
     saved = False
     if store is not None:
-        changed = {name: (stamps[name], found[name]) for name in missing if name in stamps}
+        read_now = {name: found[name] for name in missing if name in stamps}
         gone = [name for name in kept if name not in stamps]
-        saved = bool(changed or gone)
+        saved = bool(read_now or gone)
         if saved:  # kept as read, before load_vault places the pages (which changes URLs)
-            store.update(changed, gone)
-    return _Reading(found, missing, not any(_moved(found[n], kept.get(n)) for n in missing), saved)
+            _keep(store, read_now, stamps, gone)
+    unmoved = not any(_moved(found[n], kept.get(n), text) for n in missing)
+    return _Reading(found, missing, unmoved, saved)
 
 
-def _moved(read: Read, before: tuple[Stamp, Read] | None) -> bool:
+# A note as the store keeps it: its file's size and time, the note but its text (None: it
+# could not be read), what reading it said. Its text is kept apart (see _kept_text).
+Kept = tuple[Stamp, NoteRow | None, list[Diagnostic]]
+
+
+def _keep(
+    store: NoteStore, read: dict[str, Read], stamps: dict[str, Stamp], gone: list[str]
+) -> None:
+    """The notes read now kept in `store` in place of their old entries; those `gone` removed."""
+    changed: dict[str, Kept] = {}
+    texts: dict[str, tuple[str, str]] = {}
+    for name, (note, said) in read.items():
+        changed[name] = (stamps[name], note_row(note) if note is not None else None, said)
+        if note is not None:
+            texts[name] = (note.source_digest, note.source)
+    store.update(changed, gone, texts)
+
+
+def _kept_text(store: NoteStore | None, root: Path, note: Note) -> str:
+    """A kept note's text, as the store kept it beside the note; read from its file again
+    when the store has lost it (a text shard removed or damaged)."""
+    name = str(note.path)
+    entry = store.text(name) if store is not None else None
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == note.source_digest:
+        return entry[1]
+    try:
+        raw = (root / name).read_bytes()
+    except OSError as exc:
+        raise BuildError(f"{name}: cannot read the note: {exc.strerror}") from exc
+    return decode_note(raw, name, Diagnostics())
+
+
+def _moved(read: Read, before: Kept | None, text: Callable[[Note], str]) -> bool:
     """Whether a note read anew may be placed otherwise than as it was before."""
-    note, old = read[0], before[1][0] if before is not None else None
+    row = before[1] if before is not None else None
+    note, old = read[0], kept_note(row, text) if row is not None else None
     return note is None or old is None or placement_input(note) != placement_input(old)
 
 
