@@ -14,6 +14,7 @@ from hortus.cache.fingerprint import code_fingerprint
 from hortus.cache.shards import ShardedTable
 
 SUFFIX = ".pickle"
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
 def parse_key(path: str, source_digest: str, drawing: bool, page: bool) -> str:
@@ -46,12 +47,29 @@ class ParsedStore:
         self.used.add(key)
 
     def store(self, key: str, blob: bytes) -> None:
+        """Keep `blob` under `key`, written whole or not at all (a build stopped midway
+        leaves no entry). Paths as text and the system's own calls: a cold build stores
+        every note, and a Path or a buffered file per note cost more than the write."""
         self.used.add(key)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{key}{SUFFIX}"
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(blob)
-        temporary.replace(target)
+        target = f"{self.folder}/{key}{SUFFIX}"
+        temporary = f"{self.folder}/{key}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(temporary, _NEW_FILE, 0o666)
+        except FileNotFoundError:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(temporary, _NEW_FILE, 0o666)
+        try:
+            try:
+                left = memoryview(blob)
+                while left:
+                    left = left[os.write(fd, left) :]
+            finally:
+                os.close(fd)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)  # not left behind by a full disk
+            raise
 
     def prune(self) -> None:
         """Drop the entries no note has any more (the vault's old versions)."""
