@@ -72,7 +72,8 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   digest of each file last seen changed, so a save that changes no byte starts no rebuild.
 
 `SiteCache` is the `site/` folder as one build uses it; `digest`, `text_digest`,
-`bytes_digest`, `file_digest` and `short_digest` are the one way hortus names content.
+`bytes_digest`, `file_digest` and `short_digest` are the one way hortus names content;
+`write_file` writes the many small files of a cache or a site (files.py).
 """
 
 from hortus.cache.checkpoints import (
@@ -83,6 +84,7 @@ from hortus.cache.checkpoints import (
 from hortus.cache.content import ContentMemory
 from hortus.cache.diagrams import DiagramStore
 from hortus.cache.digest import bytes_digest, digest, file_digest, short_digest, text_digest
+from hortus.cache.files import write_file
 from hortus.cache.fingerprint import (
     FORMAT,
     Installation,
@@ -144,4 +146,5 @@ __all__ = [
     "settled_snapshot",
     "short_digest",
     "text_digest",
+    "write_file",
 ]

@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 from hortus.cache.digest import text_digest
+from hortus.cache.files import write_file
 from hortus.cache.fingerprint import code_fingerprint
 from hortus.cache.shards import ShardedTable
 
 SUFFIX = ".pickle"
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
 def parse_key(path: str, source_digest: str, drawing: bool, page: bool) -> str:
@@ -48,24 +48,12 @@ class ParsedStore:
 
     def store(self, key: str, blob: bytes) -> None:
         """Keep `blob` under `key`, written whole or not at all (a build stopped midway
-        leaves no entry). Paths as text and the system's own calls: a cold build stores
-        every note, and a Path or a buffered file per note cost more than the write."""
+        leaves no entry)."""
         self.used.add(key)
-        target = f"{self.folder}/{key}{SUFFIX}"
         temporary = f"{self.folder}/{key}.{os.getpid()}.tmp"
         try:
-            fd = os.open(temporary, _NEW_FILE, 0o666)
-        except FileNotFoundError:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(temporary, _NEW_FILE, 0o666)
-        try:
-            try:
-                left = memoryview(blob)
-                while left:
-                    left = left[os.write(fd, left) :]
-            finally:
-                os.close(fd)
-            os.replace(temporary, target)
+            write_file(temporary, blob)
+            os.replace(temporary, f"{self.folder}/{key}{SUFFIX}")
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)  # not left behind by a full disk

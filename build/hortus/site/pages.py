@@ -34,7 +34,7 @@ from hortus.render import (
 )
 from hortus.site.affected import affected_notes
 from hortus.site.extras import feed_url, page_extras
-from hortus.site.writer import SiteWriter, url_to_name
+from hortus.site.writer import SiteWriter, url_to_name, write_file
 from hortus.vault import Note, NoteDates, tag_url
 
 PARALLEL_RENDER_MIN = 100  # pages to render before forked workers pay for themselves
@@ -125,10 +125,8 @@ class NotePages:
             for i in chunk:
                 p, url, key, rel = todo[i]
                 found = Diagnostics()
-                target = os.path.join(staging, rel)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "w", encoding="utf-8") as f:
-                    f.write(self.render(p, url, found))
+                html = self.render(p, url, found)
+                write_file(os.path.join(staging, rel), html.encode("utf-8"))
                 done.append((key or self.key(p, url), found.items))
                 p.release()  # a worker renders thousands of pages: not all tokens at once
             return done

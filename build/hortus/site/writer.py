@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 
-from hortus.cache import FileRecord, bytes_digest
+from hortus.cache import FileRecord, bytes_digest, write_file
 from hortus.diagnostics import BuildError
 from hortus.site.folders import exchange, file_on_path, remove_empty, walk_files
 from hortus.vault import stem_and_suffix
@@ -104,14 +104,7 @@ class SiteWriter:
         key = key or bytes_digest(raw)
         if self._link_previous(name, key):
             return
-        target = os.path.join(self.staging, name)
-        try:
-            f = open(target, "wb")  # noqa: SIM115
-        except FileNotFoundError:  # its folder is new
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            f = open(target, "wb")  # noqa: SIM115
-        with f:
-            f.write(raw)
+        write_file(os.path.join(self.staging, name), raw)
         self.registered(name, key)
 
     def reuse(self, relpath: PurePosixPath | str, key: str) -> bool:
