@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import cast
+from typing import TypeGuard, cast
 
 from hortus.cache import LinkStore, digest, text_digest
 from hortus.diagnostics import Diagnostics
@@ -20,6 +20,7 @@ from hortus.links.summary import NoteSummary, summarize
 from hortus.links.table import KeptLinks, encode
 from hortus.links.transclusion import report_embed_cycles
 from hortus.markdown import ParsedNote
+from hortus.parallel import ForkedWork, can_fork
 from hortus.vault import Note, Vault
 
 # A note as the link stage last saw it, as kept (plain tuples, see codec): content_key of
@@ -72,10 +73,12 @@ def link_notes(
     diagnostics: Diagnostics,
     store: LinkStore | None = None,
     made: dict[PurePosixPath, NoteSummary] | None = None,
+    jobs: int = 1,
 ) -> LinkGraph:
     """Resolve the links of every parsed note (those `store` kept from the last build are
     taken as they were, when still valid); report embed cycles. `made` holds summaries the
-    parse stage's workers made, so their notes' tokens need not be read here."""
+    parse stage's workers made, so their notes' tokens need not be read here. With `jobs`
+    of 2 or more, many notes to link are linked by two processes (see _link_beside)."""
     # Entries written by a build cut short may say other headings of the notes they reach
     # than those notes' own entries (see LinkStore.agreed): then none is kept.
     kept: dict[str, Entry] = store.load() if store is not None and store.agreed() else {}
@@ -89,6 +92,8 @@ def link_notes(
     paths = {name: n.path for name, n in vault_notes.items()}
     paths.update((str(path), path) for path in vault.attachments)
     linker = Linker(vault, summaries, diagnostics, paths, vault_notes, _tables(store, vault, index))
+    todo = [p for p in parsed if not _still_good(kept.get(str(p.note.path)), index, changed)]
+    beside = _link_beside(linker, summaries, todo, index, jobs)
     entries: dict[str, Entry] = {}
     linked: dict[str, Entry] = {}  # the entries made now, also those not kept
     notes: dict[str, Note] = {}
@@ -97,16 +102,15 @@ def link_notes(
         name = str(note.path)
         notes[name] = note
         entry = kept.get(name)
-        if (
-            entry is not None
-            and entry[3] == index
-            and changed.isdisjoint(entry[4])
-            and _keep(linker, note, name, entry, paths)
-        ):
+        if _still_good(entry, index, changed) and _keep(linker, note, name, entry, paths):
             entries[name] = entry
             continue
-        entry = linked[name] = _link_one(linker, note, summaries[note.path], index)
-        if not any(said[2] == "attachment" for said in entry[7]):  # order-dependent: redone
+        entry = beside.take(name) if beside is not None else None
+        # Placed as a kept entry is, unless its place depends on the notes before it.
+        if entry is None or _order_dependent(entry) or not _keep(linker, note, name, entry, paths):
+            entry = _link_one(linker, note, summaries[note.path], index)
+        linked[name] = entry
+        if not _order_dependent(entry):  # else made again by every build
             entries[name] = entry
     report_embed_cycles(summaries, linker.graph.resolved, linker.graph.embeds, diagnostics)
     before = {name: kept.get(name) or dropped.get(name) for name in linked}
@@ -120,6 +124,57 @@ def link_notes(
     if store is not None and (entries != kept or store.stale(len(entries))):
         store.save(entries)
     return linker.graph
+
+
+def _still_good(entry: Entry | None, index: str, changed: set[str]) -> TypeGuard[Entry]:
+    """Whether a kept entry may be taken: made in this vault, its links reaching no note
+    whose text changed."""
+    return entry is not None and entry[3] == index and changed.isdisjoint(entry[4])
+
+
+def _order_dependent(entry: Entry) -> bool:
+    """Whether what an entry says depends on the notes linked before it: which of two
+    attachments of one output file gets it."""
+    return any(said[2] == "attachment" for said in entry[7])
+
+
+PARALLEL_LINK_MIN = 2000  # notes to link before a second process pays for itself
+
+
+class _Beside:
+    """The second half of the notes to link, linked in a forked child while this process
+    links the first: each there as if it came first, which only an attachment's place can
+    tell (see _order_dependent, _keep), so the parent places the child's entries as it
+    places kept ones, and links again the few it cannot."""
+
+    def __init__(self, work: ForkedWork[dict[str, Entry]], names: set[str]) -> None:
+        self.work, self.names = work, names
+        self.made: dict[str, Entry] | None = None
+
+    def take(self, name: str) -> Entry | None:
+        if name not in self.names:
+            return None
+        if self.made is None:
+            self.made = self.work.result()
+        return self.made.pop(name, None)
+
+
+def _link_beside(
+    linker: Linker, summaries: Summaries, todo: list[ParsedNote], index: str, jobs: int
+) -> _Beside | None:
+    """The second half of `todo` linked beside this process (see _Beside), when there are
+    many (a cold build's, or a rename's) and a core to spare."""
+    if jobs < 2 or len(todo) < PARALLEL_LINK_MIN or not can_fork():
+        return None
+    linker.index  # noqa: B018 (the vault's look-ups, made once for both processes)
+    half = todo[len(todo) // 2 :]
+
+    def link_half() -> dict[str, Entry]:
+        return {
+            str(p.note.path): _link_one(linker, p.note, summaries[p.note.path], index) for p in half
+        }
+
+    return _Beside(ForkedWork(link_half), {str(p.note.path) for p in half})
 
 
 def _listing(

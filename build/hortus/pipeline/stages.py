@@ -98,7 +98,10 @@ def parse(context: BuildContext, notes: Prepared) -> None:
 
 def link(context: BuildContext, notes: Prepared) -> None:
     store = context.cache.links if context.cache is not None else None
-    notes.graph = link_notes(notes.vault, notes.parsed, context.diagnostics, store, notes.summaries)
+    jobs = 1 if context.keeps_state else context.jobs  # `hortus serve`: no forks beside it
+    notes.graph = link_notes(
+        notes.vault, notes.parsed, context.diagnostics, store, notes.summaries, jobs
+    )
     notes.summaries = {}  # in the graph's linker now
 
 
