@@ -93,7 +93,37 @@ def link_notes(
     paths.update((str(path), path) for path in vault.attachments)
     linker = Linker(vault, summaries, diagnostics, paths, vault_notes, _tables(store, vault, index))
     todo = [p for p in parsed if not _still_good(kept.get(str(p.note.path)), index, changed)]
-    beside = _link_beside(linker, summaries, todo, index, jobs)
+    beside = _link_beside(linker, todo, index, jobs)
+    try:
+        entries, linked, notes = _link_each(linker, parsed, kept, changed, index, paths, beside)
+    finally:
+        if beside is not None:
+            beside.close()
+    report_embed_cycles(summaries, linker.graph.resolved, linker.graph.embeds, diagnostics)
+    before = {name: kept.get(name) or dropped.get(name) for name in linked}
+    listing = _listing(store, index, notes, entries, linked, before)
+    linker.graph.backlinks = Backlinks(listing, notes, paths)
+    linker.graph.backlink_paths = listing.backlink_paths
+    linker.graph.tags = TagPages(listing, notes)
+    linker.graph.linker = linker
+    linker.graph.index = index
+    linker.graph.structure = listing.structure
+    if store is not None and (entries != kept or store.stale(len(entries))):
+        store.save(entries)
+    return linker.graph
+
+
+def _link_each(
+    linker: Linker,
+    parsed: list[ParsedNote],
+    kept: dict[str, Entry],
+    changed: set[str],
+    index: str,
+    paths: dict[str, PurePosixPath],
+    beside: _Beside | None,
+) -> tuple[dict[str, Entry], dict[str, Entry], dict[str, Note]]:
+    """Each note's entry, in order: kept while still good, else the child's (see _Beside) or
+    made now. Returns the entries to keep, those made now, and the notes by path."""
     entries: dict[str, Entry] = {}
     linked: dict[str, Entry] = {}  # the entries made now, also those not kept
     notes: dict[str, Note] = {}
@@ -108,22 +138,11 @@ def link_notes(
         entry = beside.take(name) if beside is not None else None
         # Placed as a kept entry is, unless its place depends on the notes before it.
         if entry is None or _order_dependent(entry) or not _keep(linker, note, name, entry, paths):
-            entry = _link_one(linker, note, summaries[note.path], index)
+            entry = _link_one(linker, note, linker.summaries[note.path], index)
         linked[name] = entry
         if not _order_dependent(entry):  # else made again by every build
             entries[name] = entry
-    report_embed_cycles(summaries, linker.graph.resolved, linker.graph.embeds, diagnostics)
-    before = {name: kept.get(name) or dropped.get(name) for name in linked}
-    listing = _listing(store, index, notes, entries, linked, before)
-    linker.graph.backlinks = Backlinks(listing, notes, paths)
-    linker.graph.backlink_paths = listing.backlink_paths
-    linker.graph.tags = TagPages(listing, notes)
-    linker.graph.linker = linker
-    linker.graph.index = index
-    linker.graph.structure = listing.structure
-    if store is not None and (entries != kept or store.stale(len(entries))):
-        store.save(entries)
-    return linker.graph
+    return entries, linked, notes
 
 
 def _still_good(entry: Entry | None, index: str, changed: set[str]) -> TypeGuard[Entry]:
@@ -158,10 +177,13 @@ class _Beside:
             self.made = self.work.result()
         return self.made.pop(name, None)
 
+    def close(self) -> None:
+        """Stop the child if its entries were never taken (the stage failed first)."""
+        if self.made is None:
+            self.work.cancel()
 
-def _link_beside(
-    linker: Linker, summaries: Summaries, todo: list[ParsedNote], index: str, jobs: int
-) -> _Beside | None:
+
+def _link_beside(linker: Linker, todo: list[ParsedNote], index: str, jobs: int) -> _Beside | None:
     """The second half of `todo` linked beside this process (see _Beside), when there are
     many (a cold build's, or a rename's) and a core to spare."""
     if jobs < 2 or len(todo) < PARALLEL_LINK_MIN or not can_fork():
@@ -170,6 +192,7 @@ def _link_beside(
     half = todo[len(todo) // 2 :]
 
     def link_half() -> dict[str, Entry]:
+        summaries = linker.summaries
         return {
             str(p.note.path): _link_one(linker, p.note, summaries[p.note.path], index) for p in half
         }
