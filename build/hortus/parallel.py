@@ -85,6 +85,38 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+SCRATCH_PREFIX = "hortus-work-"  # then the pid of the process that made the folder
+
+
+def _scratch_folder() -> Path:
+    """A new folder in the system's temporary folder for children's results, named with
+    this process's pid. The first one a process makes clears what killed builds left."""
+    _clear_stale_once()
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+
+
+@functools.cache
+def _clear_stale_once() -> None:
+    clear_stale_scratch(Path(tempfile.gettempdir()))
+
+
+def clear_stale_scratch(folder: Path) -> None:
+    """Remove the scratch folders in `folder` whose process is gone: a build killed while
+    its children worked (SIGKILL) leaves its folder. Not this process's own, which may be
+    in use; others' only when the system says their process has ended (see pid_alive)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        pid, dash, _ = entry.name.removeprefix(SCRATCH_PREFIX).partition("-")
+        ours = entry.name.startswith(SCRATCH_PREFIX) and dash and pid.isdigit()
+        if not ours or int(pid) == os.getpid() or not entry.is_dir(follow_symlinks=False):
+            continue
+        if not pid_alive(int(pid)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
 def fork_map(work: Callable[[T], R], chunks: list[T], jobs: int) -> list[R]:
     """`[work(c) for c in chunks]`, in forked processes when there is more than one job."""
     return list(fork_imap(work, chunks, jobs))
@@ -99,7 +131,7 @@ def fork_imap(work: Callable[[T], R], chunks: list[T], jobs: int) -> Iterator[R]
             yield work(chunk)
         return
     parent = os.getpid()
-    scratch = Path(tempfile.mkdtemp(prefix=f"hortus-work-{parent}-"))
+    scratch = _scratch_folder()
     running: dict[int, int] = {}  # pid -> chunk index
     finished: dict[int, int] = {}  # chunk index -> exit status of its process
     started = 0
@@ -140,7 +172,7 @@ def in_child_process(work: Callable[[], R], meanwhile: Callable[[], None] | None
     if not can_fork():
         return work()
     parent = os.getpid()
-    scratch = Path(tempfile.mkdtemp(prefix=f"hortus-work-{parent}-"))
+    scratch = _scratch_folder()
     result = scratch / "result.pickle"
     try:
         pid = _fork()
@@ -194,7 +226,7 @@ class ForkedWork(Generic[R]):
             self._thread.start()
             return
         parent = os.getpid()
-        self._scratch = Path(tempfile.mkdtemp(prefix=f"hortus-work-{parent}-"))
+        self._scratch = _scratch_folder()
         result = self._scratch / "result.pickle"
         if fresh:
             try:

@@ -6,12 +6,23 @@ import functools
 import operator
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from hortus.diagnostics import BuildError
-from hortus.parallel import ForkedWork, chunked, fork_imap, fork_map, in_child_process
+from hortus.parallel import (
+    SCRATCH_PREFIX,
+    ForkedWork,
+    chunked,
+    clear_stale_scratch,
+    fork_imap,
+    fork_map,
+    in_child_process,
+)
 
 
 class Awkward(Exception):
@@ -111,3 +122,23 @@ def test_fresh_work_cancelled_leaves_no_process(tmp_path):
     job.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(int(pid_file.read_text()), os.WNOHANG)  # stopped and reaped
+
+
+def test_scratch_folders_of_killed_builds_are_cleared(tmp_path: Path) -> None:
+    """A build killed while its children work leaves its scratch folder; the next one
+    removes it, and leaves alone the folders of processes still running."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    names = {
+        "gone": f"{SCRATCH_PREFIX}{gone.pid}-a1",
+        "running": f"{SCRATCH_PREFIX}{os.getppid()}-b2",
+        "ours": f"{SCRATCH_PREFIX}{os.getpid()}-c3",
+        "other": "hortus-working-notes",
+    }
+    for name in names.values():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "0.pickle").write_bytes(b"result")
+    clear_stale_scratch(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        names[key] for key in ("running", "ours", "other")
+    )
