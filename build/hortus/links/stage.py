@@ -92,8 +92,7 @@ def link_notes(
     paths = {name: n.path for name, n in vault_notes.items()}
     paths.update((str(path), path) for path in vault.attachments)
     linker = Linker(vault, summaries, diagnostics, paths, vault_notes, _tables(store, vault, index))
-    todo = [p for p in parsed if not _still_good(kept.get(str(p.note.path)), index, changed)]
-    beside = _link_beside(linker, todo, index, jobs)
+    beside = _link_beside(linker, parsed, kept, changed, index, jobs)
     try:
         entries, linked, notes = _link_each(linker, parsed, kept, changed, index, paths, beside)
     finally:
@@ -183,10 +182,21 @@ class _Beside:
             self.work.cancel()
 
 
-def _link_beside(linker: Linker, todo: list[ParsedNote], index: str, jobs: int) -> _Beside | None:
-    """The second half of `todo` linked beside this process (see _Beside), when there are
-    many (a cold build's, or a rename's) and a core to spare."""
-    if jobs < 2 or len(todo) < PARALLEL_LINK_MIN or not can_fork():
+def _link_beside(
+    linker: Linker,
+    parsed: list[ParsedNote],
+    kept: dict[str, Entry],
+    changed: set[str],
+    index: str,
+    jobs: int,
+) -> _Beside | None:
+    """The second half of the notes to link now (no kept entry is good for them) linked
+    beside this process (see _Beside), when there are many (a cold build's, or a rename's)
+    and a core to spare."""
+    if jobs < 2 or len(parsed) < PARALLEL_LINK_MIN or not can_fork():
+        return None
+    todo = [p for p in parsed if not _still_good(kept.get(str(p.note.path)), index, changed)]
+    if len(todo) < PARALLEL_LINK_MIN:
         return None
     linker.index  # noqa: B018 (the vault's look-ups, made once for both processes)
     half = todo[len(todo) // 2 :]

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
-from hortus.cache import code_fingerprint, digest, recorded, replay, text_digest
+from hortus.cache import code_fingerprint, digest, recorded, replay, text_digest, write_file
 from hortus.cells import note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostic, Diagnostics
@@ -34,7 +34,7 @@ from hortus.render import (
 )
 from hortus.site.affected import affected_notes
 from hortus.site.extras import feed_url, page_extras
-from hortus.site.writer import SiteWriter, url_to_name, write_file
+from hortus.site.writer import SiteWriter, url_to_name
 from hortus.vault import Note, NoteDates, tag_url
 
 PARALLEL_RENDER_MIN = 100  # pages to render before forked workers pay for themselves

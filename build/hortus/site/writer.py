@@ -29,8 +29,7 @@ def url_to_file(url: str) -> PurePosixPath:
     return path
 
 
-@functools.lru_cache(maxsize=1 << 17)
-@functools.cache  # asked of every page several times a build (placing, search, listings)
+@functools.lru_cache(maxsize=1 << 17)  # asked of every page several times a build
 def url_to_name(url: str) -> str:
     """url_to_file as the posix string the writer keeps its files by; over strings, as a
     build asks it of every page."""

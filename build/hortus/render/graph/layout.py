@@ -65,7 +65,7 @@ def _simulate(neighbours: Sequence[list[int]], iterations: int) -> np.ndarray:
     pos[order, 0] = radius * np.cos(angle)
     pos[order, 1] = radius * np.sin(angle)
 
-    springs = _Springs(neighbours) if any(neighbours) else None
+    springs = _Springs(neighbours)
     vel = np.zeros_like(pos)
     alpha, alpha_min = 1.0, 0.001
     decay = 1.0 - alpha_min ** (1.0 / iterations)
@@ -76,8 +76,7 @@ def _simulate(neighbours: Sequence[list[int]], iterations: int) -> np.ndarray:
     one_component = bool(main.all())
     for _ in range(iterations):
         alpha += (0.0 - alpha) * decay
-        if springs is not None:
-            vel += springs.pull(pos + vel, alpha)
+        vel += springs.pull(pos + vel, alpha)
         push = grid.repulsion(pos) if grid is not None else _exact_repulsion(pos)
         vel += CHARGE * alpha * push
         vel -= GRAVITY * alpha * pos
