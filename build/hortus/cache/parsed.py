@@ -1,13 +1,19 @@
 """Parsed notes by key: the bytes a note's tokens were stored as, so an unchanged note is
 loaded instead of parsed; and per note a small record of what parsing it gave beside its
 tokens, so the stages that need only that do not load the tokens. What the bytes and the
-records hold is the pipeline's business, not the store's."""
+records hold is the pipeline's business, not the store's.
+
+A note parsed on its own is kept in a file of its own; the notes a worker parses together (a
+cold build's thousands) one after another in one pack file: a file made costs more than
+the writing of a note's tokens into it."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from hortus.cache.digest import text_digest
 from hortus.cache.files import write_file
@@ -15,6 +21,7 @@ from hortus.cache.fingerprint import code_fingerprint
 from hortus.cache.shards import ShardedTable
 
 SUFFIX = ".pickle"
+PACK_SUFFIX = ".pack"
 
 
 def parse_key(path: str, source_digest: str, drawing: bool, page: bool) -> str:
@@ -25,21 +32,34 @@ def parse_key(path: str, source_digest: str, drawing: bool, page: bool) -> str:
 
 
 class ParsedStore:
-    """One file per key in `folder`; a missing or unreadable entry is a miss."""
+    """One file per key in `folder`, or a pack of many (see the module); a missing or
+    unreadable entry is a miss."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.used: set[str] = set()  # keys this build read or wrote: kept by prune()
+        self.used: set[str] = set()  # entries this build read or wrote: kept by prune()
         # The entries this build's notes replaced, when the parse stage knows them all:
-        # prune() then drops those, without looking through the folder.
+        # prune() then drops those, without looking through the folder (see replace).
         self.replaced: set[str] | None = None
+        self._others: Callable[[], Iterable[str]] = tuple
 
-    def load(self, key: str) -> bytes | None:
+    def replace(self, replaced: set[str], others: Callable[[], Iterable[str]]) -> None:
+        """Tell prune() which entries this build's notes replaced; `others()`: the entries of
+        the other notes, asked when a replaced entry is in a pack (it goes with the last)."""
+        self.replaced, self._others = replaced, others
+
+    def load(self, name: str) -> bytes | None:
+        """The blob kept under `name`: a key given to store(), or a name packing() gave."""
+        pack, packed, span = name.partition("@")
         try:
-            blob = (self.folder / f"{key}{SUFFIX}").read_bytes()
-        except OSError:
+            if packed:
+                offset, _, length = span.partition("+")
+                blob = _read_span(self.folder / f"{pack}{PACK_SUFFIX}", int(offset), int(length))
+            else:
+                blob = (self.folder / f"{name}{SUFFIX}").read_bytes()
+        except (OSError, ValueError):
             return None
-        self.used.add(key)
+        self.used.add(name)
         return blob
 
     def keep(self, key: str) -> None:
@@ -59,21 +79,83 @@ class ParsedStore:
                 os.unlink(temporary)  # not left behind by a full disk
             raise
 
+    @contextlib.contextmanager
+    def packing(self, keys: list[str]) -> Iterator[Callable[[bytes], str]]:
+        """For the blobs of `keys`, one after another in one pack file: yields `add(blob)`,
+        which returns the name load() takes the blob by. The pack is in place once the
+        block ends without an error; else there is none."""
+        pack = "pack-" + text_digest("\0".join(keys))[:24]
+        temporary = f"{self.folder}/{pack}.{os.getpid()}.tmp"
+        names: list[str] = []
+        try:
+            with _new_file(temporary) as out:
+
+                def add(blob: bytes) -> str:
+                    names.append(f"{pack}@{out.tell()}+{len(blob)}")
+                    out.write(blob)
+                    return names[-1]
+
+                yield add
+            os.replace(temporary, f"{self.folder}/{pack}{PACK_SUFFIX}")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        self.used.update(names)
+
     def prune(self) -> None:
-        """Drop the entries no note has any more (the vault's old versions)."""
+        """Drop the entries no note has any more (the vault's old versions). A pack goes when
+        none of its entries is used: after an edit, its other notes still are."""
         if self.replaced is not None:
-            for key in self.replaced - self.used:
+            gone = self.replaced - self.used
+            for key in gone:
+                if "@" not in key:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.folder / f"{key}{SUFFIX}")
+            packs = {name.partition("@")[0] for name in gone if "@" in name}
+            if packs:
+                packs.difference_update(_packs({*self.used, *self._others()}))
+            for pack in packs:
                 with contextlib.suppress(OSError):
-                    os.unlink(self.folder / f"{key}{SUFFIX}")
+                    os.unlink(self.folder / f"{pack}{PACK_SUFFIX}")
             return
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
             return
+        packs = _packs(self.used)
         for entry in entries:
-            if entry.name.endswith(SUFFIX) and entry.name[: -len(SUFFIX)] not in self.used:
+            stem, suffix = os.path.splitext(entry.name)
+            if (suffix == SUFFIX and stem not in self.used) or (
+                suffix == PACK_SUFFIX and stem not in packs
+            ):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+def _packs(names: Iterable[str]) -> set[str]:
+    """The packs holding entries of `names`."""
+    return {name.partition("@")[0] for name in names if "@" in name}
+
+
+def _new_file(path: str) -> IO[bytes]:
+    try:
+        return open(path, "wb")
+    except FileNotFoundError:  # the store's folder is new
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return open(path, "wb")
+
+
+def _read_span(path: Path, offset: int, length: int) -> bytes:
+    """`length` bytes of the file at `path` from `offset`; ValueError when it is shorter."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        blob = os.pread(fd, length, offset)
+    finally:
+        os.close(fd)
+    if len(blob) != length:
+        raise ValueError(f"{path} is cut short")
+    return blob
 
 
 class ParsedMeta(ShardedTable):

@@ -113,9 +113,9 @@ def parse_notes(
             found[i] = CachedNote.of(note, entry, md, store)  # type: ignore[arg-type]
         else:
             missing.append(i)
-    _parse_missing(md, notes, missing, found, store, jobs, summaries)
+    made = _parse_missing(md, notes, missing, found, store, jobs, summaries)
     if meta is not None and store is not None:
-        _keep_meta(meta, store, kept, {str(notes[i].path): _meta(found[i]) for i in missing}, notes)
+        _keep_meta(meta, store, kept, {str(notes[i].path): made[i] for i in missing}, notes)
         if store.replaced is None:  # the store looks through its entries: those read are kept
             store.used.update(p.key for p in found.values() if isinstance(p, CachedNote))
     return [found[i] for i in range(len(notes))]
@@ -136,7 +136,8 @@ def _keep_meta(
     if kept and len(kept) + added == len(notes):
         if fresh:
             meta.update(fresh)
-        store.replaced = {kept[path][0] for path in fresh if path in kept}
+        others = (entry[0] for path, entry in kept.items() if path not in fresh)
+        store.replace({kept[path][0] for path in fresh if path in kept}, lambda: others)
         return
     store.replaced = None
     meta.save({str(n.path): fresh.get(str(n.path)) or kept[str(n.path)] for n in notes})
@@ -150,28 +151,29 @@ def _parse_missing(
     store: ParsedStore | None,
     jobs: int,
     summaries: dict[PurePosixPath, NoteSummary] | None = None,
-) -> None:
-    """The notes at `missing` parsed into `found` (and kept in `store`)."""
+) -> dict[int, Meta]:
+    """The notes at `missing` parsed into `found` (and kept in `store`); returns their
+    records, each naming its tokens' entry in the store."""
+    made: dict[int, Meta] = {}
     if len(missing) < PARALLEL_PARSE_MIN:
         for i in missing:
             found[i] = _parse(md, notes[i])
+            made[i] = _meta(found[i])
             if store is not None:
-                store.store(note_key(notes[i]), parsed_blob(found[i]))
-        return
+                store.store(made[i][0], parsed_blob(found[i]))
+        return made
 
     def parse_chunk(chunk: list[int]) -> list[tuple[bytes | None, Meta, NoteSummary]]:
-        done = []
-        for i in chunk:
-            parsed = _parse(md, notes[i])
-            blob, meta = parsed_blob(parsed), _meta(parsed)
-            if store is not None:
-                store.store(meta[0], blob)  # here: the tokens need not travel to the parent
-            done.append((None if store is not None else blob, meta, summarize(parsed)))
-        return done
+        if store is None:
+            return [_parsed_for_parent(md, notes[i]) for i in chunk]
+        # Kept here, in one pack for the chunk: the tokens need not travel to the parent.
+        with store.packing([note_key(notes[i]) for i in chunk]) as keep:
+            return [_parsed_for_parent(md, notes[i], keep) for i in chunk]
 
     chunks = chunked(missing, jobs)
-    for chunk, made in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
-        for i, (blob, meta, summary) in zip(chunk, made, strict=True):
+    for chunk, results in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
+        for i, (blob, meta, summary) in zip(chunk, results, strict=True):
+            made[i] = meta
             if blob is None:
                 assert store is not None
                 found[i] = CachedNote.of(notes[i], meta, md, store)
@@ -180,6 +182,20 @@ def _parse_missing(
                 found[i] = parsed_from_blob(notes[i], blob)
             if summaries is not None:
                 summaries[notes[i].path] = summary
+    return made
+
+
+def _parsed_for_parent(
+    md: MarkdownIt, note: Note, keep: Callable[[bytes], str] | None = None
+) -> tuple[bytes | None, Meta, NoteSummary]:
+    """A note parsed by a worker, as the parent takes it: its tokens' blob (None when
+    `keep` kept it, the record then naming the stored blob), its record, its summary."""
+    parsed = _parse(md, note)
+    blob, meta = parsed_blob(parsed), _meta(parsed)
+    if keep is not None:
+        meta = (keep(blob), *meta[1:])
+        blob = None
+    return blob, meta, summarize(parsed)
 
 
 def _parse(md: MarkdownIt, note: Note) -> ParsedNote:
