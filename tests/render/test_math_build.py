@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path, PurePosixPath
+
+from hortus.diagnostics import Diagnostics
+from hortus.markdown import ParsedNote, make_parser, parse_note
+from hortus.render import launch_typesetter, record_math_keys, typeset_math
+from hortus.vault import Note
+
 P = "---\ndg-publish: true\n---\n"
 
 
@@ -35,3 +42,28 @@ def test_obsidian_math_shapes_typeset(build_vault) -> None:
     assert "math-error" not in html
     assert html.count('<span class="katex">') == 4
     assert "price of $5 and $10." in html
+
+
+def _parsed(text: str) -> ParsedNote:
+    note = Note(PurePosixPath("m.md"), text, {}, "M", "/m/", True)
+    parsed = parse_note(make_parser(), note)
+    record_math_keys(parsed.env, parsed.math)
+    return parsed
+
+
+def test_node_started_ahead_typesets_with_the_macros_found_later(tmp_path: Path) -> None:
+    """A cold build starts node while it links the notes; the macros (of the settings and
+    the formulas) are known only when the formulas are typeset, and still apply."""
+    parsed = [
+        _parsed("Define $\\newcommand{\\vv}[1]{\\mathbf{#1}} \\vv{x}$, use $\\vv{y} \\in \\RR$.")
+    ]
+    assert launch_typesetter([_parsed("No formula here.")], tmp_path) is None
+    launched = launch_typesetter(parsed, tmp_path)
+    assert launched is not None
+    typeset = typeset_math(
+        parsed, {"\\RR": "\\mathbb{R}"}, Diagnostics(), tmp_path, "html", launched
+    )
+    assert [r.error for r in typeset.values()] == [None, None]
+    used = next(r.html or "" for (tex, _), r in typeset.items() if tex.startswith("\\vv{y}"))
+    assert 'class="mord mathbf"' in used and 'class="mord mathbb"' in used
+    assert launch_typesetter(parsed, tmp_path) is None  # typeset already: an edit needs no node

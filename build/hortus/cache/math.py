@@ -20,3 +20,8 @@ class MathStore(PickledTable[Formula, Typeset]):
 
     def __init__(self, folder: Path, macros: dict[str, str], output: str = "html") -> None:
         super().__init__(folder, "math", (output, macros))
+
+    @staticmethod
+    def any_kept(folder: Path) -> bool:
+        """Whether an earlier build kept its typeset formulas in `folder`, under any macros."""
+        return any(folder.glob("math-*.pickle"))

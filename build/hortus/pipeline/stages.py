@@ -21,9 +21,11 @@ from hortus.pipeline.strict import enforce_strict
 from hortus.queries import evaluate_queries
 from hortus.render import (
     Diagram,
+    KatexRenderer,
     MathResult,
     draw_diagrams,
     install_render_rules,
+    launch_typesetter,
     math_macros,
     typeset_math,
 )
@@ -58,6 +60,7 @@ class Prepared:
     md: MarkdownIt = field(init=False)  # parse: the parser, with hortus's render rules
     parsed: list[ParsedNote] = field(init=False)  # parse: the published notes, in vault order
     summaries: dict[PurePosixPath, NoteSummary] = field(init=False)  # parse: made by workers
+    typesetter: KatexRenderer | None = None  # link: started for the math stage, if needed
     graph: LinkGraph = field(init=False)  # link: every link resolved, backlinks, tags
     garden: Garden | None = field(init=False)  # queries: what they saw; None without queries
     execution: ExecutionReport = field(init=False)  # cells: what ran, and every claim
@@ -97,6 +100,9 @@ def parse(context: BuildContext, notes: Prepared) -> None:
 
 
 def link(context: BuildContext, notes: Prepared) -> None:
+    # Node loads the typesetter beside the linking (which takes one core).
+    folder = context.cache.folder if context.cache is not None else None
+    notes.typesetter = launch_typesetter(notes.parsed, folder, context.settings.math_output)
     store = context.cache.links if context.cache is not None else None
     jobs = 1 if context.keeps_state else context.jobs  # `hortus serve`: no forks beside it
     notes.graph = link_notes(
@@ -127,7 +133,10 @@ def typeset(context: BuildContext, notes: Prepared) -> None:
     notes.macros = math_macros(notes.vault, context.settings)
     folder = context.cache.folder if context.cache is not None else None
     output = context.settings.math_output
-    notes.math = typeset_math(notes.parsed, notes.macros, context.diagnostics, folder, output)
+    launched, notes.typesetter = notes.typesetter, None
+    notes.math = typeset_math(
+        notes.parsed, notes.macros, context.diagnostics, folder, output, launched
+    )
 
 
 def draw(context: BuildContext, notes: Prepared) -> None:

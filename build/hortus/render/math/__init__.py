@@ -15,7 +15,12 @@ from hortus.render.math.katex import (
 )
 from hortus.render.math.preamble import parse_preamble
 from hortus.render.math.rules import install_math_rules, math_html
-from hortus.render.math.typeset import math_macros, record_math_keys, typeset_math
+from hortus.render.math.typeset import (
+    launch_typesetter,
+    math_macros,
+    record_math_keys,
+    typeset_math,
+)
 
 __all__ = [
     "KatexError",
@@ -24,6 +29,7 @@ __all__ = [
     "install_math_rules",
     "katex_dist_dir",
     "katex_package_dir",
+    "launch_typesetter",
     "load_preamble",
     "math_html",
     "math_macros",

@@ -129,7 +129,7 @@ class KatexRenderer:
         if output not in MATH_OUTPUTS:
             choices = ", ".join(MATH_OUTPUTS)
             raise ValueError(f"math output must be one of {choices}, not {output!r}")
-        self._macros = dict(macros or {})
+        self.macros = dict(macros or {})  # sent to node with the first formulas
         self._search_from = search_from
         self.output = output
         self.engine = "Temml" if output == "mathml" else "KaTeX"
@@ -137,7 +137,7 @@ class KatexRenderer:
         self._stderr: IO[str] | None = None
         self._finalizer: weakref.finalize | None = None
         self._lock = threading.Lock()
-        self.version: str | None = None  # the engine's version, once node has started
+        self.version: str | None = None  # the engine's version, once node has answered
 
     def __enter__(self) -> KatexRenderer:
         return self
@@ -155,8 +155,16 @@ class KatexRenderer:
             self._finalizer()
         self._proc = None
         self._finalizer = None
+        self.version = None  # a later formula starts node again
 
-    def _start(self) -> subprocess.Popen[str]:
+    def launch(self) -> None:
+        """Start node now rather than at the first formula: it loads the typesetter while the
+        caller does other work. The macros are sent with the first formulas."""
+        with self._lock:
+            if self._proc is None:
+                self._spawn()
+
+    def _spawn(self) -> None:
         node = shutil.which("node")
         if node is None:
             raise KatexError("node not found: install Node.js (18 or newer) to typeset math")
@@ -176,10 +184,14 @@ class KatexRenderer:
         )
         self._proc, self._stderr = proc, stderr
         self._finalizer = weakref.finalize(self, _stop, proc, stderr)
+
+    def _start(self) -> None:
+        if self._proc is None:
+            self._spawn()
         try:
             ready = self._exchange(
                 {
-                    "macros": {**mathjax_compat.MACROS, **self._macros},
+                    "macros": {**mathjax_compat.MACROS, **self.macros},
                     "preamble": mathjax_compat.PREAMBLE,
                 }
             )
@@ -187,7 +199,6 @@ class KatexRenderer:
             self.close()
             raise
         self.version = ready["ready"]
-        return proc
 
     def _exchange(self, request: dict[str, Any]) -> dict[str, Any]:
         proc = self._proc
@@ -224,7 +235,7 @@ class KatexRenderer:
             key = mathjax_compat.adapt(tex, bool(display), labels)
             slots.append(unique.setdefault(key, len(unique)))
         with self._lock:
-            if self._proc is None:
+            if self.version is None:
                 self._start()
             reply = self._exchange({"items": list(unique)})
         results = [MathResult(html, error) for html, error in reply["results"]]

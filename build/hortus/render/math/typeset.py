@@ -3,6 +3,7 @@ rejected formulas reported by line."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from hortus.cells import note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
 from hortus.markdown import MathRef, ParsedNote
-from hortus.render.math.katex import KatexRenderer, MathResult, load_preamble
+from hortus.render.math.katex import KatexError, KatexRenderer, MathResult, load_preamble
 from hortus.render.math.preamble import parse_preamble
 from hortus.vault import Vault
 
@@ -56,16 +57,48 @@ _DEFINES = re.compile(r"\\(?:(?:re)?newcommand|providecommand|g?def|DeclareMathO
 _NEWCOMMAND = re.compile(r"\\(?:re)?newcommand\b")
 
 
+def launch_typesetter(
+    parsed: list[ParsedNote], cache_dir: Path | None, output: str = "html"
+) -> KatexRenderer | None:
+    """A typesetter started now, for typeset_math to use later: node loads KaTeX (0.1 s)
+    while the build goes on. Only when the notes were parsed with formulas and no earlier
+    build's typeset formulas are kept: most builds after an edit need no node."""
+    if cache_dir is not None and MathStore.any_kept(cache_dir):
+        return None
+    if not any(p.env.get(MATH_KEYS) for p in parsed):
+        return None
+    typesetter = KatexRenderer(output=output)
+    try:
+        typesetter.launch()
+    except KatexError:
+        return None  # typeset_math meets it again, and reports it
+    return typesetter
+
+
 def typeset_math(
     parsed: list[ParsedNote],
     macros: dict[str, str],
     diagnostics: Diagnostics,
     cache_dir: Path | None = None,
     output: str = "html",
+    launched: KatexRenderer | None = None,
 ) -> dict[tuple[str, bool], MathResult]:
     """Every distinct formula typeset once, in one batch, as `output` (the `math-output`
     setting: "html" with KaTeX, "mathml" with Temml); with `cache_dir`, formulas typeset by
-    an earlier build with the same macros, output and code are taken from there."""
+    an earlier build with the same macros, output and code are taken from there. `launched`
+    (see launch_typesetter) is used if needed, and closed."""
+    with launched or contextlib.nullcontext():
+        return _typeset(parsed, macros, diagnostics, cache_dir, output, launched)
+
+
+def _typeset(
+    parsed: list[ParsedNote],
+    macros: dict[str, str],
+    diagnostics: Diagnostics,
+    cache_dir: Path | None,
+    output: str,
+    launched: KatexRenderer | None,
+) -> dict[tuple[str, bool], MathResult]:
     items = sorted(_formulas(parsed))
     if not items:
         return {}
@@ -82,7 +115,9 @@ def typeset_math(
     if missing:
         # The defining formula itself must not fail on a macro that now already exists.
         sent = [(_NEWCOMMAND.sub(r"\\providecommand", tex), d) for tex, d in missing]
-        with KatexRenderer(macros=macros, output=output) as typesetter:
+        typesetter = launched or KatexRenderer(output=output)
+        typesetter.macros = macros
+        with typesetter:
             results.update(zip(missing, typesetter.render_many(sent), strict=True))
     results = {item: results[item] for item in items}
     if store is not None and (missing or store.stale(len(results))):
