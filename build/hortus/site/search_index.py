@@ -40,6 +40,10 @@ from hortus.site.search_input import page_view
 from hortus.site.writer import SiteWriter
 
 FORK_MIN_PAGES = 500  # pages to index for the indexing to pay for a process of its own
+# Past this, the process is a new interpreter rather than a fork: a fork of a large build
+# comes to hold a copy of each page of memory the build writes to meanwhile; a smaller
+# build's fork costs less than a new interpreter's imports (0.1 s of a 1,000-note build).
+FRESH_MIN_PAGES = 5000
 RECENT_MAX_PAGES = 100  # past this, the shards are made again: the recent index stays small
 _VERSION_KEY = "index"  # record entries besides the shards' folders
 _PAGES_KEY = "pages"
@@ -82,13 +86,15 @@ class SearchIndexing:
         self.hidden: dict[str, str] = {}  # Pagefind id of an old version -> its page's URL
         self._plan(held_before)
         self._results: dict[str, ShardIndex] = {}
-        # A cold build's indexing (thousands of pages) gets a process; an edit's, a thread.
+        # A cold build's indexing (hundreds of pages or more) gets a process; an edit's, a
+        # thread.
         pages = sum(len(shard.pages) for shard in self.made)
         kept = frozenset(n for s in self.made for n in s.pages if n in writer.kept)
         work = functools.partial(
             index_shards, writer.staging, writer.out, kept, self.made, self.language, jobs
         )
-        self._work = ForkedWork(work, fork=fork and pages >= FORK_MIN_PAGES, fresh=True)
+        fork = fork and pages >= FORK_MIN_PAGES
+        self._work = ForkedWork(work, fork=fork, fresh=pages >= FRESH_MIN_PAGES)
 
     def _view(self, name: str) -> str:
         """A digest of what Pagefind is shown of a page. A page whose key is unchanged keeps
