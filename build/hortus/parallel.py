@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import functools
 import gc
 import multiprocessing
@@ -201,7 +200,9 @@ def give_back_freed_memory() -> None:
 
 @functools.cache
 def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    # The symbols the process has loaded, the C library's among them: finding the library
+    # by name would run `ldconfig -p` in each process that asks.
+    return ctypes.CDLL(None, use_errno=True)
 
 
 class ForkedWork(Generic[R]):

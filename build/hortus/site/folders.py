@@ -65,10 +65,11 @@ def exchange(a: Path, b: Path) -> bool:
 
 @functools.cache
 def _renameat2() -> Callable[..., int] | None:
-    import ctypes.util  # here: a build that changes nothing swaps nothing
+    import ctypes  # here: a build that changes nothing swaps nothing
 
     try:
-        function = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).renameat2
+        # Looked up among the symbols the process has loaded (the C library's among them).
+        function = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError, TypeError):
         return None  # not glibc 2.28+ on Linux
     function.argtypes = [
