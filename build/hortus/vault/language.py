@@ -18,7 +18,7 @@ GUESSED = "from the notes' text; set language in [tool.hortus] to choose"
 # Enough to tell, cheap in a large vault: the opening of each note, and of a large vault's
 # notes every n-th in path order (the same ones in every build).
 PROSE_SAMPLE = 2000  # characters of a note
-NOTES_SAMPLE = 1000  # notes
+NOTES_SAMPLE = 250  # notes
 
 # The BMP's Han (the rare astral extensions would make every search slow, and tell nothing).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
