@@ -159,7 +159,14 @@ def _start(project: Path) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
+        # Ctrl-C as in a terminal: a test run started in the background (`pytest &` in a
+        # script) ignores SIGINT, and Python leaves a signal ignored at its start ignored.
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_pages(proc: subprocess.Popen, out: Path, pages: int = 200) -> Path:
