@@ -103,7 +103,13 @@ def _assign_ids(state: StateCore) -> None:
     if "^" not in state.src:
         return  # no id anywhere: most notes, and every block would be walked for none
     tokens = state.tokens
-    pairs = _partners(tokens)
+    partners: dict[int, int] = {}  # made when the first candidate needs it
+
+    def pairs() -> dict[int, int]:
+        if not partners:
+            partners.update(_partners(tokens))
+        return partners
+
     targets: dict[int, str] = {}  # token index -> id
     seen: set[str] = set()
     remove: set[int] = set()
@@ -115,27 +121,31 @@ def _assign_ids(state: StateCore) -> None:
 
     for i, token in enumerate(tokens):
         if token.type == "table_close":
-            _claim_table_row(tokens, pairs, i, claim, remove)
+            if _last_row_has_caret(tokens, i):
+                _claim_table_row(tokens, pairs(), i, claim, remove)
             continue
-        if token.type != "inline" or i == 0 or tokens[i - 1].type != "paragraph_open":
+        if token.type != "inline" or "^" not in token.content or i == 0:
+            continue  # a `^` in math or code, mostly: no id in this block
+        if tokens[i - 1].type != "paragraph_open":
             continue
         open_idx = i - 1
-        paragraph = {open_idx, i, pairs.get(open_idx, i + 1)}
         alone = _ALONE_ID.fullmatch(token.content.strip())
         if alone:
-            previous = _previous_block(tokens, pairs, open_idx)
+            previous = _previous_block(tokens, pairs(), open_idx)
             if previous is None or previous in remove:
-                previous = _paragraph_target(tokens, pairs, open_idx)
+                previous = _paragraph_target(tokens, pairs(), open_idx)
                 if previous == open_idx:
                     continue  # names nothing: left as text
             claim(previous, alone.group(1))
-            remove |= paragraph
+            remove |= {open_idx, i, pairs().get(open_idx, i + 1)}
             continue
         match = _TRAILING_ID.search(token.content)
         if match is None:
             continue
         token.content = token.content[: match.start()].rstrip()
-        claim(_paragraph_target(tokens, pairs, open_idx), match.group(1))
+        claim(_paragraph_target(tokens, pairs(), open_idx), match.group(1))
+    if not targets and not remove:
+        return
 
     rebuilt: list[Token] = []
     for i, token in enumerate(tokens):
@@ -159,6 +169,18 @@ def _assign_ids(state: StateCore) -> None:
             token.meta = {**(token.meta or {}), "block_id": block_id}
             rebuilt.append(token)
     state.tokens = rebuilt
+
+
+def _last_row_has_caret(tokens: Sequence[Token], table_close: int) -> bool:
+    """Whether a `^` is in the last row of the table closed at `table_close`: a cheap look
+    before _claim_table_row."""
+    for j in range(table_close - 1, -1, -1):
+        token = tokens[j]
+        if token.type == "tr_open":
+            return False
+        if token.type == "inline" and "^" in token.content:
+            return True
+    return False
 
 
 def _claim_table_row(
