@@ -9,7 +9,7 @@ what the link stage decided for it. Code blocks are highlighted with Pygments wh
 parsing (highlight_code; pygments_css is their stylesheet). A note's properties are read as
 Obsidian's properties view reads them, with the links they hold (properties)."""
 
-from hortus.markdown.code import highlight_code, pygments_css
+from hortus.markdown.code import highlight_code, load_highlighters, pygments_css
 from hortus.markdown.parser import (
     Heading,
     ParsedNote,
@@ -48,6 +48,7 @@ __all__ = [
     "is_hortus_key",
     "link_index",
     "link_tokens",
+    "load_highlighters",
     "make_parser",
     "note_from_tokens",
     "parse_note",

@@ -16,7 +16,7 @@ from hortus.cells import note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostic, Diagnostics
 from hortus.links import LinkGraph
-from hortus.markdown import ParsedNote, headings
+from hortus.markdown import ParsedNote, code_kinds, headings, load_highlighters
 from hortus.parallel import chunked, fork_map
 from hortus.queries import note_queries
 from hortus.render import (
@@ -131,15 +131,24 @@ class NotePages:
                 p.release()  # a worker renders thousands of pages: not all tokens at once
             return done
 
-        indices = list(range(len(todo)))
-        workers = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
-        chunks = chunked(indices, workers)
-        for chunk, made in zip(chunks, fork_map(render_chunk, chunks, workers), strict=True):
+        def take(chunk: list[int], made: list[tuple[str, list[Diagnostic]]]) -> None:
             for i, (key, items) in zip(chunk, made, strict=True):
                 diagnostics.items.extend(items)
                 if items:
                     self.warnings[todo[i][3]] = recorded(items)
                 writer.registered(todo[i][3], key)
+
+        indices = list(range(len(todo)))
+        workers = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
+        if workers > 1:
+            # What every worker would load on its first page (the templates, the code
+            # highlighters, 40-60 ms of it) is loaded here once, before they are forked.
+            load_highlighters({kind for p, *_ in todo for kind in code_kinds(p.env) or ()} - {"="})
+            take(indices[:1], render_chunk(indices[:1]))
+            indices = indices[1:]
+        chunks = chunked(indices, workers)
+        for chunk, made in zip(chunks, fork_map(render_chunk, chunks, workers), strict=True):
+            take(chunk, made)
 
     def edited(
         self,
