@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -52,6 +53,13 @@ def git_at(repo: Path, *args: str, day: str, hour: str = "12:00:00") -> None:
         "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
     }  # fmt: skip
     subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """A Popen `preexec_fn`: SIGINT as a terminal leaves it, for a test that presses Ctrl-C.
+    A test run started in the background (`pytest &` in a script) ignores SIGINT, and
+    Python leaves a signal ignored at its start ignored: its processes would run on."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_hortus(

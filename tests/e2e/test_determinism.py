@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_hortus
+from conftest import REPO, ctrl_c_as_in_a_terminal, run_hortus
 
 P = "---\ndg-publish: true\n---\n"
 MAKE_VAULT = REPO.parent / "shared" / "bench" / "make_vault.py"  # as tests/bench uses it
@@ -159,14 +159,8 @@ def _start(project: Path) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
-        # Ctrl-C as in a terminal: a test run started in the background (`pytest &` in a
-        # script) ignores SIGINT, and Python leaves a signal ignored at its start ignored.
-        preexec_fn=_default_sigint,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_pages(proc: subprocess.Popen, out: Path, pages: int = 200) -> Path:

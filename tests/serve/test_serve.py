@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_hortus
+from conftest import ctrl_c_as_in_a_terminal, run_hortus
 from hortus.config import default_theme_dir
 
 P = "---\ndg-publish: true\n---\n"
@@ -46,6 +46,7 @@ class Server:
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            preexec_fn=ctrl_c_as_in_a_terminal,  # stopped by Ctrl-C below
         )
         self._wait(lambda: "hortus: serving" in self.log(), 120, "the server to start")
 
