@@ -213,17 +213,19 @@ def start_other_pages(context: BuildContext, work: SiteWork) -> None:
     They only ask which URLs the note pages take, known before any page is made. Not when
     every page is made again (a cold build, new code, a note added or renamed: its note
     pages take every core, and a fork of it much memory), nor in `hortus serve` (no forks)."""
-    writer, previous = work.writer, work.site.note_pages.previous
+    previous = work.site.note_pages.previous
     edit = previous is not None and previous[0] == work.site.note_pages.site_key
     if context.keeps_state or not edit or context.jobs < 2 or not can_fork():
         return
-    taken = {url_to_name(url) for n in work.site.pages for url in (n.url, *n.extra_urls)}
-    work.others = ForkedWork(functools.partial(_other_pages, context, work, taken - writer.written))
+    work.others = ForkedWork(functools.partial(_other_pages, context, work))
 
 
-def _other_pages(context: BuildContext, work: SiteWork, note_pages: set[str]) -> OtherPages:
+def _other_pages(context: BuildContext, work: SiteWork) -> OtherPages:
     writer, said = work.writer, len(context.diagnostics.items)
-    writer.written.update(note_pages)  # as if the note pages were made: they are, beside
+    # As if the note pages were made: they are, beside. Their names are worked out here, in
+    # the child: a large garden's take a tenth of a second.
+    pages = work.site.pages
+    writer.written.update(url_to_name(url) for n in pages for url in (n.url, *n.extra_urls))
     before, reused = set(writer.written), writer.reused
     _emit_other_pages(context, work)
     return OtherPages(writer.part_since(before, reused), context.diagnostics.items[said:])
