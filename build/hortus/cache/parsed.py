@@ -41,12 +41,15 @@ class ParsedStore:
         # The entries this build's notes replaced, when the parse stage knows them all:
         # prune() then drops those, without looking through the folder (see replace).
         self.replaced: set[str] | None = None
-        self._others: Callable[[], Iterable[str]] = tuple
+        self._packs_used: set[str] = set()  # of the packs of replaced entries, those in use
 
-    def replace(self, replaced: set[str], others: Callable[[], Iterable[str]]) -> None:
-        """Tell prune() which entries this build's notes replaced; `others()`: the entries of
-        the other notes, asked when a replaced entry is in a pack (it goes with the last)."""
-        self.replaced, self._others = replaced, others
+    def replace(self, replaced: set[str], others: Iterable[str]) -> None:
+        """Tell prune() which entries this build's notes replaced. `others`: the entries of
+        the other notes, read (now) only when a replaced entry is in a pack: the pack goes
+        with the last entry any note uses."""
+        self.replaced = replaced
+        packs = _packs(replaced)
+        self._packs_used = packs & _packs(others) if packs else set()
 
     def load(self, name: str) -> bytes | None:
         """The blob kept under `name`: a key given to store(), or a name packing() gave."""
@@ -112,9 +115,9 @@ class ParsedStore:
                 if "@" not in key:
                     with contextlib.suppress(OSError):
                         os.unlink(self.folder / f"{key}{SUFFIX}")
-            packs = {name.partition("@")[0] for name in gone if "@" in name}
+            packs = _packs(gone) - self._packs_used
             if packs:
-                packs.difference_update(_packs({*self.used, *self._others()}))
+                packs.difference_update(_packs(self.used))
             for pack in packs:
                 with contextlib.suppress(OSError):
                     os.unlink(self.folder / f"{pack}{PACK_SUFFIX}")

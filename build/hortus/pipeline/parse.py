@@ -137,7 +137,7 @@ def _keep_meta(
         if fresh:
             meta.update(fresh)
         others = (entry[0] for path, entry in kept.items() if path not in fresh)
-        store.replace({kept[path][0] for path in fresh if path in kept}, lambda: others)
+        store.replace({kept[path][0] for path in fresh if path in kept}, others)
         return
     store.replaced = None
     meta.save({str(n.path): fresh.get(str(n.path)) or kept[str(n.path)] for n in notes})
