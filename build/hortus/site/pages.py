@@ -118,6 +118,17 @@ class NotePages:
                 if warned:  # what rendering the page said, said again: kept pages warn alike
                     replay(warned, diagnostics)
                     self.warnings[rel] = warned
+        self._make(writer, todo, jobs, diagnostics)
+
+    def _make(
+        self,
+        writer: SiteWriter,
+        todo: list[tuple[ParsedNote, str, str, str]],
+        jobs: int,
+        diagnostics: Diagnostics,
+    ) -> None:
+        """The pages of `todo` (note, URL, key or "", page file) made, by `jobs` workers
+        when there are many, and registered with `writer`."""
         staging = writer.staging
 
         def render_chunk(chunk: list[int]) -> list[tuple[str, list[Diagnostic]]]:
