@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hortus.cache.store import PickledTable
+from hortus.cache.store import PickledTable, any_table
 
 # A formula, as (TeX source, display) -> (its HTML or MathML or None, the error or None).
 Formula = tuple[str, bool]
 Typeset = tuple[str | None, str | None]
+_KIND = "math"
 
 
 class MathStore(PickledTable[Formula, Typeset]):
@@ -19,9 +20,9 @@ class MathStore(PickledTable[Formula, Typeset]):
     definitions, into the same output, by the same KaTeX or Temml."""
 
     def __init__(self, folder: Path, macros: dict[str, str], output: str = "html") -> None:
-        super().__init__(folder, "math", (output, macros))
+        super().__init__(folder, _KIND, (output, macros))
 
     @staticmethod
     def any_kept(folder: Path) -> bool:
         """Whether an earlier build kept its typeset formulas in `folder`, under any macros."""
-        return any(folder.glob("math-*.pickle"))
+        return any_table(folder, _KIND)

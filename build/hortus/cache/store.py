@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -43,8 +44,17 @@ class PickledTable(Generic[K, V]):
 
     def save(self, entries: dict[K, V]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for old in self.path.parent.glob(f"{self.kind}-*.pickle"):
+        for old in _tables(self.path.parent, self.kind):
             old.unlink(missing_ok=True)
         temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(pickle.dumps(dict(entries), protocol=pickle.HIGHEST_PROTOCOL))
         temporary.replace(self.path)
+
+
+def any_table(folder: Path, kind: str) -> bool:
+    """Whether `folder` holds a table of `kind`, made under any inputs."""
+    return any(_tables(folder, kind))
+
+
+def _tables(folder: Path, kind: str) -> Iterator[Path]:
+    return folder.glob(f"{kind}-*.pickle")

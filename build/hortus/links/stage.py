@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import TypeGuard, cast
+from typing import cast
 
 from hortus.cache import LinkStore, digest, text_digest
 from hortus.diagnostics import Diagnostics
@@ -92,9 +92,12 @@ def link_notes(
     paths = {name: n.path for name, n in vault_notes.items()}
     paths.update((str(path), path) for path in vault.attachments)
     linker = Linker(vault, summaries, diagnostics, paths, vault_notes, _tables(store, vault, index))
-    beside = _link_beside(linker, parsed, kept, changed, index, jobs)
+    # The notes whose kept entry cannot be taken: asked once, of every note.
+    names = (str(p.note.path) for p in parsed)
+    stale = {name for name in names if not _still_good(kept.get(name), index, changed)}
+    beside = _link_beside(linker, parsed, stale, index, jobs)
     try:
-        entries, linked, notes = _link_each(linker, parsed, kept, changed, index, paths, beside)
+        entries, linked, notes = _link_each(linker, parsed, kept, stale, index, paths, beside)
     finally:
         if beside is not None:
             beside.close()
@@ -116,13 +119,14 @@ def _link_each(
     linker: Linker,
     parsed: list[ParsedNote],
     kept: dict[str, Entry],
-    changed: set[str],
+    stale: set[str],
     index: str,
     paths: dict[str, PurePosixPath],
     beside: _Beside | None,
 ) -> tuple[dict[str, Entry], dict[str, Entry], dict[str, Note]]:
-    """Each note's entry, in order: kept while still good, else the child's (see _Beside) or
-    made now. Returns the entries to keep, those made now, and the notes by path."""
+    """Each note's entry, in order: kept unless `stale` (see _still_good), else the child's
+    (see _Beside) or made now. Returns the entries to keep, those made now, and the notes
+    by path."""
     entries: dict[str, Entry] = {}
     linked: dict[str, Entry] = {}  # the entries made now, also those not kept
     notes: dict[str, Note] = {}
@@ -131,7 +135,7 @@ def _link_each(
         name = str(note.path)
         notes[name] = note
         entry = kept.get(name)
-        if _still_good(entry, index, changed) and _keep(linker, note, name, entry, paths):
+        if name not in stale and entry is not None and _keep(linker, note, name, entry, paths):
             entries[name] = entry
             continue
         entry = beside.take(name) if beside is not None else None
@@ -144,7 +148,7 @@ def _link_each(
     return entries, linked, notes
 
 
-def _still_good(entry: Entry | None, index: str, changed: set[str]) -> TypeGuard[Entry]:
+def _still_good(entry: Entry | None, index: str, changed: set[str]) -> bool:
     """Whether a kept entry may be taken: made in this vault, its links reaching no note
     whose text changed."""
     return entry is not None and entry[3] == index and changed.isdisjoint(entry[4])
@@ -183,21 +187,14 @@ class _Beside:
 
 
 def _link_beside(
-    linker: Linker,
-    parsed: list[ParsedNote],
-    kept: dict[str, Entry],
-    changed: set[str],
-    index: str,
-    jobs: int,
+    linker: Linker, parsed: list[ParsedNote], stale: set[str], index: str, jobs: int
 ) -> _Beside | None:
-    """The second half of the notes to link now (no kept entry is good for them) linked
-    beside this process (see _Beside), when there are many (a cold build's, or a rename's)
-    and a core to spare."""
-    if jobs < 2 or len(parsed) < PARALLEL_LINK_MIN or not can_fork():
+    """The second half of the notes to link now (the `stale`: no kept entry is good for
+    them) linked beside this process (see _Beside), when there are many (a cold build's,
+    or a rename's) and a core to spare."""
+    if jobs < 2 or len(stale) < PARALLEL_LINK_MIN or not can_fork():
         return None
-    todo = [p for p in parsed if not _still_good(kept.get(str(p.note.path)), index, changed)]
-    if len(todo) < PARALLEL_LINK_MIN:
-        return None
+    todo = [p for p in parsed if str(p.note.path) in stale]
     linker.index  # noqa: B018 (the vault's look-ups, made once for both processes)
     half = todo[len(todo) // 2 :]
 
