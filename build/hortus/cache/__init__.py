@@ -16,7 +16,8 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   or SOURCE_DATE_EPOCH, and the code by stat (`code_stamp`: hortus's source files, the
   folders of installed distributions, node_modules' lock file). Kept in the build record.
   When it equals the last successful build's and that build's output is intact
-  (`RecordFile.output_intact`: every file it wrote has the size and time it had), the build
+  (`RecordFile.changed_files` finds none: every file it wrote has the size and time it had,
+  checked beside the snapshot, in a process of its own for a large site), the build
   is done: nothing is read, parsed or written, and the last build's warnings are said again
   (`replay`); `hortus build` then loads no stage at all (hortus.pipeline's
   `build_if_unchanged`). Safe because no file is read without being listed, and an edit
@@ -25,8 +26,9 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   `site/build-<digest of the output folder>.marshal`, one per output folder. Each file
   the build wrote is recorded with the key of its inputs (or its bytes), size and time; the
   next build hard-links a file whose key is unchanged from the previous output instead of
-  making it again (`SiteWriter.reuse`, in site/). A file touched since (size or time differ)
-  is never reused, and the record is removed before the swap, so a failed build leaves none.
+  making it again (`SiteWriter.reuse`, in site/). A file touched since (size or time differ,
+  as `changed_files` found them when the build began) is never reused, and the record is
+  removed before the swap, so a failed build leaves none.
 - *Parsed notes* (parsed.py, `ParsedStore`, `parse_key`): `site/parsed/<key>.pickle`,
   a note's tokens keyed on its path, its text, how it is shown and the code, so an unchanged
   note is loaded instead of parsed. Entries no note used in a build are pruned. Beside them,

@@ -7,6 +7,7 @@ import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from hortus.cache.digest import digest
@@ -22,7 +23,7 @@ FileRecord = list
 # The fields of a record that only a build which goes on to make pages reads (see
 # RecordFile.load_pages): kept beside the rest, so a build that finds nothing changed
 # reads a few megabytes less in a large garden.
-PAGES_FIELDS = ("search", "page_warnings", "page_site_key", "page_facets")
+PAGES_FIELDS = ("search", "page_warnings", "page_site_key", "page_facets", "page_files")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class BuildRecord:
     )  # page file -> what rendering it said
     page_site_key: str = ""  # what every note page was made from alike
     page_facets: dict[str, str] = field(default_factory=dict)  # note path -> its facet
+    page_files: dict[str, list[str]] = field(default_factory=dict)  # note path -> its pages
 
 
 class RecordFile:
@@ -85,19 +87,20 @@ class RecordFile:
                         setattr(self.previous, name, data[name])
         return self.previous
 
-    def output_intact(self, out_dir: Path) -> bool:
-        """Every file the last build wrote is still there, as it was written."""
-        if not self.previous.files:
-            return False
-        folder = str(out_dir)  # joined as text: a Path per file costs more than its stat
+    def changed_files(self, out_dir: Path) -> set[str]:
+        """The files the last build wrote that are not as it wrote them: gone, of another size
+        or time, or no longer a plain file. Nothing is taken from an output changed by hand."""
+        folder = str(out_dir.resolve())  # joined as text: a Path per file costs more than its stat
+        changed = set()
         for rel, (_key, size, mtime) in self.previous.files.items():
             try:
-                stat = os.stat(os.path.join(folder, rel))
+                stat = os.lstat(f"{folder}/{rel}")
             except OSError:
-                return False
-            if stat.st_size != size or stat.st_mtime_ns != mtime:
-                return False
-        return True
+                changed.add(rel)
+                continue
+            if stat.st_size != size or stat.st_mtime_ns != mtime or not S_ISREG(stat.st_mode):
+                changed.add(rel)
+        return changed
 
     def save(self, record: BuildRecord) -> None:
         """The record in two files (see PAGES_FIELDS), each written whole or not at all,

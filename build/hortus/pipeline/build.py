@@ -87,22 +87,24 @@ def build_site(
     )
     if out_dir is None or context.mode is Mode.CHECK:
         return _check(context, read_inputs(context), started)
-    snapshot = ""
-    if context.cache is not None:
-        if checked is None:
-            found = check_unchanged(
-                context.cache, settings, notes_dir, out_dir, context.diagnostics, strict, started
-            )
-            if isinstance(found, BuildResult):
-                return found
-            checked = found
-        snapshot = checked.base
+    if context.cache is not None and checked is None:
+        found = check_unchanged(
+            context.cache, settings, notes_dir, out_dir, context.diagnostics, strict, started
+        )
+        if isinstance(found, BuildResult):
+            return found
+        checked = found
+    if checked is not None:
         context.clock.stage("snapshot")
-    inputs = read_inputs(context)
-    if context.diagnostics.errors:
-        clear_leftovers(out_dir.resolve())  # a killed build's site is put back all the same
-        return _doomed(context, inputs, started)
-    return _publish(context, inputs, out_dir, writer_class, snapshot, started)
+    try:
+        inputs = read_inputs(context)
+        if context.diagnostics.errors:
+            clear_leftovers(out_dir.resolve())  # a killed build's site is put back all the same
+            return _doomed(context, inputs, started)
+        return _publish(context, inputs, out_dir, writer_class, checked, started)
+    finally:
+        if checked is not None:
+            checked.outputs.close()
 
 
 def _check(context: BuildContext, inputs: Prepared, started: float) -> BuildResult:
@@ -145,13 +147,18 @@ def _publish(
     inputs: Prepared,
     out_dir: Path,
     writer_class: type[SiteWriter],
-    snapshot: str,
+    checked: Checked | None,
     started: float,
 ) -> BuildResult:
     """The pages made, indexed for search and swapped in; the record saved for the next
     build."""
     cache = context.cache
-    writer = writer_class(out_dir, previous=cache.previous.files if cache else None)
+    writer = writer_class(
+        out_dir,
+        previous=cache.previous.files if cache else None,
+        changed=checked.outputs.changed() if checked else None,
+    )
+    snapshot = checked.base if checked else ""
     made, search = _write_site(context, writer, inputs)
     built = not context.diagnostics.errors
     page_count = sum(1 for name in writer.written if name.rpartition("/")[2] == "index.html")
@@ -168,6 +175,7 @@ def _publish(
                 page_warnings=made.page_warnings,
                 page_site_key=made.page_site_key,
                 page_facets=made.page_facets,
+                page_files=made.page_files,
                 diagnostics=recorded(without_strict(context.diagnostics, context.strict)),
             )
         )

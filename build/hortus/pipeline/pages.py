@@ -33,6 +33,7 @@ from hortus.render import (
 from hortus.site import (
     EMITTERS,
     NotePages,
+    PreviousPages,
     SearchIndexing,
     SiteState,
     SiteWriter,
@@ -73,6 +74,7 @@ class Made:
     page_warnings: dict[str, list[RecordedDiagnostic]]  # page file -> what rendering it said
     page_site_key: str  # what every note page is made from alike
     page_facets: dict[str, str]  # note path -> its facet (see hortus.site.affected)
+    page_files: dict[str, list[str]]  # note path -> the files of its pages
     cell_files: list[str]  # files the cells read, for the next inputs snapshot
     stages: dict[str, float]  # seconds per stage
     live: LiveSite | None = None  # with Mode.SERVE: the state previews render with
@@ -169,7 +171,9 @@ def write_assets(context: BuildContext, work: SiteWork) -> None:
     record = context.cache.previous_pages if context.cache is not None else None
     previous = record.page_warnings if record is not None else {}
     if record is not None and record.page_facets:
-        note_pages.previous = (record.page_site_key, record.page_facets)
+        note_pages.previous = PreviousPages(
+            record.page_site_key, record.page_facets, record.page_files
+        )
     work.site = SiteState(
         settings=context.settings,
         vault=notes.vault,
@@ -214,7 +218,7 @@ def start_other_pages(context: BuildContext, work: SiteWork) -> None:
     every page is made again (a cold build, new code, a note added or renamed: its note
     pages take every core, and a fork of it much memory), nor in `hortus serve` (no forks)."""
     previous = work.site.note_pages.previous
-    edit = previous is not None and previous[0] == work.site.note_pages.site_key
+    edit = previous is not None and previous.site_key == work.site.note_pages.site_key
     if context.keeps_state or not edit or context.jobs < 2 or not can_fork():
         return
     work.others = ForkedWork(functools.partial(_other_pages, context, work))
@@ -305,6 +309,7 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
         page_warnings=site.note_pages.warnings,
         page_site_key=site.note_pages.site_key,
         page_facets=site.note_pages.facets,
+        page_files=site.note_pages.files,
         cell_files=_cell_files(notes.parsed),
         stages=context.clock.stages,
         live=live,

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
         write_sitemap,
     )
     from hortus.site.outputs import emit_claims, emit_figures
-    from hortus.site.pages import NotePages
+    from hortus.site.pages import NotePages, PreviousPages
     from hortus.site.redirects import alias_url, emit_alias_redirects
     from hortus.site.search import (
         BUNDLE_DIR,
@@ -98,6 +98,7 @@ _MODULES = {
     "emit_claims": "outputs",
     "emit_figures": "outputs",
     "NotePages": "pages",
+    "PreviousPages": "pages",
     "alias_url": "redirects",
     "emit_alias_redirects": "redirects",
     "BUNDLE_DIR": "search",
@@ -133,6 +134,7 @@ __all__ = [
     "VIEW_START",
     "Emitter",
     "NotePages",
+    "PreviousPages",
     "SearchIndexing",
     "SearchStats",
     "Shard",

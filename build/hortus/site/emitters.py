@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 from pathlib import Path
 
 from markupsafe import Markup
@@ -59,12 +60,16 @@ def emit_tags(site: SiteState, writer: SiteWriter) -> None:
     if not writer.has_page("/tags/"):  # a note may own /tags/ (its permalink says so)
         html = theme.render("tags.html", page=index, tags=listing, assets=assets)
         writer.write_page("/tags/", html)
+    site_key = site.note_pages.site_key
     for tag in tags:  # a tag of many notes lists them on several pages
-        for part in listing_pages(tag_url(tag), graph.tags[tag]):
+        parts = listing_pages(tag_url(tag), graph.tags[tag])
+        links = digest(parts[0].urls)  # each part links to all: a large tag has a thousand
+        for part in parts:
             if writer.has_page(part.url):  # a note's permalink, or `#Tag` and `#tag`
                 continue
-            shown = [(n.title, n.url) for n in part.entries]
-            key = digest(site.note_pages.site_key, "tag", tag, part.url, part.urls, shown)
+            # The notes by URL alone: the site key holds each note's title beside its URL.
+            shown = "\n".join(map(_URL, part.entries))
+            key = digest(site_key, "tag", tag, part.url, links, shown)
             if writer.reuse(url_to_file(part.url), key):
                 continue
             page = {"url": part.url, "title": f"#{tag}", "feed": feed_url(tag_url(tag))}
@@ -73,17 +78,22 @@ def emit_tags(site: SiteState, writer: SiteWriter) -> None:
             writer.write_page(part.url, theme.render("tag.html", assets=assets, **context), key)
 
 
+_URL = operator.attrgetter("url")
+
+
 def emit_folders(site: SiteState, writer: SiteWriter) -> None:
     """A page per folder listing what it holds, unless a note owns that URL."""
     theme, assets = site.theme, site.assets
     for url, folder in sorted(_listed_folders(site).items()):
         if writer.has_page(url):
             continue  # a folder note, listing the folder under its text
-        for part in listing_pages(url, folder.children or []):  # a large folder: several
+        parts = listing_pages(url, folder.children or [])  # a large folder: several
+        links = digest(parts[0].urls)  # each part links to all
+        for part in parts:
             if writer.has_page(part.url):
                 continue
             shown = [(e.name, e.url, e.children is None, e.notes) for e in part.entries]
-            key = digest(site.note_pages.site_key, "folder", folder.name, part.urls, shown)
+            key = digest(site.note_pages.site_key, "folder", folder.name, links, shown)
             if writer.reuse(url_to_file(part.url), key):
                 continue
             page = {"url": part.url, "title": folder.name, "feed": feed_url(url)}

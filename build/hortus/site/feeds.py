@@ -46,14 +46,18 @@ def emit_section_feeds(site: SiteState, writer: SiteWriter) -> None:
     for url, folder in site.tree.folders.items():
         inside = [by_url[u] for u in _entry_urls(folder) if u in by_url]
         sections.append((folder.name, url, inside))
-    # Each note's entry made once: a note is in the feed of every folder above it and of
-    # each of its tags.
+    # Each note's entry made once, and its place among all, newest first (as write_feed
+    # orders them): a note is in the feed of every folder above it and of each of its tags,
+    # and a section's newest are then its lowest places, found with no key to compute.
     entry_of = {n: e for n in site.pages if (e := _entry(n, site.dates)) is not None}
+    ranked = sorted(entry_of, key=lambda n: (entry_of[n][2], entry_of[n][1]), reverse=True)
+    place_of = {n: i for i, n in enumerate(ranked)}
     for name, url, notes in sorted(sections, key=lambda s: s[1]):
         path = feed_url(url).lstrip("/")
         if path in writer.written:
             continue  # an attachment of that name: it was there first
-        entries = [entry_of[n] for n in notes if n in entry_of]
+        places = [i for i in map(place_of.get, notes) if i is not None]
+        entries = [entry_of[ranked[i]] for i in heapq.nsmallest(FEED_ENTRIES, places)]
         title = f"{name} · {site.settings.title}"
         write_feed(writer, title, site.settings.base_url, entries, path=path, home=url)
 

@@ -8,6 +8,7 @@ import os
 import re
 from hashlib import sha256
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -38,6 +39,14 @@ from hortus.site.writer import SiteWriter, url_to_name
 from hortus.vault import Note, NoteDates, tag_url
 
 PARALLEL_RENDER_MIN = 100  # pages to render before forked workers pay for themselves
+
+
+class PreviousPages(NamedTuple):
+    """What the last build's note pages were made from, for this build to keep them by."""
+
+    site_key: str  # what every page showed alike (NotePages.site_key)
+    facets: dict[str, str]  # note path -> its facet (see affected_notes)
+    files: dict[str, list[str]]  # note path -> the files of its pages
 
 
 class NotePages:
@@ -80,9 +89,9 @@ class NotePages:
             theme.has_claims,
             sorted((macros or {}).items()),
         )
-        # The last build's site key and note facets (see affected_notes), when it kept them.
-        self.previous: tuple[str, dict[str, str]] | None = None
+        self.previous: PreviousPages | None = None  # when the last build kept them
         self.facets: dict[str, str] = {}  # this build's, for the next one
+        self.files: dict[str, list[str]] = {}  # this build's, for the next one
 
     def emit(
         self,
@@ -92,33 +101,60 @@ class NotePages:
         diagnostics: Diagnostics,
         previous_warnings: dict[str, list[list]],
     ) -> None:
-        todo: list[tuple[ParsedNote, str, str, str]] = []
         self.facets = self._facets(parsed)
-        affected = None
-        if self.previous is not None and self.previous[0] == self.site_key:
-            affected = affected_notes(parsed, self.graph, self.previous[1], self.facets)
+        self.files = {}
+        kept, kept_files = self._keep_unaffected(parsed, writer)
+        todo: list[tuple[ParsedNote, str, str, str]] = []
         before, written = writer.previous, writer.written
         for p, name in zip(parsed, self.facets, strict=True):  # the facets' order is parsed's
-            if not p.note.page:
+            if not p.note.page or name in kept:
                 continue
+            files = self.files[name] = []
             for url in (p.note.url, *p.note.extra_urls):
                 rel = url_to_name(url)
                 if rel in written:
-                    continue  # a URL clash, already reported by the vault stage
+                    if rel in kept_files:  # kept above, though another of its files was not
+                        files.append(rel)
+                    continue  # else a URL clash, already reported by the vault stage
+                files.append(rel)
                 if rel not in before:  # made now whatever its key: keyed by a worker
                     todo.append((p, url, "", writer.reserve(rel)))
                     continue
-                # A page no change reaches keeps its file and key, without computing the key.
-                kept = affected is not None and name not in affected and writer.keep_name(rel)
-                key = "" if kept else self.key(p, url)
-                if not kept and not writer.reuse(rel, key):
+                key = self.key(p, url)
+                if not writer.reuse(rel, key):
                     todo.append((p, url, key, writer.reserve(rel)))
                     continue
-                warned = previous_warnings.get(rel)
-                if warned:  # what rendering the page said, said again: kept pages warn alike
-                    replay(warned, diagnostics)
-                    self.warnings[rel] = warned
+                self._replay(rel, previous_warnings, diagnostics)
+        for rel in sorted(kept_files.intersection(previous_warnings)):
+            self._replay(rel, previous_warnings, diagnostics)
         self._make(writer, todo, jobs, diagnostics)
+
+    def _keep_unaffected(
+        self, parsed: list[ParsedNote], writer: SiteWriter
+    ) -> tuple[set[str], set[str]]:
+        """The notes no change reaches (see affected_notes) whose page files are as the last
+        build left them, and those files: kept all at once, their keys not computed, as an
+        edit keeps nearly every page of the garden. The notes' files go into `self.files`."""
+        previous = self.previous
+        if previous is None or previous.site_key != self.site_key:
+            return set(), set()
+        affected = affected_notes(parsed, self.graph, previous.facets, self.facets)
+        files = previous.files
+        kept = (self.facets.keys() & files.keys()) - affected
+        kept_files = {rel for name in kept for rel in files[name]}
+        missed = writer.keep_names(kept_files)
+        if missed:  # a page changed by hand: its note's pages are made as any other's
+            kept = {name for name in kept if missed.isdisjoint(files[name])}
+            kept_files -= missed
+        self.files.update((name, files[name]) for name in kept)
+        return kept, kept_files
+
+    def _replay(self, rel: str, previous: dict[str, list[list]], diagnostics: Diagnostics) -> None:
+        """What rendering a kept page said, said again: kept pages warn alike."""
+        warned = previous.get(rel)
+        if warned:
+            replay(warned, diagnostics)
+            self.warnings[rel] = warned
 
     def _make(
         self,

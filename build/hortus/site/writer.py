@@ -71,9 +71,17 @@ class SiteWriter:
     (a previous file touched since, its size or time unlike the record's, never is). When
     most of the site is kept, `commit` moves the few files made into the output and removes
     the ones gone, leaving the rest in place; otherwise the kept files are hard-linked into
-    the staging folder and the two folders swapped at once."""
+    the staging folder and the two folders swapped at once.
 
-    def __init__(self, out: Path, previous: dict[str, FileRecord] | None = None) -> None:
+    `changed`, when given, names the previous files found touched when the build began (see
+    hortus.cache's RecordFile.changed_files): the others are kept without a stat each."""
+
+    def __init__(
+        self,
+        out: Path,
+        previous: dict[str, FileRecord] | None = None,
+        changed: set[str] | None = None,
+    ) -> None:
         self.out = out.resolve()
         self._out_text = str(self.out)  # joined as text: a Path per kept file costs more
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +92,7 @@ class SiteWriter:
         self.staging.mkdir()
         self.written: set[str] = set()  # every file of this build, by its posix name
         self.previous = previous or {}
+        self._changed = changed
         self.record: dict[str, FileRecord] = {}  # what this build wrote, for the next one
         self.reused = 0
         self.kept: set[str] = set()  # files left in the previous output (not in staging)
@@ -120,23 +129,21 @@ class SiteWriter:
         entry = self.previous.get(_clean_name(relpath))
         return entry is not None and self.reuse(relpath, entry[0])
 
-    def keep_name(self, name: str) -> bool:
-        """`keep` for a name already in its one spelling (url_to_name's): an edit keeps
-        nearly every page of the garden this way."""
-        entry = self.previous.get(name)
-        if entry is None or name in self.written:
-            return False
-        try:  # _link_previous's check, without a call more per page
-            stat = os.lstat(f"{self._out_text}/{name}")
-        except OSError:
-            return False
-        if stat.st_size != entry[1] or stat.st_mtime_ns != entry[2] or not S_ISREG(stat.st_mode):
-            return False
-        self.written.add(name)
-        self.kept.add(name)
-        self.record[name] = entry
-        self.reused += 1
-        return True
+    def keep_names(self, names: set[str]) -> set[str]:
+        """`keep` for many names in their one spelling (url_to_name's), at once, as an edit
+        keeps nearly every page of the garden; the names it could not keep."""
+        previous = self.previous
+        missed = (names - previous.keys()) | (names & self.written)
+        if self._changed is not None:
+            missed |= names & self._changed
+        else:
+            missed |= {name for name in names - missed if not self._intact(name, previous[name])}
+        kept = names - missed
+        self.written |= kept
+        self.kept |= kept
+        self.record.update({name: previous[name] for name in kept})
+        self.reused += len(kept)
+        return missed
 
     def reserve(self, relpath: PurePosixPath | str) -> str:
         """Claim a path that another process writes into the staging folder."""
@@ -151,18 +158,22 @@ class SiteWriter:
     def _link_previous(self, name: str, key: str) -> bool:
         # Over strings, not Paths: an edit links thousands of kept pages.
         entry = self.previous.get(name)
-        if entry is None or entry[0] != key:
-            return False
-        try:
-            stat = os.lstat(f"{self._out_text}/{name}")
-        except OSError:
-            return False
-        if stat.st_size != entry[1] or stat.st_mtime_ns != entry[2] or not S_ISREG(stat.st_mode):
+        if entry is None or entry[0] != key or not self._intact(name, entry):
             return False
         self.kept.add(name)  # left where it is (see commit)
         self.record[name] = entry
         self.reused += 1
         return True
+
+    def _intact(self, name: str, entry: FileRecord) -> bool:
+        """Whether the previous file is as the last build wrote it."""
+        if self._changed is not None:
+            return name not in self._changed
+        try:
+            stat = os.lstat(f"{self._out_text}/{name}")
+        except OSError:
+            return False
+        return stat.st_size == entry[1] and stat.st_mtime_ns == entry[2] and S_ISREG(stat.st_mode)
 
     def file(self, relpath: PurePosixPath | str) -> Path:
         """Where a file of this build is now: in the staging folder, or, kept, in the output."""
