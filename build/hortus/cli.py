@@ -82,15 +82,19 @@ def run() -> NoReturn:
     mypy's command does). A build's last objects (a garden's notes, tables and pages) would
     otherwise be freed one by one, which takes longer than an edit's whole build; the
     operating system frees them at once. By then the build has closed what it opened (cell
-    workers, the typesetter, Pagefind); only the output is left to flush."""
-    code = main()
+    workers, the typesetter, Pagefind); only the output is left to flush. What the build
+    made is left in `held` for the same reason: freed as main returns, it would cost as much."""
+    held: list[object] = []
+    code = main(held=held)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, held: list[object] | None = None) -> int:
+    """The `hortus` command's work, and its exit code. `held`: where a build leaves what it
+    made rather than free it (see run)."""
     args = _parser().parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         # Chinese file names must print even where the locale is not UTF-8.
@@ -106,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             executor, scheduler = args.executor
             scheduler = scheduler or settings.dask_scheduler
             settings = dataclasses.replace(settings, executor=executor, dask_scheduler=scheduler)
-        result = _build(args, settings, root)
+        result = _build(args, settings, root, held)
     except BuildError as exc:
         print(f"hortus: error: {exc}", file=sys.stderr)
         return 1
@@ -133,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result.built else 1
 
 
-def _build(args: argparse.Namespace, settings: Settings, root: Path) -> pipeline.BuildResult:
+def _build(
+    args: argparse.Namespace, settings: Settings, root: Path, held: list[object] | None
+) -> pipeline.BuildResult:
     """`hortus build` or `hortus check`. A build with the cache first asks whether anything
     changed since the last one, before the stages (parser, templates, search) are loaded:
     on an unchanged garden that answer is the whole run."""
@@ -154,6 +160,7 @@ def _build(args: argparse.Namespace, settings: Settings, root: Path) -> pipeline
         use_cache=not args.no_cache,
         jobs=args.jobs,
         checked=checked,
+        held=held,
     )
 
 

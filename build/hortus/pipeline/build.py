@@ -61,6 +61,7 @@ def build_site(
     mode: Mode = Mode.PUBLISH,
     writer_class: type[SiteWriter] = SiteWriter,
     checked: Checked | None = None,
+    held: list[object] | None = None,
 ) -> BuildResult:
     """Build the site into `out_dir`; with `out_dir` None, check everything and write no site.
 
@@ -84,6 +85,7 @@ def build_site(
         else None,
         diagnostics=Diagnostics(),
         clock=Clock(),
+        held=held,
     )
     if out_dir is None or context.mode is Mode.CHECK:
         return _check(context, read_inputs(context), started)
@@ -96,8 +98,12 @@ def build_site(
         checked = found
     if checked is not None:
         context.clock.stage("snapshot")
+    if held is not None:
+        held.append((context, checked))
     try:
         inputs = read_inputs(context)
+        if held is not None:
+            held.append(inputs)
         if context.diagnostics.errors:
             clear_leftovers(out_dir.resolve())  # a killed build's site is put back all the same
             return _doomed(context, inputs, started)

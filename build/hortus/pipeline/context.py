@@ -52,6 +52,10 @@ class BuildContext:
     cache: SiteCache | None  # the build cache, when used
     diagnostics: Diagnostics  # what the stages found, in the process they run in
     clock: Clock  # seconds per stage
+    # Where the build leaves what it made instead of freeing it, for a caller that exits at
+    # once (the `hortus` command): a large garden's notes and tables take a fifth of a
+    # second to free one by one.
+    held: list[object] | None = None
 
     @property
     def keeps_state(self) -> bool:

@@ -258,7 +258,8 @@ def start_search(context: BuildContext, work: SiteWork) -> None:
     if context.diagnostics.errors and not context.keeps_failed:
         return
     previous = context.cache.previous_pages.search if context.cache is not None else {}
-    pages = [url_to_name(n.url) for n in work.site.pages if work.writer.has_page(n.url)]
+    written = work.writer.written
+    pages = [name for n in work.site.pages if (name := url_to_name(n.url)) in written]
     # Not forked in `hortus serve`: a lock its server threads hold would stay held in a fork.
     fork = not context.keeps_state
     work.search = SearchIndexing(
@@ -283,6 +284,8 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
     if context.cache is not None:
         context.cache.parsed.prune()
     work = SiteWork(writer, notes)
+    if context.held is not None:
+        context.held.append(work)  # freed by the process's end (see BuildContext.held)
     try:
         run_stages(WRITE, context, work)
     except BaseException:

@@ -15,10 +15,13 @@ from hortus.cache import RecordFile, SiteCache, base_snapshot, replay, settled_s
 from hortus.cells import ExecutionReport
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
-from hortus.parallel import ForkedWork, can_fork
 from hortus.pipeline.result import BuildResult
 from hortus.pipeline.strict import enforce_strict
 from hortus.site import clear_leftovers
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from hortus.parallel import ForkedWork
 
 # Files of the last build, at least, for their check to go to a process of its own: a fork
 # and its result cost a few milliseconds, the stat of 5,000 files about 15.
@@ -33,8 +36,12 @@ class OutputCheck:
 
     def __init__(self, record: RecordFile, out_dir: Path) -> None:
         work = functools.partial(record.changed_files, out_dir)
-        forked = len(record.previous.files) >= FORKED_CHECK_MIN and can_fork()
-        self._work: ForkedWork[set[str]] | None = ForkedWork(work) if forked else None
+        self._work: ForkedWork[set[str]] | None = None
+        if len(record.previous.files) >= FORKED_CHECK_MIN:
+            # Here: a small garden's unchanged build loads no more than it needs.
+            from hortus.parallel import ForkedWork
+
+            self._work = ForkedWork(work)
         self._inline = work
         self._found: set[str] | None = None
 
