@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from hortus.cache.digest import digest, text_digest
+from hortus.cache.digest import digest
 from hortus.cache.fingerprint import FORMAT
 from hortus.config import Settings
 
@@ -208,9 +208,7 @@ def base_snapshot(
         repr(settings),
         str(notes_dir.resolve()),
         str(out_dir.resolve()),
-        # By repr (text and numbers, as they are): a tenth of the cost of digest's JSON for
-        # the 50,000 files of a large garden.
-        text_digest(repr(notes)),
+        notes,
         stat_tree(settings.theme_dir, skip_hidden=False),
         stat_file(settings.root / "pyproject.toml"),
         git_head(notes_dir),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import cast
 
-from hortus.cache import LinkStore, text_digest
+from hortus.cache import LinkStore, digest, text_digest
 from hortus.diagnostics import Diagnostics
 from hortus.links.codec import Plain, Summaries, said_from, said_plain, summary_plain
 from hortus.links.index import Tables, index_tables
@@ -57,14 +57,14 @@ def content_key(note: Note) -> str:
 
 def index_key(vault: Vault) -> str:
     """Everything of the vault a link may find, and what a resolved link says of it: every
-    note's path, name, aliases, whether it is published, its title and its URLs; every file.
-    By repr, which names every value as it is (text, flags, tuples), at a tenth of the cost of
-    digest's JSON for a garden of 50,000 notes."""
-    notes = [
-        (str(n.path), n.published, n.page, n.drawing, n.url, n.extra_urls, n.title, n.aliases)
-        for n in vault.notes
-    ]
-    return text_digest(repr((notes, [str(path) for path in vault.attachments])))
+    note's path, name, aliases, whether it is published, its title and its URLs; every file."""
+    return digest(
+        [
+            (str(n.path), n.published, n.page, n.drawing, n.url, n.extra_urls, n.title, n.aliases)
+            for n in vault.notes
+        ],
+        [str(path) for path in vault.attachments],
+    )
 
 
 def link_notes(

@@ -34,6 +34,8 @@ def url_to_name(url: str) -> str:
     """url_to_file as the posix string the writer keeps its files by; over strings, as a
     build asks it of every page."""
     path = url.strip("/")
+    if url.endswith("/") and "." not in path and "//" not in path:  # a page's, as most are
+        return f"{path}/index.html" if path else "index.html"
     if _UNCLEAN.search(path):
         return url_to_file(url).as_posix()
     if url.endswith("/") or not stem_and_suffix(path.rpartition("/")[2])[1]:
