@@ -125,12 +125,6 @@ class SiteWriter:
         self.written.add(name)
         return True
 
-    def keep(self, relpath: PurePosixPath | str) -> bool:
-        """Take the previous build's file under its previous key: for a page the caller knows
-        no change reached."""
-        entry = self.previous.get(_clean_name(relpath))
-        return entry is not None and self.reuse(relpath, entry[0])
-
     def keep_names(self, names: set[str]) -> set[str]:
         """`keep` for many names in their one spelling (url_to_name's), at once, as an edit
         keeps nearly every page of the garden; the names it could not keep."""
