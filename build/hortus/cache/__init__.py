@@ -96,6 +96,7 @@ from hortus.cache.fingerprint import (
 )
 from hortus.cache.graph import ExplorerStore, GraphStore
 from hortus.cache.links import LinkStore
+from hortus.cache.listing import Listing, list_tree
 from hortus.cache.math import MathStore
 from hortus.cache.notes import NoteStore
 from hortus.cache.parsed import ParsedMeta, ParsedStore, parse_key
@@ -123,6 +124,7 @@ __all__ = [
     "GraphStore",
     "Installation",
     "LinkStore",
+    "Listing",
     "MathStore",
     "NoteCheckpoints",
     "NoteStore",
@@ -141,6 +143,7 @@ __all__ = [
     "environment_fingerprint",
     "file_digest",
     "inputs_snapshot",
+    "list_tree",
     "parse_key",
     "python_version",
     "recorded",

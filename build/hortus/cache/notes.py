@@ -13,6 +13,10 @@ from typing import Any
 
 from hortus.cache.shards import ShardedTable
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from hortus.cache.listing import Listing
+
 MEMO = "memo.pickle"  # beside the shards
 PLACED = "placed.pickle"  # beside the shards: where the notes kept in them were placed
 
@@ -24,9 +28,7 @@ class NoteStore(ShardedTable):
     of what the vault stage derives from notes' text, by the text's digest (see load_memo),
     and where the notes as kept were placed (see load_placement)."""
 
-    def __init__(
-        self, folder: Path, publish: str, listed: list[tuple[str, int, int]] | None = None
-    ) -> None:
+    def __init__(self, folder: Path, publish: str, listed: Listing | None = None) -> None:
         super().__init__(folder, "notes", publish)
         self.texts = ShardedTable(folder, "texts", publish)
         # The notes folder's files, sizes and times, as the build's inputs snapshot listed

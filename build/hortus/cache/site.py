@@ -8,6 +8,10 @@ from hortus.cache.links import LinkStore
 from hortus.cache.parsed import ParsedMeta, ParsedStore
 from hortus.cache.record import BuildRecord, RecordFile
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from hortus.cache.listing import Listing
+
 SITE_FOLDER = "site"  # in the project's cache folder (`Settings.cache_folder`)
 
 
@@ -22,7 +26,7 @@ class SiteCache:
         self.parsed_meta = ParsedMeta(self.folder)
         self.links = LinkStore(self.folder)
         # The notes folder's files as this build's inputs snapshot listed them (base_snapshot).
-        self.notes_listing: list[tuple[str, int, int]] | None = None
+        self.notes_listing: Listing | None = None
 
     @property
     def previous(self) -> BuildRecord:

@@ -15,59 +15,19 @@ from pathlib import Path
 
 from hortus.cache.digest import digest
 from hortus.cache.fingerprint import FORMAT
+from hortus.cache.listing import list_tree, stat_file, stat_tree
 from hortus.config import Settings
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from hortus.cache.site import SiteCache
 
-# A file as the snapshot sees it: (path, size, modification time in ns); -1, -1 if unreadable.
-FileStat = tuple[str, int, int]
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the hortus package
 # What an install writes beside a distribution's modules: one entry per installed version.
 INSTALLED = (".dist-info", ".egg-info", ".egg-link", ".pth")
 # Environment variables that change what a build reads or makes.
 ENVIRONMENT = ("HORTUS_KATEX_DIR", "GIT_DIR", "GIT_WORK_TREE")
-
-
-def stat_tree(root: Path, skip_hidden: bool, skip: frozenset[str] = frozenset()) -> list[FileStat]:
-    """Every file under `root` (paths relative to it, `/`-separated), in a stable order;
-    folders named in `skip` are left out."""
-    found: list[FileStat] = []
-    _walk(str(root), "", skip_hidden, skip, found)
-    return found
-
-
-def _walk(folder: str, prefix: str, skip_hidden: bool, skip: frozenset[str], found: list) -> None:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        rel = prefix + entry.name
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            is_dir = False
-        if is_dir:
-            if not (skip_hidden and entry.name.startswith(".")) and entry.name not in skip:
-                _walk(entry.path, rel + "/", skip_hidden, skip, found)
-            continue
-        try:
-            stat = entry.stat()  # a symlinked file counts as what it points to
-        except OSError:
-            found.append((rel, -1, -1))
-            continue
-        found.append((rel, stat.st_size, stat.st_mtime_ns))
-
-
-def stat_file(path: Path) -> FileStat:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (str(path), -1, -1)
-    return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
 def code_stamp(root: Path) -> list[object]:
@@ -200,9 +160,10 @@ def base_snapshot(
     `cache`, the notes folder's files as listed here are kept on it (`notes_listing`): the
     vault stage of the same build takes their sizes and times from there, not asking the
     system again."""
-    notes = stat_tree(notes_dir, skip_hidden=False)
+    listing = list_tree(notes_dir, skip_hidden=False)
+    notes = listing.files
     if cache is not None:
-        cache.notes_listing = notes
+        cache.notes_listing = listing
     return digest(
         code_stamp(settings.root),
         repr(settings),

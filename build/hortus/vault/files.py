@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
+from hortus.cache import Listing
 from hortus.diagnostics import Diagnostics
 from hortus.vault.notes import NOTE_SUFFIXES
 
@@ -27,7 +28,7 @@ Stamp = tuple[int, int]  # a file's size and modification time in ns: it changed
 
 
 def vault_files(
-    root: Path, diagnostics: Diagnostics, listed: list[tuple[str, int, int]] | None = None
+    root: Path, diagnostics: Diagnostics, listed: Listing | None = None
 ) -> dict[str, Stamp | None]:
     """Every file under the vault, sorted: its vault-relative path (`a/b.md`) and, for a
     regular file, its size and time as the system said while listing (None for a symlink:
@@ -36,11 +37,28 @@ def vault_files(
     parent would never end); a broken or looping link, a pipe or a device is skipped. A
     folder's files come before its sub-folders', as os.walk lists them. `listed`: the
     size and time of each file by path, as listed moments ago (the inputs snapshot's): a
-    plain file's is taken from there."""
+    plain file's is taken from there, and a plain listing is taken whole (see _as_listed)."""
+    if listed is not None and listed.plain:
+        taken = _as_listed(listed)
+        if taken is not None:
+            return taken
     found: dict[str, Stamp | None] = {}
-    known = {item[0]: item for item in listed} if listed else {}
+    known = {item[0]: item for item in listed.files} if listed else {}
     _list_folder(_Walk(root, root.resolve(), diagnostics, found, known), str(root), "")
     return found
+
+
+def _as_listed(listed: Listing) -> dict[str, Stamp | None] | None:
+    """The files of a plain listing (no link, odd name or unreadable folder: nothing to
+    warn of but a folder named like a note), in the order the walk below lists them, hidden
+    files and folders left out; None when a folder is named like a note (the walk says so)."""
+    if any(folder.lower().endswith(NOTE_SUFFIXES) for folder in listed.folders):
+        return None
+    return {
+        rel: (size, mtime)
+        for rel, size, mtime in listed.files
+        if not (rel.startswith(".") or "/." in rel)
+    }
 
 
 class _Walk(NamedTuple):
