@@ -21,7 +21,8 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
   is done: nothing is read, parsed or written, and the last build's warnings are said again
   (`replay`); `hortus build` then loads no stage at all (hortus.pipeline's
   `build_if_unchanged`). Safe because no file is read without being listed, and an edit
-  changes a size or a time.
+  changes a size or a time. The notes folder is listed once (listing.py, `list_tree`): the
+  vault stage takes that listing as its own when it holds nothing to warn of.
 - *Build record and output files reused by key* (record.py, `RecordFile`, `BuildRecord`):
   `site/build-<digest of the output folder>.marshal`, one per output folder. Each file
   the build wrote is recorded with the key of its inputs (or its bytes), size and time; the

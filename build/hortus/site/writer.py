@@ -126,8 +126,9 @@ class SiteWriter:
         return True
 
     def keep_names(self, names: set[str]) -> set[str]:
-        """`keep` for many names in their one spelling (url_to_name's), at once, as an edit
-        keeps nearly every page of the garden; the names it could not keep."""
+        """The previous build's files at `names` (in their one spelling, url_to_name's) kept
+        under their previous keys, all at once: for pages the caller knows no change reached,
+        nearly every page of the garden in an edit's build. Returns the names not kept."""
         previous = self.previous
         missed = (names - previous.keys()) | (names & self.written)
         if self._changed is not None:
