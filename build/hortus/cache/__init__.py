@@ -97,7 +97,7 @@ from hortus.cache.fingerprint import (
 )
 from hortus.cache.graph import ExplorerStore, GraphStore
 from hortus.cache.links import LinkStore
-from hortus.cache.listing import Listing, list_tree
+from hortus.cache.listing import Listing, decodable, list_tree
 from hortus.cache.math import MathStore
 from hortus.cache.notes import NoteStore
 from hortus.cache.parsed import ParsedMeta, ParsedStore, parse_key
@@ -140,6 +140,7 @@ __all__ = [
     "bytes_digest",
     "checkpoint_keys",
     "code_fingerprint",
+    "decodable",
     "digest",
     "environment_fingerprint",
     "file_digest",

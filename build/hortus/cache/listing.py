@@ -63,7 +63,7 @@ def _walk(walk: _Walk, folder: str, prefix: str) -> None:
             plain = is_dir or entry.is_file(follow_symlinks=False)
         except OSError:
             is_dir = plain = False
-        if not plain or not (name.isascii() or _decodable(name)):
+        if not plain or not (name.isascii() or decodable(name)):
             walk.plain[0] = False  # a link, a pipe, an odd name: the vault looks for itself
         if is_dir:
             if not (walk.skip_hidden and name.startswith(".")) and name not in walk.skip:
@@ -81,7 +81,9 @@ def _walk(walk: _Walk, folder: str, prefix: str) -> None:
         _walk(walk, entry.path, f"{prefix}{entry.name}/")
 
 
-def _decodable(name: str) -> bool:
+def decodable(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python keeps them as lone surrogates,
+    which no page, URL or report can hold)."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:

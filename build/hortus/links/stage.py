@@ -93,7 +93,6 @@ def link_notes(
     paths.update((str(path), path) for path in vault.attachments)
     linker = Linker(vault, summaries, diagnostics, paths, vault_notes, _tables(store, vault, index))
     stale = _stale(parsed, kept, index, changed)
-
     beside = _link_beside(linker, parsed, stale, index, jobs)
     try:
         entries, linked, notes = _link_each(linker, parsed, kept, stale, index, paths, beside)

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
-from hortus.cache import Listing
+from hortus.cache import Listing, decodable
 from hortus.diagnostics import Diagnostics
 from hortus.vault.notes import NOTE_SUFFIXES
 
@@ -94,7 +94,7 @@ def _list_folder(walk: _Walk, folder: str, base: str) -> None:
     for entry in files:
         name = entry.name
         # The common case in one step: a plain file (not a link) under a name of UTF-8.
-        if not entry.is_symlink() and (name.isascii() or _decodable(name)):
+        if not entry.is_symlink() and (name.isascii() or decodable(name)):
             listed = known.get(base + name)
             # The listing's type (no question to the system, but where it cannot tell).
             if listed is not None and listed[1] >= 0 and entry.is_file(follow_symlinks=False):
@@ -118,7 +118,7 @@ _BY_NAME = operator.attrgetter("name")
 def _add_file(walk: _Walk, entry: os.DirEntry[str], base: str) -> None:
     """A file that is not plainly one (see _list_folder): reported, or listed for reading."""
     name = entry.name
-    if not _decodable(name):
+    if not decodable(name):
         rel = _display_path(Path(entry.path), walk.root)
         walk.diagnostics.warn(rel, None, "filename", "file name is not valid UTF-8; skipped")
         return
@@ -148,7 +148,7 @@ def _folders_to_enter(
     for name in sorted(d for d in names if not d.startswith(".")):
         full = folder / name
         rel = _display_path(full, root)
-        if not _decodable(name):
+        if not decodable(name):
             diagnostics.warn(rel, None, "filename", "folder name is not valid UTF-8; skipped")
         elif full.is_symlink():
             diagnostics.warn(rel, None, "symlink", _folder_link_problem(full, real_root))
@@ -168,16 +168,6 @@ def _display_path(full: Path, root: Path) -> str:
     except ValueError:
         rel = full.as_posix()
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
-
-
-def _decodable(name: str) -> bool:
-    """False for a name whose bytes are not UTF-8 (Python keeps them as lone surrogates,
-    which no page, URL or report can hold)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _folder_link_problem(full: Path, real_root: Path) -> str:
