@@ -419,6 +419,28 @@ def test_embed_cycle(build_vault) -> None:
     good_built(run)
 
 
+def test_note_embeds_sections_of_its_own(build_vault) -> None:
+    """A note may repeat a section of its own elsewhere in it (as Obsidian's help does): no
+    loop unless the section holds the embed, or the whole note is embedded inside itself."""
+    run = build_vault(
+        {
+            **GOOD,
+            "Steps.md": P + "## Log in\n\nlog in text\n\n## Again\n\n![[Steps#Log in]]\n",
+            "Inner.md": P + "## Part\n\npart text\n\n![[Inner#Part]]\n",
+            "Whole.md": P + "## Part\n\nwhole text\n\n![[Whole]]\n",
+        }
+    )
+    clean(run)
+    assert "Steps.md" not in run.stderr
+    steps = article(run.page("/steps/"))
+    assert steps.count("log in text") == 2 and "Not shown here" not in steps
+    assert "Inner.md:8: warning: embed cycle: Inner.md embeds itself" in run.stderr
+    inner = article(run.page("/inner/"))
+    assert inner.count("part text") == 2 and inner.count("Not shown here") == 1
+    assert "Whole.md:8: warning: embed cycle: Whole.md embeds itself" in run.stderr
+    good_built(run)
+
+
 # --- the file system -----------------------------------------------------------------------------
 
 

@@ -17,8 +17,10 @@ from hortus.links.resolve import DRAWING_SUFFIXES, Linker, output_file
 from hortus.links.stage import link_notes
 from hortus.links.summary import NoteSummary, summarize
 from hortus.links.transclusion import (
+    Section,
     is_transclusion,
     link_of,
+    repeats_embed,
     report_embed_cycles,
     section_tokens,
 )
@@ -31,12 +33,14 @@ __all__ = [
     "NoteSummary",
     "Relinker",
     "ResolvedLink",
+    "Section",
     "VaultIndex",
     "heading_key",
     "is_transclusion",
     "link_notes",
     "link_of",
     "output_file",
+    "repeats_embed",
     "report_embed_cycles",
     "section_tokens",
     "summarize",

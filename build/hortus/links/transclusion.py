@@ -16,6 +16,17 @@ from hortus.markdown import link_index
 Section = tuple[PurePosixPath, str | None, str | None]
 
 
+def repeats_embed(chain: Sequence[Section], target: Section) -> bool:
+    """Whether embedding `target` from the innermost part of `chain` (what is being shown,
+    outermost first) would show it again inside itself. A note may embed a section of its
+    own (Obsidian's help does, to repeat a step): that is a loop only when the same section
+    is already being shown, or when the whole note is embedded inside any part of it."""
+    note, heading_id, block_id = target
+    if heading_id is None and block_id is None:
+        return any(shown[0] == note for shown in chain)
+    return target in chain
+
+
 def section_tokens(
     tokens: list[Token], heading_id: str | None, block_id: str | None
 ) -> list[Token]:
@@ -101,18 +112,27 @@ def report_embed_cycles(
         if root in done:
             continue
         stack = [(root, iter(edges(root)))]
-        path = [start]
+        chain = [root]
         while stack:
             node, pending = stack[-1]
             step = next(pending, None)
             if step is None:
                 done.add(node)
                 stack.pop()
-                path.pop()
+                chain.pop()
                 continue
             target, line = step
-            if target[0] in path:
-                report(node, line, [*path[path.index(target[0]) :], target[0]])
+            if repeats_embed(chain, target):
+                report(node, line, _loop(chain, target))
             elif target not in done:
                 stack.append((target, iter(edges(target))))
-                path.append(target[0])
+                chain.append(target)
+
+
+def _loop(chain: list[Section], target: Section) -> list[PurePosixPath]:
+    """The notes of the loop that embedding `target` closes, from where it starts back to
+    it; a step inside one note (a section of it) is not a step to another."""
+    first = chain.index(target) if target in chain else [s[0] for s in chain].index(target[0])
+    notes = [shown[0] for shown in chain[first:]] + [target[0]]
+    steps = [n for i, n in enumerate(notes) if i == 0 or n != notes[i - 1]]
+    return steps if len(steps) > 1 else [target[0], target[0]]  # a note that embeds itself

@@ -14,7 +14,7 @@ from markdown_it.token import Token
 
 from hortus.cache import short_digest
 from hortus.diagnostics import Diagnostics
-from hortus.links import ResolvedLink, section_tokens
+from hortus.links import ResolvedLink, Section, repeats_embed, section_tokens
 from hortus.markdown import ParsedNote
 from hortus.render.canvas import canvas_html
 from hortus.render.cells import install_cell_rules
@@ -83,7 +83,7 @@ class BodyRenderer:
         """The body's HTML; a page that embeds more than EMBED_LIMIT notes is reported to
         `diagnostics` (once per note: its other URLs render the same embeds)."""
         budget = EmbedBudget()
-        env = self._env(parsed, page_url, (parsed.note.path,), budget, None)
+        env = self._env(parsed, page_url, ((parsed.note.path, None, None),), budget, None)
         html = self._canvas_or_text(parsed, parsed.tokens, env)
         skipped = budget.first_skipped
         if diagnostics is not None and skipped is not None and page_url == parsed.note.url:
@@ -104,7 +104,7 @@ class BodyRenderer:
         self,
         parsed: ParsedNote,
         page_url: str,
-        stack: tuple[PurePosixPath, ...],
+        stack: tuple[Section, ...],  # what is being shown, the page's note first
         budget: EmbedBudget,
         page_line: int | None,
     ) -> dict[str, Any]:
@@ -146,8 +146,10 @@ class BodyRenderer:
             source = f'<a href="{escape(relative_url(env["page_url"], found.url))}">{title}</a>'
         else:
             source = title
-        if note in stack or len(stack) > TRANSCLUSION_DEPTH:
-            reason = "embeds itself" if note in stack else "is embedded too deeply"
+        section: Section = (note, found.heading_id, found.block_id)
+        repeated = repeats_embed(stack, section)
+        if repeated or len(stack) > TRANSCLUSION_DEPTH:
+            reason = "embeds itself" if repeated else "is embedded too deeply"
             return _stop_notice(f"{source} {reason}.")
         budget: EmbedBudget = env["embeds"]
         # The line in the page's own note that the outermost embed sits on.
@@ -156,14 +158,14 @@ class BodyRenderer:
             # Each embed may embed others: without a limit per page, ten embeds of a note that
             # embeds ten more, four levels deep, are ten thousand copies on one page.
             if budget.first_skipped is None:
-                holder = stack[-1]
+                holder = stack[-1][0]
                 where = f"{holder}:{line}" if line else str(holder)
                 budget.first_skipped = SkippedEmbed(page_line, where)
             return _stop_notice(f"{source}: this page already embeds {EMBED_LIMIT} notes.")
         budget.used += 1
         target = self.parsed[note]
         tokens = section_tokens(target.tokens, found.heading_id, found.block_id)
-        inner_env = self._env(target, env["page_url"], (*stack, note), budget, page_line)
+        inner_env = self._env(target, env["page_url"], (*stack, section), budget, page_line)
         inner = self._canvas_or_text(target, tokens, inner_env)
         return (
             f'<div class="transclusion"><div class="transclusion-source">'
