@@ -77,7 +77,8 @@ def test_an_empty_result_says_so_and_a_bad_query_shows_an_error_box(build_vault)
         "",
         "# Queries\n\n```dataview\nLIST FROM #nothing\n```\n\n"
         "```dataview\nTABLE rating\nWHERE rating >\n```\n\n"
-        "```dataviewjs\ndv.list([1, 2])\n```\n",
+        "```dataviewjs\ndv.list([1, 2])\n```\n\n"
+        "> [!note] Unread\n> ```dataview\nLIST FROM #book\n> ```\n",
     )
     run = build_vault({**BOOKS, "Queries.md": index})
     assert run.code == 0, run.stderr
@@ -87,6 +88,8 @@ def test_an_empty_result_says_so_and_a_bad_query_shows_an_error_box(build_vault)
     assert "does not run JavaScript" in page and "dv.list" in visible_text(page)
     assert "Queries.md:12: warning: query failed: line 2: unexpected end" in run.stderr
     assert "Queries.md:15: warning: dataviewjs blocks are JavaScript" in run.stderr
+    # A fence in a callout whose lines lack the `>` ends with the callout: empty, and said so.
+    assert "Queries.md:21: warning: query failed: the block is empty; a query starts" in run.stderr
     strict = build_vault({**BOOKS, "Queries.md": index}, "--strict")
     assert strict.code == 1
 

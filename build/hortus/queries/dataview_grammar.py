@@ -336,6 +336,8 @@ def _inline_parser() -> Lark:
 @lru_cache(maxsize=4096)
 def parse_query(text: str) -> Query:
     """A ```dataview block's query; QueryError names the line and column that are wrong."""
+    if not text.strip():  # as a fence in a callout leaves when its lines lack the `>`
+        raise QueryError("the block is empty; a query starts with TABLE, LIST, TASK or CALENDAR")
     try:
         return _ToQuery(text).transform(_query_parser().parse(text))
     except UnexpectedInput as exc:
