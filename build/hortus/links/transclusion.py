@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import groupby
 from pathlib import PurePosixPath
 
 from markdown_it.token import Token
@@ -133,6 +134,5 @@ def _loop(chain: list[Section], target: Section) -> list[PurePosixPath]:
     """The notes of the loop that embedding `target` closes, from where it starts back to
     it; a step inside one note (a section of it) is not a step to another."""
     first = chain.index(target) if target in chain else [s[0] for s in chain].index(target[0])
-    notes = [shown[0] for shown in chain[first:]] + [target[0]]
-    steps = [n for i, n in enumerate(notes) if i == 0 or n != notes[i - 1]]
+    steps = [note for note, _ in groupby([shown[0] for shown in (*chain[first:], target)])]
     return steps if len(steps) > 1 else [target[0], target[0]]  # a note that embeds itself
