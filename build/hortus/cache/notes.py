@@ -22,13 +22,14 @@ PLACED = "placed.pickle"  # beside the shards: where the notes kept in them were
 
 
 class NoteStore(ShardedTable):
-    """`notes-<key>/` in `folder` (see ShardedTable), keyed on the code and the publishing
-    mode (what decides whether a note is published): note path -> ((size, mtime_ns), what
-    was read); each note's text apart, in `texts-<key>/`, by path. Beside it, a small memo
+    """`notes-<key>/` in `folder` (see ShardedTable), keyed on the code and `publish`, what
+    decides whether a note is published (the publishing mode, the template folders): note
+    path -> ((size, mtime_ns), what was read); each note's text apart, in `texts-<key>/`, by
+    path. Beside it, a small memo
     of what the vault stage derives from notes' text, by the text's digest (see load_memo),
     and where the notes as kept were placed (see load_placement)."""
 
-    def __init__(self, folder: Path, publish: str, listed: Listing | None = None) -> None:
+    def __init__(self, folder: Path, publish: object, listed: Listing | None = None) -> None:
         super().__init__(folder, "notes", publish)
         self.texts = ShardedTable(folder, "texts", publish)
         # The notes folder's files, sizes and times, as the build's inputs snapshot listed

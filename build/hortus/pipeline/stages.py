@@ -29,7 +29,7 @@ from hortus.render import (
     math_macros,
     typeset_math,
 )
-from hortus.vault import Vault, load_vault
+from hortus.vault import Vault, load_vault, template_folders
 
 if TYPE_CHECKING:
     from hortus.queries import Garden
@@ -79,10 +79,16 @@ class Prepared:
 def read_vault(context: BuildContext, notes: Prepared) -> None:
     cache = context.cache
     publish, store = context.settings.publish, None
+    templates = template_folders(context.notes_dir)
     if cache is not None:
-        store = NoteStore(cache.folder, publish, cache.notes_listing)
+        store = NoteStore(cache.folder, (publish, templates), cache.notes_listing)
     notes.vault = load_vault(
-        context.notes_dir, context.settings, context.diagnostics, jobs=context.jobs, store=store
+        context.notes_dir,
+        context.settings,
+        context.diagnostics,
+        jobs=context.jobs,
+        store=store,
+        templates=templates,
     )
     # Every later stage is given the pages' language as a tag, chosen when it was not set.
     context.settings = replace(context.settings, language=notes.vault.language.tag)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     )
     from hortus.vault.reading import decode_note, load_vault, read_note
     from hortus.vault.slugs import heading_slug, path_slug, slugify
+    from hortus.vault.templates import in_template_folder, template_folders
     from hortus.vault.urls import attachment_url, relative_url, tag_url
 
 _MODULES = {
@@ -72,6 +73,8 @@ _MODULES = {
     "heading_slug": "slugs",
     "path_slug": "slugs",
     "slugify": "slugs",
+    "in_template_folder": "templates",
+    "template_folders": "templates",
     "attachment_url": "urls",
     "relative_url": "urls",
     "tag_url": "urls",
@@ -97,6 +100,7 @@ __all__ = [
     "canvas_markdown",
     "decode_note",
     "heading_slug",
+    "in_template_folder",
     "is_published",
     "language_of",
     "load_vault",
@@ -108,6 +112,7 @@ __all__ = [
     "slugify",
     "stem_and_suffix",
     "tag_url",
+    "template_folders",
     "written_date",
 ]
 

@@ -41,6 +41,7 @@ from hortus.vault.placed import (
     placement_key,
 )
 from hortus.vault.slugs import path_slug
+from hortus.vault.templates import in_template_folder
 
 PARALLEL_READ_MIN = 500  # notes to read before forked workers pay for themselves
 
@@ -51,19 +52,21 @@ def load_vault(
     diagnostics: Diagnostics,
     jobs: int = 1,
     store: NoteStore | None = None,
+    templates: tuple[str, ...] = (),
 ) -> Vault:
     """Every file under `notes_dir`: notes and canvases read, the rest kept as attachments;
     then the home page, one page per URL (two permalinks of one URL are an error in
     `diagnostics`) and the pages' language, the settings' or the published notes'. A large
     vault's notes are read by `jobs` processes; with `store`, a note whose file has the size
     and time it had at the last build is taken from there, unread, and the pages are placed
-    as the last build placed them when no note read anew changes what placing them reads."""
+    as the last build placed them when no note read anew changes what placing them reads.
+    No note in the `templates` folders is published (see hortus.vault.templates)."""
     vault = Vault(root=notes_dir)
     files = vault_files(notes_dir, diagnostics, store.listed if store is not None else None)
     kept = kept_placement(store)
     kinds = {name: _kind(name) for name in files}
     note_files = {name: files[name] for name, kind in kinds.items() if kind == _NOTE}
-    reading = _read_notes(notes_dir, note_files, settings, jobs, store)
+    reading = _read_notes(notes_dir, note_files, settings, jobs, store, templates)
     vault.read_anew = len(reading.reread)
     names: list[str] = []  # the path of each of vault.notes, as text
     unkept: list[Note] = []  # notes read at every build (not kept in `store`)
@@ -168,6 +171,7 @@ def _read_notes(
     settings: Settings,
     jobs: int,
     store: NoteStore | None,
+    templates: tuple[str, ...],
 ) -> _Reading:
     """Each note of `files` (vault-relative path -> its size and time, when listing gave
     them: not for a symlink), read (or kept in `store`), with what reading it reported."""
@@ -197,7 +201,7 @@ def _read_notes(
         read = []
         for name in chunk:
             said = Diagnostics()
-            note = read_note(root, PurePosixPath(name), settings, said)
+            note = read_note(root, PurePosixPath(name), settings, said, templates)
             if note is not None:  # made here, kept with the note in the store
                 note.source_digest  # noqa: B018
                 note.given_dates  # noqa: B018
@@ -259,10 +263,18 @@ def _moved(read: Read, before: Kept | None, text: Callable[[Note], str]) -> bool
 
 
 def read_note(
-    root: Path, relpath: PurePosixPath, settings: Settings, diagnostics: Diagnostics
+    root: Path,
+    relpath: PurePosixPath,
+    settings: Settings,
+    diagnostics: Diagnostics,
+    templates: tuple[str, ...] = (),
 ) -> Note | None:
     """The note at `relpath` under `root`, or None (reported) when it cannot be read. Whether
-    it is the home page is settled by load_vault, which sees every note."""
+    it is the home page is settled by load_vault, which sees every note. A note in one of the
+    `templates` folders is never published, and its placeholders are not reported."""
+    template = in_template_folder(relpath, templates)
+    if template:
+        diagnostics = Diagnostics()
     full = root / relpath
     try:
         mtime = full.stat().st_mtime
@@ -272,7 +284,7 @@ def read_note(
         return None
     text = decode_note(raw, str(relpath), diagnostics)
     frontmatter, readable = parse_frontmatter(text, str(relpath), diagnostics)
-    published = readable and is_published(frontmatter, settings.publish)
+    published = readable and not template and is_published(frontmatter, settings.publish)
     tags = string_list(frontmatter.get("tags", frontmatter.get("tag")))
     aliases = string_list(frontmatter.get("aliases", frontmatter.get("alias")), split_spaces=False)
     home = HOME_TAG in {t.lower() for t in tags} or frontmatter.get("dg-home") is True
