@@ -49,6 +49,7 @@ up:
 rating: 4.5
 done: true
 due: 2024-05-01
+cover: https://m.media-amazon.com/images/M/MV5BNzQzMzJhZTEtOWM4NS00MTdhLTg0YjgtMjM4MDRkZjUwZDBlXkEyXkFqcGdeQXVyNjU0OTQ0OTY@._V1_SX300.jpg
 tags: [books]
 ---
 Text under the properties.
@@ -202,6 +203,10 @@ def test_properties_are_shown_at_the_top(browser, base: str, scheme: str, width:
     top = tab.eval_on_selector("details.properties", "e => e.getBoundingClientRect().top")
     body = tab.eval_on_selector(".note-body", "e => e.getBoundingClientRect().top")
     assert top < body
+    # A long URL breaks inside its column instead of running over the page's side.
+    right = tab.eval_on_selector("details.properties", "e => e.getBoundingClientRect().right")
+    link = tab.locator(".property a.external", has_text="media-amazon")
+    assert link.evaluate("e => e.getBoundingClientRect().right") <= right + 1
     view.screenshot(path=str(SHOTS / f"properties-{scheme}-{width}.png"))
     context.close()
 
