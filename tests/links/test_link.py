@@ -14,6 +14,12 @@ def hrefs(html: str) -> dict[str, str]:
     return {unescape(text): unescape(href) for href, text in found}
 
 
+def md_hrefs(html: str) -> dict[str, str]:
+    """Link text -> href of the note body's Markdown links to notes."""
+    found = re.findall(r'<a href="([^"]*)" class="internal">([^<]*)</a>', html)
+    return {unescape(text): unescape(href) for href, text in found}
+
+
 def test_wikilinks_by_name_case_insensitive_alias_and_path(build_vault) -> None:
     run = build_vault(
         {
@@ -173,3 +179,30 @@ def test_links_out_of_the_vault_are_refused(build_vault, tmp_path) -> None:
     assert run.code == 0
     assert "leaves the vault" in run.stderr
     assert not any(p.read_bytes() == b"outside" for p in run.out.rglob("*") if p.is_file())
+
+
+def test_a_heading_link_may_hold_the_markup_of_the_heading(build_vault) -> None:
+    # Obsidian's completion writes a heading as it is written, link and all.
+    link = "[snooping](Port%20security.md#[DHCP](DHCP.md)%20Snooping)"
+    run = build_vault(
+        {
+            "Source.md": P + f"{link} [[Port security#DHCP Snooping|plain]]\n",
+            "Port security.md": P + "# Port security\n\n## [DHCP](DHCP.md) Snooping\n\nOn.\n",
+            "DHCP.md": P + "dhcp\n",
+        }
+    )
+    assert run.code == 0, run.stderr
+    assert "has no heading" not in run.stderr
+    links = hrefs(run.page("/source/"))
+    assert links == {"plain": "../port-security/#dhcp-snooping"}
+    assert md_hrefs(run.page("/source/")) == {"snooping": links["plain"]}
+
+
+def test_a_path_climbing_above_the_vault_stops_at_its_root(build_vault) -> None:
+    # `../` once too often, as in notes moved a folder up: a browser stops at the root too.
+    text = "[DHCP](../../../net/DHCP.md) and [gone](../../../net/Gone.md)\n"
+    run = build_vault({"a/b/Source.md": P + text, "net/DHCP.md": P + "dhcp\n"})
+    assert run.code == 0, run.stderr
+    assert md_hrefs(run.page("/a/b/source/")) == {"DHCP": "../../../net/dhcp/"}
+    assert "link to '../../../net/Gone.md' leaves the vault" in run.stderr
+    assert "DHCP.md" not in run.stderr

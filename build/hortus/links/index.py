@@ -156,7 +156,11 @@ class VaultIndex:
             else:
                 relative = posixpath.normpath(posixpath.join(folder, target))
             if relative == ".." or relative.startswith("../"):
-                return None, 0, True
+                # Steps above the vault stop at its root, as a browser resolves `../` past
+                # a site's root: a link written one `../` too many still finds its note.
+                inside = _above_root(relative)
+                by_path = self._by_path(inside, inside) if inside else None
+                return (by_path, 1, False) if by_path is not None else (None, 0, True)
             # An explicit path (relative to the note, or from the vault root) wins over a
             # name match; a bare name is matched by name below, so the note beside the link
             # wins.
@@ -230,3 +234,12 @@ def _last_part(text: str) -> str:
         return last
     parts = [part for part in text.split("/") if part and part != "."]
     return parts[-1] if parts else ""
+
+
+def _above_root(relative: str) -> str:
+    """A normalised path that climbs above the vault (`../../a/b.md`), with the climb
+    dropped (`a/b.md`); `` when nothing is left."""
+    parts = relative.split("/")
+    while parts and parts[0] == "..":
+        parts.pop(0)
+    return "/".join(parts)

@@ -87,8 +87,13 @@ class Linker:
         if note.path not in self._heading_ids:
             summary = self.summaries.get(note.path)
             found: dict[str, str] = {}
-            for heading in summary.headings if summary else ():
+            headings = summary.headings if summary else ()
+            for heading in headings:
                 found.setdefault(heading_key(heading.text), heading.id)
+            # Obsidian matches a link against the heading as written: a link made by its
+            # completion holds the heading's markup (`#[DHCP](dhcp.md)%20Snooping`).
+            for heading in headings:
+                found.setdefault(heading_key(heading.source), heading.id)
             self._heading_ids[note.path] = found
         return self._heading_ids[note.path]
 

@@ -31,6 +31,7 @@ class HeadingRef(NamedTuple):
     id: str  # its anchor
     text: str  # its text, without markup
     position: Position
+    source: str  # its text as written, markup and all (`[DHCP](dhcp.md) snooping`)
 
 
 class BlockRef(NamedTuple):
@@ -110,10 +111,12 @@ def _headings(tokens: list[Token]) -> tuple[HeadingRef, ...]:
     found = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and i + 1 < len(tokens):
+            inline = tokens[i + 1]
             text = "".join(
-                c.content for c in tokens[i + 1].children or () if c.type in ("text", "code_inline")
+                c.content for c in inline.children or () if c.type in ("text", "code_inline")
             )
-            found.append(HeadingRef(int(token.tag[1]), str(token.attrGet("id") or ""), text, i))
+            anchor = str(token.attrGet("id") or "")
+            found.append(HeadingRef(int(token.tag[1]), anchor, text, i, inline.content))
     return tuple(found)
 
 
