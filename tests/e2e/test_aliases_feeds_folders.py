@@ -45,6 +45,22 @@ def test_an_alias_never_overwrites_another_page(build_vault) -> None:
     assert strict.code == 1 and "alias 'Other'" in strict.stderr
 
 
+def test_aliases_of_one_url_warn_only_across_notes(build_vault) -> None:
+    run = build_vault(
+        {
+            "os/linux/README.md": "---\ndg-publish: true\naliases: [Linux, linux]\n---\nL.\n",
+            "tools/Shells.md": "---\ndg-publish: true\naliases:\n  - LINUX\n---\nS.\n",
+        }
+    )
+    assert run.code == 0, run.stderr
+    assert "../os/linux/readme/" in run.page("/linux/")  # the first in path order keeps it
+    assert run.stderr.count("warning: alias") == 1  # not for `Linux` and `linux` of one note
+    assert (
+        "tools/Shells.md:4: warning: alias 'LINUX' would redirect from /linux/, where an alias "
+        "of os/linux/README.md already redirects; no redirect made" in run.stderr
+    )
+
+
 def test_a_feed_per_tag_and_per_folder_linked_from_its_page(build_vault) -> None:
     run = build_vault(
         {

@@ -20,19 +20,27 @@ def alias_url(alias: str) -> str:
 def emit_alias_redirects(site: SiteState, writer: SiteWriter) -> None:
     """A redirect page at each published note's aliases' URLs, where nothing else is."""
     notes = sorted(site.pages, key=lambda n: str(n.path))
+    redirected: dict[str, Note] = {}  # URL -> the note an alias there redirects to
     for note in notes:
         for alias in dict.fromkeys(note.aliases):  # each once, in the order written
             url = alias_url(alias)
-            if not url or url in (note.url, *note.extra_urls):
+            # `Linux` and `linux` are one URL: the note's own, or the redirect already made.
+            if not url or url in (note.url, *note.extra_urls) or redirected.get(url) is note:
                 continue
-            if writer.has_page(url) or url_to_name(url) in writer.written:
+            if url in redirected or writer.has_page(url) or url_to_name(url) in writer.written:
+                other = redirected.get(url)
+                taken = (
+                    f"where an alias of {other.path} already redirects"
+                    if other
+                    else "which is already a page"
+                )
                 site.diagnostics.warn(
                     str(note.path), _alias_line(note, alias), "alias",
-                    f"alias {alias!r} would redirect from {url}, which is already a page; "
-                    "no redirect made",
+                    f"alias {alias!r} would redirect from {url}, {taken}; no redirect made",
                 )  # fmt: skip
                 continue
             writer.write_page(url, _redirect_page(site, note, url))
+            redirected[url] = note
 
 
 def _redirect_page(site: SiteState, note: Note, url: str) -> str:
