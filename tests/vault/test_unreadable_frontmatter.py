@@ -69,3 +69,24 @@ def test_parse_frontmatter_reads_broken_yaml_as_no_properties() -> None:
     assert [(d.line, d.message.endswith(IGNORED)) for d in report.items] == [(2, True)]
     flagged = "---\ndg-publish: true\ncreated: {{date}}\n---\nx\n"
     assert parse_frontmatter(flagged, "f.md", Diagnostics()) == ({}, False)
+
+
+def test_unclosed_frontmatter_is_text_and_keeps_a_flag_private(build_vault) -> None:
+    # A closing line with more on it (a theme's button) does not close the properties.
+    shown = "---\ncssclass: dashboard\n--- `button-home`\n\n# Dashboard\n\nThe whole note.\n"
+    hidden = "---\npublish: false\ntitle: x\n\ncanary-unclosed-private-3b9d\n"
+    run = build_vault({"Dash.md": shown, "Hidden.md": hidden}, settings='publish = "all"')
+    assert run.code == 0, run.stderr
+    assert (
+        "Dash.md:1: warning: frontmatter has no closing `---`; the note has no properties, "
+        "and its lines show as text, as in Obsidian\n" in run.stderr
+    )
+    text = visible_text(article(run.page("/dash/")))
+    assert "cssclass: dashboard" in text and "Dashboard" in text and "The whole note." in text
+    assert "Hidden.md:1: warning: frontmatter has no closing `---`; the note is not published" in (
+        run.stderr
+    )
+    assert not (run.out / "hidden").exists()
+    assert b"canary-unclosed" not in b"".join(
+        p.read_bytes() for p in run.out.rglob("*") if p.is_file()
+    )

@@ -27,6 +27,8 @@ class ParsedFrontmatter(NamedTuple):
 _PUBLISH_FLAG = re.compile(r"""(?:^|[{,])\s*["']?(?:dg-publish|publish|draft)["']?\s*:""", re.M)
 _IGNORED = "the properties could not be read and are ignored"
 _IGNORED_FLAGGED = f"{_IGNORED}, and the note is not published (its publish flag is among them)"
+_UNCLOSED = "the note has no properties, and its lines show as text, as in Obsidian"
+_UNCLOSED_FLAGGED = "the note is not published (its publish flag is among its lines)"
 
 
 def parse_frontmatter(text: str, path: str, diagnostics: Diagnostics) -> ParsedFrontmatter:
@@ -40,8 +42,12 @@ def parse_frontmatter(text: str, path: str, diagnostics: Diagnostics) -> ParsedF
         if lines[end].rstrip() in ("---", "..."):
             break
     else:
-        diagnostics.warn(path, 1, "frontmatter", "frontmatter has no closing `---`; note skipped")
-        return ParsedFrontmatter({}, False)
+        # Obsidian reads no properties then, and shows the lines as text after a rule; a
+        # publish flag among them is never guessed (see _IGNORED_FLAGGED).
+        flagged = _PUBLISH_FLAG.search("\n".join(lines[1:])) is not None
+        said = _UNCLOSED_FLAGGED if flagged else _UNCLOSED
+        diagnostics.warn(path, 1, "frontmatter", f"frontmatter has no closing `---`; {said}")
+        return ParsedFrontmatter({}, not flagged)
     block = "\n".join(lines[1:end])
     flagged = _PUBLISH_FLAG.search(block) is not None
     values = _load_yaml(block, end, path, diagnostics, _IGNORED_FLAGGED if flagged else _IGNORED)
