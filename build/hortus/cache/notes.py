@@ -25,9 +25,9 @@ class NoteStore(ShardedTable):
     """`notes-<key>/` in `folder` (see ShardedTable), keyed on the code and `publish`, what
     decides whether a note is published (the publishing mode, the template folders): note
     path -> ((size, mtime_ns), what was read); each note's text apart, in `texts-<key>/`, by
-    path. Beside it, a small memo
-    of what the vault stage derives from notes' text, by the text's digest (see load_memo),
-    and where the notes as kept were placed (see load_placement)."""
+    path. Beside it, a small memo of what the vault stage derives from notes' text, by the
+    text's digest (see load_memo), and where the notes as kept were placed (see
+    load_placement)."""
 
     def __init__(self, folder: Path, publish: object, listed: Listing | None = None) -> None:
         super().__init__(folder, "notes", publish)

@@ -46,5 +46,7 @@ def _folder(value: object) -> str:
 def in_template_folder(relpath: PurePosixPath, folders: tuple[str, ...]) -> bool:
     """Whether the note at `relpath` lies in one of `folders` (Obsidian's paths ignore case
     on the systems most vaults live on, and its settings keep what the user typed)."""
+    if not folders:  # most vaults: asked of every note read
+        return False
     folder = str(relpath.parent).lower()
     return any(folder == f.lower() or folder.startswith(f.lower() + "/") for f in folders)
