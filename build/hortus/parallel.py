@@ -18,6 +18,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import select
 import shutil
 import signal
 import subprocess
@@ -122,45 +123,93 @@ def fork_map(work: Callable[[T], R], chunks: list[T], jobs: int) -> list[R]:
 
 
 def fork_imap(work: Callable[[T], R], chunks: list[T], jobs: int) -> Iterator[R]:
-    """`work(c)` for each chunk, in order, each yielded as soon as it is done (the parent
-    takes in one chunk's results while the others are still at work), at most `jobs`
-    processes at a time. A failure in a chunk is raised here; the others are stopped."""
+    """`work(c)` for each chunk, in order, each yielded as soon as it and those before it are
+    done, at most `jobs` processes at a time. A chunk that ends early frees its slot at once,
+    and the slots are filled again before a result is handed over, so the cores stay busy
+    while the parent takes it in. A failure in a chunk is raised here; the others are
+    stopped."""
     if jobs <= 1 or len(chunks) <= 1 or not can_fork():
         for chunk in chunks:
             yield work(chunk)
         return
     parent = os.getpid()
     scratch = _scratch_folder()
-    running: dict[int, int] = {}  # pid -> chunk index
-    finished: dict[int, int] = {}  # chunk index -> exit status of its process
+    children = _Children()
+    statuses: dict[int, int] = {}  # chunk index -> exit status of its process
     started = 0
     try:
         for index in range(len(chunks)):
-            while started < len(chunks) and len(running) < jobs:
-                result = scratch / f"{started}.pickle"
-                pid = _fork()
-                if pid == 0:
-                    _run_child(lambda chunk=chunks[started]: work(chunk), result, parent)
-                running[pid] = started
-                started += 1
-            while index not in finished:
-                # Wait for the chunk wanted next, then free the slots of any others done.
-                pid = next(p for p, i in running.items() if i == index)
-                _, status = os.waitpid(pid, 0)
-                finished[running.pop(pid)] = status
-                for other in list(running):
-                    done, status = os.waitpid(other, os.WNOHANG)
-                    if done:
-                        finished[running.pop(other)] = status
-            yield _take(scratch / f"{index}.pickle", finished.pop(index))
+            while True:
+                while started < len(chunks) and len(children) < jobs:
+                    result = scratch / f"{started}.pickle"
+                    pid = _fork()
+                    if pid == 0:
+                        _run_child(lambda chunk=chunks[started]: work(chunk), result, parent)
+                    children.add(pid, started)
+                    started += 1
+                if index in statuses:
+                    break
+                done, status = children.wait(index)
+                statuses[done] = status
+            yield _take(scratch / f"{index}.pickle", statuses.pop(index))
     finally:
-        for pid in running:  # stopped early: a failure, or Ctrl-C
+        children.stop()  # stopped early: a failure, or Ctrl-C
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+class _Children:
+    """The running children of fork_imap, by the chunk each works on. Where the system can
+    tell of any one child's end (a pidfd per child, Linux), the first to end is waited for;
+    elsewhere the one whose chunk is wanted next."""
+
+    def __init__(self) -> None:
+        self.chunks: dict[int, int] = {}  # pid -> chunk index
+        self.pidfds: dict[int, int] = {}  # pidfd -> pid
+        self.poll = select.poll() if hasattr(os, "pidfd_open") else None
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def add(self, pid: int, chunk: int) -> None:
+        self.chunks[pid] = chunk
+        if self.poll is None:
+            return
+        try:
+            fd = os.pidfd_open(pid)
+        except OSError:  # a kernel without pidfds: wait in order
+            self.poll = None
+            return
+        self.pidfds[fd] = pid
+        self.poll.register(fd, select.POLLIN)
+
+    def wait(self, wanted: int) -> tuple[int, int]:
+        """(chunk index, exit status) of a child that has ended: any, where the system
+        tells which, else the one working on chunk `wanted`."""
+        pid = next(p for p, i in self.chunks.items() if i == wanted)
+        if self.poll is not None and len(self.pidfds) == len(self.chunks):
+            ready = self.poll.poll()
+            pid = self.pidfds[ready[0][0]]
+        _, status = os.waitpid(pid, 0)
+        self._forget(pid)
+        return self.chunks.pop(pid), status
+
+    def _forget(self, pid: int) -> None:
+        for fd, owner in list(self.pidfds.items()):
+            if owner == pid:
+                if self.poll is not None:
+                    self.poll.unregister(fd)
+                os.close(fd)
+                del self.pidfds[fd]
+
+    def stop(self) -> None:
+        for pid in self.chunks:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-        for pid in running:
+        for pid in list(self.chunks):
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
-        shutil.rmtree(scratch, ignore_errors=True)
+            self._forget(pid)
+        self.chunks.clear()
 
 
 def in_child_process(work: Callable[[], R], meanwhile: Callable[[], None] | None = None) -> R:

@@ -142,3 +142,28 @@ def test_scratch_folders_of_killed_builds_are_cleared(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         names[key] for key in ("running", "ours", "other")
     )
+
+
+def test_a_chunk_that_ends_early_frees_its_core_for_the_next(tmp_path: Path) -> None:
+    """Two cores, a long first chunk: the short ones after it are taken up as each core
+    frees, not held back until the long one ends (its core would sit idle meanwhile)."""
+
+    def work(chunk: tuple[int, float]) -> int:
+        index, seconds = chunk
+        (tmp_path / f"{index}.start").write_text(repr(time.time()))
+        time.sleep(seconds)
+        (tmp_path / f"{index}.end").write_text(repr(time.time()))
+        return index
+
+    chunks = [(0, 1.5), (1, 0.05), (2, 0.05), (3, 0.05)]
+    taken: list[int] = []
+    for index in fork_imap(work, chunks, 2):
+        taken.append(index)
+        if index == 1:  # the parent busy with a result: the cores stay busy meanwhile
+            time.sleep(0.3)
+
+    def at(name: str) -> float:
+        return float((tmp_path / name).read_text())
+
+    assert taken == [0, 1, 2, 3]  # in order, all the same
+    assert at("3.start") < at("0.end")
