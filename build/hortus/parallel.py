@@ -164,7 +164,7 @@ class _Children:
 
     def __init__(self) -> None:
         self.chunks: dict[int, int] = {}  # pid -> chunk index
-        self.pidfds: dict[int, int] = {}  # pidfd -> pid
+        self.pidfds: dict[int, int] = {}  # pid -> its pidfd, while `poll` is in use
         self.poll = select.poll() if hasattr(os, "pidfd_open") else None
 
     def __len__(self) -> int:
@@ -176,30 +176,31 @@ class _Children:
             return
         try:
             fd = os.pidfd_open(pid)
-        except OSError:  # a kernel without pidfds: wait in order
+        except OSError:  # a kernel without pidfds: wait in order from now on
+            for other in list(self.pidfds):
+                self._forget(other)
             self.poll = None
             return
-        self.pidfds[fd] = pid
+        self.pidfds[pid] = fd
         self.poll.register(fd, select.POLLIN)
 
     def wait(self, wanted: int) -> tuple[int, int]:
         """(chunk index, exit status) of a child that has ended: any, where the system
         tells which, else the one working on chunk `wanted`."""
-        pid = next(p for p, i in self.chunks.items() if i == wanted)
-        if self.poll is not None and len(self.pidfds) == len(self.chunks):
-            ready = self.poll.poll()
-            pid = self.pidfds[ready[0][0]]
+        if self.poll is not None:
+            ready = self.poll.poll()[0][0]
+            pid = next(p for p, fd in self.pidfds.items() if fd == ready)
+        else:
+            pid = next(p for p, i in self.chunks.items() if i == wanted)
         _, status = os.waitpid(pid, 0)
         self._forget(pid)
         return self.chunks.pop(pid), status
 
     def _forget(self, pid: int) -> None:
-        for fd, owner in list(self.pidfds.items()):
-            if owner == pid:
-                if self.poll is not None:
-                    self.poll.unregister(fd)
-                os.close(fd)
-                del self.pidfds[fd]
+        fd = self.pidfds.pop(pid, None)
+        if fd is not None and self.poll is not None:
+            self.poll.unregister(fd)
+            os.close(fd)
 
     def stop(self) -> None:
         for pid in self.chunks:
