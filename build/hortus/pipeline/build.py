@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import gc
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +12,7 @@ from hortus.cells import ExecutionReport
 from hortus.config import Settings
 from hortus.diagnostics import BuildError, Diagnostics
 from hortus.parallel import default_jobs, in_child_process
+from hortus.pipeline.collection import without_cycle_collection
 from hortus.pipeline.context import BuildContext, Clock, Mode
 from hortus.pipeline.pages import Made, make_pages
 from hortus.pipeline.result import BuildResult
@@ -31,25 +29,7 @@ from hortus.vault import Vault
 SMALL_EDIT = 100
 
 
-def _without_cycle_collection(build: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
-    """A build makes millions of small objects (tokens) that live to its end and form no
-    cycles; Python's cycle collector would scan them all again and again (seconds for a
-    large garden), so it is paused while a build runs."""
-
-    @functools.wraps(build)
-    def wrapper(*args: Any, **kwargs: Any) -> BuildResult:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return build(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return wrapper
-
-
-@_without_cycle_collection
+@without_cycle_collection
 def build_site(
     settings: Settings,
     notes_dir: Path,

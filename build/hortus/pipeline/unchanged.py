@@ -15,6 +15,7 @@ from hortus.cache import RecordFile, SiteCache, base_snapshot, replay, settled_s
 from hortus.cells import ExecutionReport
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
+from hortus.pipeline.collection import without_cycle_collection
 from hortus.pipeline.result import BuildResult
 from hortus.pipeline.strict import enforce_strict
 from hortus.site import clear_leftovers
@@ -121,6 +122,7 @@ def check_unchanged(
     return done if done is not None else Checked(cache, snapshot, base, outputs)
 
 
+@without_cycle_collection
 def build_if_unchanged(
     settings: Settings, notes_dir: Path, out_dir: Path, *, strict: bool
 ) -> BuildResult | Checked | None:
