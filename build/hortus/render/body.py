@@ -70,7 +70,9 @@ class BodyRenderer:
         diagrams: Mapping[str, Diagram] | None = None,
     ) -> None:
         self.md = md
-        self.parsed = {p.note.path: p for p in parsed}
+        # By path as text: a path's text is kept once made, and every note's is by now,
+        # while its hash would be made here for each of a large garden's notes.
+        self.parsed = {str(p.note.path): p for p in parsed}
         self.math = math
         # The link stage's resolutions per note (read, not copied: an edited note's new
         # ones are found here as soon as it is linked again).
@@ -125,7 +127,7 @@ class BodyRenderer:
     def render_inline(self, path: str, index: int, env: dict[str, Any]) -> str | None:
         """The inline token at `index` of the note at `path` (a task's text, shown by a
         query), its links resolved as in that note; None when it is not at hand."""
-        parsed = self.parsed.get(PurePosixPath(path))
+        parsed = self.parsed.get(str(PurePosixPath(path)))
         if parsed is None or not 0 <= index < len(parsed.tokens):
             return None
         token = parsed.tokens[index]
@@ -163,7 +165,7 @@ class BodyRenderer:
                 budget.first_skipped = SkippedEmbed(page_line, where)
             return _stop_notice(f"{source}: this page already embeds {EMBED_LIMIT} notes.")
         budget.used += 1
-        target = self.parsed[note]
+        target = self.parsed[str(note)]
         tokens = section_tokens(target.tokens, found.heading_id, found.block_id)
         inner_env = self._env(target, env["page_url"], (*stack, section), budget, page_line)
         inner = self._canvas_or_text(target, tokens, inner_env)

@@ -208,7 +208,7 @@ class NotePages:
         `graph`: what the live preview renders an edited page with. This object is left as
         it is, so a preview never changes the state the next build starts from."""
         view = copy.copy(self)
-        parsed = {**self.body.parsed, **{p.note.path: p for p in edited}}
+        parsed = {**self.body.parsed, **{str(p.note.path): p for p in edited}}
         view.body = BodyRenderer(
             self.body.md, list(parsed.values()), math, graph.resolved, self.body.diagrams
         )
@@ -304,7 +304,7 @@ class NotePages:
 
     def _own_key(self, path: PurePosixPath) -> str:
         if path not in self._own:
-            p = self.body.parsed.get(path)
+            p = self.body.parsed.get(str(path))
             if p is None:
                 self._own[path] = digest("absent", str(path))
             else:
