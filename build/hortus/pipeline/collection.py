@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see unchanged)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import ParamSpec, TypeVar
