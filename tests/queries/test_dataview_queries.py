@@ -82,6 +82,20 @@ def test_table_with_headings_sort_and_limit() -> None:
     assert second[0].label == "League of Legends"
 
 
+def test_a_field_read_as_a_date_and_a_call_without_arguments() -> None:
+    # `date(started)` reads the field (only `today`, `sow` and the like are words of their
+    # own); `list()` is a call with nothing between its brackets.
+    result = run(
+        "TABLE date(started) AS Began, length(list()) AS None\nFROM #games\nSORT file.name"
+    )
+    assert isinstance(result, TableResult)
+    assert [row[1] for row in result.groups[0].rows][:2] == [
+        Text("May 16, 2021"),
+        Text("April 21, 2022"),
+    ]
+    assert result.groups[0].rows[0][2] == Text("0")
+
+
 def test_table_without_id() -> None:
     result = run('TABLE WITHOUT ID file.link AS "Game" FROM #games SORT file.name')
     assert result.columns == ("Game",)

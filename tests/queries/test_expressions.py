@@ -84,6 +84,8 @@ def base(text: str, row: str | None = "books/Dune.md"):
         ("string(date(2021-08-15))", "August 15, 2021"),
         ('dateformat(date(2022-01-05), "yyyy-MM-dd")', "2022-01-05"),
         ("date(today)", TODAY),
+        ("date(started)", dt.datetime(2021, 5, 16)),  # a field's date, not a relative word
+        ("date(due-date).month", 4),
         ("date(tomorrow) - date(today) = dur(1 day)", True),
         ("date(2021-04-18) + dur(1 month)", dt.datetime(2021, 5, 18)),
         ("dur(1 s, 2 m, 3 h)", Duration(0, 0, 0, 10921)),
@@ -184,6 +186,7 @@ def test_a_private_or_missing_page_reads_as_nothing() -> None:
         ("dataview", "nosuchfunction(1)", "Unrecognized function name 'nosuchfunction'"),
         ("dataview", "rating + date(today)", "No implementation found for 'number + date'"),
         ("dataview", "missing + 1", "No implementation found for 'null + number'"),
+        ("dataview", "sum(rating, rating)", "No implementation of 'sum' found for 2 arguments"),
         ("bases", "file.hasTag(", "unexpected end"),
         ("bases", '"a".nosuch()', "string has no function nosuch()"),
         ("bases", 'date("next tuesday")', "date() cannot read"),

@@ -13,8 +13,10 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from hortus.queries.bases_grammar import syntax_message
 from hortus.queries.dates import parse_date, parse_duration
+from hortus.queries.scope import RELATIVE_DATES
 from hortus.queries.syntax import (
     Binary,
+    Call,
     Const,
     DateWord,
     Lambda,
@@ -174,7 +176,9 @@ class _ToQuery(ExpressionTree):
     def date_lit(self, token: Token) -> Node:
         inner = str(token)[5:-1].strip()
         value = parse_date(inner)
-        return Const(value) if value is not None else DateWord(inner)
+        if value is not None:
+            return Const(value)
+        return DateWord(inner) if inner in RELATIVE_DATES else Call(Name("date"), (Name(inner),))
 
     def dur_lit(self, token: Token) -> Const:
         value = parse_duration(str(token)[4:-1])

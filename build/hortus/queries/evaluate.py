@@ -4,6 +4,7 @@ pages. Names, members, calls and operators follow the dialect (Bases or Dataview
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -227,9 +228,16 @@ def _guarded(name: str, function: Function, args: list[Compiled]) -> Compiled:
         except RecursionError:
             raise QueryError(NESTED_TOO_DEEP) from None
         except PYTHON_ERRORS as exc:
+            if isinstance(exc, TypeError) and _ARITY.search(str(exc)):
+                count = f"{len(args)} argument{'' if len(args) == 1 else 's'}"
+                raise QueryError(f"No implementation of '{name}' found for {count}") from None
             raise QueryError(f"{name}(): {exc}") from None
 
     return call
+
+
+# Python's words for a function given too many or too few arguments.
+_ARITY = re.compile(r"takes .* arguments? but \d+ (were|was) given|missing \d+ required")
 
 
 def _row_field(row: Any, name: str) -> Value:

@@ -86,6 +86,14 @@ class FormulaAccess:
 FORMULA = FormulaAccess()
 
 
+# The words Dataview reads in `date(...)` as a date relative to today; any other word there
+# is a field (`date(started)`), read by the date() function.
+RELATIVE_DATES = frozenset(
+    {"now", "today", "yesterday", "tomorrow", "sow", "eow", "som", "eom", "soy", "eoy"}
+    | {f"{edge}-of-{span}" for edge in ("start", "end") for span in ("week", "month", "year")}
+)
+
+
 def relative_date(word: str, garden: Garden) -> dt.datetime:
     """Dataview's `date(today)`, `date(sow)`, ...: from the build's date."""
     today, now = garden.today, garden.now

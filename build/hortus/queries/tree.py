@@ -18,19 +18,19 @@ class ExpressionTree(Transformer):
     def index(self, target: Node, index: Node) -> Index:
         return Index(target, index)
 
-    def call(self, target: Node, args: list[Node] | None) -> Call:
+    def call(self, target: Node, args: list[Node] | None = None) -> Call:
         return Call(target, tuple(args or ()))
 
     def args(self, *items: Node) -> list[Node]:
         return list(items)
 
-    def list_(self, items: list[Node] | None) -> ListOf:
+    def list_(self, items: list[Node] | None = None) -> ListOf:
         return ListOf(tuple(items or ()))
 
     def pairs(self, *pairs: tuple[str, Node]) -> list[tuple[str, Node]]:
         return list(pairs)
 
-    def object_(self, pairs: list[tuple[str, Node]] | None) -> ObjectOf:
+    def object_(self, pairs: list[tuple[str, Node]] | None = None) -> ObjectOf:
         return ObjectOf(tuple(pairs or ()))
 
     def not_(self, operand: Node) -> Unary:
