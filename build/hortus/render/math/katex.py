@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from hortus.config import MATH_OUTPUTS
 from hortus.render.math import mathjax as mathjax_compat
+from hortus.render.math import physics
 from hortus.render.math.preamble import parse_preamble
 
 SCRIPT = Path(__file__).with_name("katex_render.cjs")
@@ -191,8 +192,8 @@ class KatexRenderer:
         try:
             ready = self._exchange(
                 {
-                    "macros": {**mathjax_compat.MACROS, **self.macros},
-                    "preamble": mathjax_compat.PREAMBLE,
+                    "macros": {**mathjax_compat.MACROS, **physics.MACROS, **self.macros},
+                    "preamble": mathjax_compat.PREAMBLE + physics.PREAMBLE,
                 }
             )
         except BaseException:
@@ -232,7 +233,7 @@ class KatexRenderer:
         unique: dict[tuple[str, bool], int] = {}
         slots = []
         for tex, display in items:
-            key = mathjax_compat.adapt(tex, bool(display), labels)
+            key = mathjax_compat.adapt(physics.adapt(tex), bool(display), labels)
             slots.append(unique.setdefault(key, len(unique)))
         with self._lock:
             if self.version is None:
