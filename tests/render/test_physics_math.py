@@ -81,3 +81,16 @@ def test_every_physics_macro_renders(katex: KatexRenderer) -> None:
         if r.html is None
     ]
     assert failed == []
+
+
+def test_the_writers_own_definitions_win() -> None:
+    # A preamble.sty that defines \dv its own way, and a formula that defines it for itself.
+    with KatexRenderer(search_from=REPO, macros={r"\dv": r"\frac{D#1}{D#2}"}) as own:
+        mine, defined = own.render_many(
+            [(r"\dv{f}{x}", False), (r"\newcommand{\pdv}[2]{#1/#2} \pdv{f}{x}", False)]
+        )
+        theirs, slash = own.render_many(
+            [(r"\frac{Df}{Dx}", False), (r"\newcommand{\pdv}[2]{#1/#2} f/x", False)]
+        )
+    assert drawing(mine) == drawing(theirs)
+    assert drawing(defined) == drawing(slash)

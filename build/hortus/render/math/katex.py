@@ -233,7 +233,7 @@ class KatexRenderer:
         unique: dict[tuple[str, bool], int] = {}
         slots = []
         for tex, display in items:
-            key = mathjax_compat.adapt(physics.adapt(tex), bool(display), labels)
+            key = mathjax_compat.adapt(physics.adapt(tex, self.macros), bool(display), labels)
             slots.append(unique.setdefault(key, len(unique)))
         with self._lock:
             if self.version is None:

@@ -14,6 +14,9 @@ them, as in plain TeX.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+
+from hortus.render.math.mathjax import MACROS as COMPAT_MACROS
 
 _OPERATORS = ("tr", "Tr", "rank", "erf", "Res")
 _QUICK_WORDS = ("and", "or", "if", "then", "else", "for", "as", "let", "in", "since")
@@ -137,19 +140,31 @@ _COUNTED = {
 _COMMAND = re.compile(
     r"\\(" + "|".join(sorted(_COUNTED, key=len, reverse=True)) + r")(?![a-zA-Z@])"
 )
+_DEFINES = re.compile(r"\\(?:re)?newcommand|\\g?def(?![a-zA-Z])|\\let(?![a-zA-Z])")
+_NEW_COMMAND = re.compile(r"\\newcommand(\s*\{?\s*)(\\[a-zA-Z@]+)")
 _HINTS = ("dv", "deriv", "braket", "ev", "expval", "expectation")
 _DERIVATIVES = frozenset({"dv", "pdv", "fdv"})
 _COUNT_NAMES = {1: "one", 2: "two", 3: "three"}  # a TeX name holds letters, not digits
 
 
-def adapt(tex: str) -> str:
+def adapt(tex: str, own: Collection[str] = ()) -> str:
     """`tex` with each counted command (see _COUNTED) named by its form, which MACROS
-    defines: `\\dv{f}{x}` -> `\\hortus@dv2{f}{x}`, `\\dv[2]{x}` -> `\\hortus@dvn1{2}{x}`."""
-    if "\\" not in tex or not any(hint in tex for hint in _HINTS):
+    defines: `\\dv{f}{x}` -> `\\hortus@dvtwo{f}{x}`, `\\dv[2]{x}` -> `\\hortus@dvnone{2}{x}`.
+    Not the writer's `own` macros (`\\dv` as preamble.sty defines it), nor in a formula
+    that defines macros itself."""
+    if "\\" not in tex:
+        return tex
+    if _DEFINES.search(tex):
+        # Without the package loaded, MathJax lets a formula define \abs for itself; KaTeX
+        # asks for \renewcommand when the name is taken (by these macros or the compat set).
+        return _NEW_COMMAND.sub(_renew, tex)
+    if not any(hint in tex for hint in _HINTS):
         return tex
     out: list[str] = []
     pos = 0
     for found in _COMMAND.finditer(tex):
+        if found.group(0) in own:
+            continue
         form, most = _COUNTED[found.group(1)]
         at = _after_spaces(tex, found.end())
         optional = None
@@ -208,3 +223,9 @@ def _after_spaces(tex: str, at: int) -> int:
     while at < len(tex) and tex[at] in " \t\n":
         at += 1
     return at
+
+
+def _renew(found: re.Match[str]) -> str:
+    if found.group(2) in MACROS or found.group(2) in COMPAT_MACROS:
+        return rf"\renewcommand{found.group(1)}{found.group(2)}"
+    return found.group(0)
