@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection
 
 from hortus.render.math.mathjax import MACROS as COMPAT_MACROS
+from hortus.render.math.mathjax import group_end
 
 _OPERATORS = ("tr", "Tr", "rank", "erf", "Res")
 _QUICK_WORDS = ("and", "or", "if", "then", "else", "for", "as", "let", "in", "since")
@@ -173,7 +174,7 @@ def adapt(tex: str, own: Collection[str] = ()) -> str:
             if close < 0:
                 continue
             optional, at, most = tex[at + 1 : close], close + 1, 2
-        groups, _ = _groups(tex, at, most)
+        groups = _groups(tex, at, most)
         if (form == "braket" and groups < 2) or groups == 0:
             continue  # KaTeX's own \braket{a|b}; a command without arguments as it is
         out.append(tex[pos : found.start()])
@@ -187,36 +188,16 @@ def adapt(tex: str, own: Collection[str] = ()) -> str:
     return "".join(out)
 
 
-def _groups(tex: str, at: int, most: int) -> tuple[int, int]:
+def _groups(tex: str, at: int, most: int) -> int:
     """How many brace groups (up to `most`) follow `at`, spaces between them skipped."""
     count = 0
     while count < most:
         at = _after_spaces(tex, at)
-        end = _group_end(tex, at)
+        end = group_end(tex, at) if tex.startswith("{", at) else -1
         if end < 0:
             break
         count, at = count + 1, end
-    return count, at
-
-
-def _group_end(tex: str, at: int) -> int:
-    """Just after the `}` closing the group that opens at `at`; -1 when none opens there."""
-    if not tex.startswith("{", at):
-        return -1
-    depth, i = 0, at
-    while i < len(tex):
-        char = tex[i]
-        if char == "\\":
-            i += 2  # an escaped brace is no brace
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return -1
+    return count
 
 
 def _after_spaces(tex: str, at: int) -> int:
