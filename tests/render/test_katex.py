@@ -420,3 +420,21 @@ def test_a_symbol_as_script_keeps_the_group_after_it_out_of_the_script() -> None
     staggered, partial, _ = (mathml(r) for r in results)
     assert "<msup><mi>T</mi><mi>μ</mi></msup>" in staggered  # not <msup>T <mrow>μ{}</mrow>
     assert "<mi>∂</mi><mi>μ</mi></msub><mi>ϕ</mi>" in partial.replace(' mathvariant="normal"', "")
+
+
+def test_an_operator_as_script_without_braces_like_mathjax() -> None:
+    """MathJax sets `T_\\max` and `e^\\sum` with the operator as the script; KaTeX alone
+    refuses a function with no argument there."""
+    with KatexRenderer() as renderer:
+        results = renderer.render_many(
+            [
+                (r"T_\alpha \preceq T_\max", False),
+                (r"\min_{T\preceq T_\max} C(T)", True),
+                (r"e^\sum + f_\log{x}", False),
+            ]
+        )
+    assert [r.error for r in results] == [None, None, None]
+    tree, _, mixed = (mathml(r) for r in results)
+    assert "<msub><mi>T</mi><mi>max</mi>" in tree
+    assert "<msup><mi>e</mi><mo" in mixed and "∑</mo></msup>" in mixed
+    assert "<msub><mi>f</mi><mi>log</mi>" in mixed and "</msub><mi>x</mi>" in mixed

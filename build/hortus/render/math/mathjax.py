@@ -308,7 +308,7 @@ def _rewrite_envs(tex: str, table: dict[str, str]) -> str:
     return tex
 
 
-_SCRIPT_COMMAND = re.compile(r"([\^_])\s*(\\[a-zA-Z]+)\s*(?=[{\[])")
+_SCRIPT_COMMAND = re.compile(r"([\^_])\s*(\\[a-zA-Z]+)(?![a-zA-Z])\s*(?=([{\[])?)")
 # Commands that take no argument: a brace group after one as a script is not its argument
 # (`T^\mu{}_\nu`, `\partial_\mu{\phi}`), and KaTeX takes it as a script as it is.
 _NO_ARGUMENT_NAMES = (
@@ -327,16 +327,33 @@ _NO_ARGUMENT_NAMES = (
     "surd intercal"
 )
 _NO_ARGUMENT = frozenset(_NO_ARGUMENT_NAMES.split())
+# Operators KaTeX defines as functions of no argument: as a bare script (`T_\max`, `e^\sum`)
+# KaTeX refuses them ("no arguments as subscript"); MathJax sets them as the script.
+_OPERATOR_NAMES = (
+    "sum prod coprod intop smallint bigcap bigcup bigvee bigwedge biguplus bigotimes bigoplus "
+    "bigodot bigsqcup arcsin arccos arctan arctg arcctg arg ch cos cosec cosh cot cotg coth "
+    "csc ctg cth deg dim exp hom ker lg ln log sec sin sinh sh tan tanh tg th det gcd inf lim "
+    "max min Pr sup limsup liminf injlim projlim varlimsup varliminf varinjlim varprojlim "
+    "argmin argmax plim iff implies impliedby"
+)
+_OPERATOR = frozenset(_OPERATOR_NAMES.split())
 
 
 def _brace_script_commands(tex: str) -> str:
     r"""`x^\sqrt{2}` and `4^\card{E}`: MathJax takes a command with its arguments as the
-    script; KaTeX wants braces around them, so add them (`x^{\sqrt{2}}`). A command that
-    takes none (`x^\mu{}`) is left as it is."""
+    script; KaTeX wants braces around them, so add them (`x^{\sqrt{2}}`), and around an
+    operator (`T_{\max}`). A command that takes none (`x^\mu{}`) is left as it is."""
     out: list[str] = []
     last = 0
     for m in _SCRIPT_COMMAND.finditer(tex):
-        if m.start() < last or m.group(2)[1:] in _NO_ARGUMENT:
+        name = m.group(2)[1:]
+        if m.start() < last or name in _NO_ARGUMENT:
+            continue
+        if name in _OPERATOR:  # `T_\max`: the operator alone is the script
+            out.append(tex[last : m.start()] + m.group(1) + "{" + m.group(2) + "}")
+            last = m.end(2)
+            continue
+        if m.group(3) is None:  # no argument follows
             continue
         end = next_arg = m.end()
         while next_arg < len(tex) and tex[next_arg] in "{[":
