@@ -99,6 +99,19 @@ def test_an_edit_is_indexed_alone_and_found_by_its_new_words(site, tmp_path) -> 
     assert found == cold(project, tmp_path)
 
 
+def test_an_edit_undone_is_found_again(site, tmp_path) -> None:
+    """Its shard's record of the first version left the site with the edit; the page, back
+    as that shard was made with it, is indexed again, not left out of every index."""
+    project, out = site.out.parent, site.out
+    write(project, "lonely.md", NOTES["lonely.md"].replace("No links", "Still no links"))
+    build(project)
+    write(project, "lonely.md", NOTES["lonely.md"])
+    build(project)
+    found = searchable(out)
+    assert "No links here at all." in found["/lonely/"]["content"]
+    assert found == cold(project, tmp_path)
+
+
 def searchable_urls(folder: Path) -> list[str]:
     urls = []
     for path in (folder / "fragment").glob("*.pf_fragment"):

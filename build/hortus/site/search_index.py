@@ -219,11 +219,14 @@ class SearchIndexing:
     def _drop_hidden(self) -> None:
         """The old versions' records leave the site: what a page said before an edit (a line
         its author took out) is in no fragment file a reader can fetch. Their words stay in
-        the kept shards' word index until those are made again, pointing at no record."""
+        the kept shards' word index until those are made again, pointing at no record.
+        The shard no longer holds those pages: a later build that finds one reading as it
+        did in the shard (an edit undone) indexes it again rather than keep it unshown."""
         for folder, held in self.held.items():
             for name, (_view, old_id) in held.items():
                 if old_id and self.hidden.get(old_id) == _url(name):
                     self.writer.drop(f"{folder}/fragment/{old_id}.pf_fragment")
+                    held[name] = ["", ""]  # no view and no record
 
     def cancel(self) -> None:
         """Stop indexing: the build failed before the index was needed."""
