@@ -38,6 +38,9 @@ class Settings:
     executor: str = "local"  # where cells run: "local" (this machine) or "dask" (a cluster)
     dask_scheduler: str | None = None  # `dask-scheduler`: "tcp://host:8786", for "dask"
     freeze: bool = False  # reuse stored cell results while sources and files read are unchanged
+    # Dataview's queries and fields; None: as the vault's Obsidian runs the plugin or not
+    # (on when the vault keeps no list of its plugins).
+    dataview: bool | None = None
 
     @property
     def cache_folder(self) -> Path:
@@ -104,6 +107,7 @@ def load_settings(root: Path) -> Settings:
         "executor": str,
         "dask-scheduler": str,
         "freeze": bool,
+        "dataview": bool,
     }
     values: dict[str, object] = {}
     for key, value in table.items():

@@ -24,11 +24,13 @@ SUFFIX = ".pickle"
 PACK_SUFFIX = ".pack"
 
 
-def parse_key(path: str, source_digest: str, drawing: bool, page: bool) -> str:
+def parse_key(path: str, source_digest: str, drawing: bool, page: bool, variant: str = "") -> str:
     """What a note's tokens are made from: its path and text (its digest), how it is shown,
-    and the code."""
+    the parser's `variant` (which plugins the vault runs) and the code."""
     # Joined text, not digest()'s JSON: an edit's build asks this of every note.
-    return text_digest(f"{code_fingerprint()}\0{path}\0{drawing:d}{page:d}\0{source_digest}")
+    return text_digest(
+        f"{code_fingerprint()}\0{path}\0{drawing:d}{page:d}\0{variant}\0{source_digest}"
+    )
 
 
 class ParsedStore:

@@ -18,7 +18,7 @@ from hortus.markdown.parser import (
     note_from_tokens,
     parse_note,
 )
-from hortus.markdown.plugins import FIELDS, InlineField, wikilink_label
+from hortus.markdown.plugins import CODE_ONLY, FIELDS, InlineField, wikilink_label
 from hortus.markdown.properties import (
     PropertyLink,
     is_hortus_key,
@@ -36,6 +36,7 @@ from hortus.markdown.summary import (
 )
 
 __all__ = [
+    "CODE_ONLY",
     "FIELDS",
     "Heading",
     "InlineField",

@@ -27,6 +27,7 @@ from hortus.markdown.plugins import (
     math_plugin,
     mdlinks_plugin,
     nesting_plugin,
+    plaindataview_plugin,
     tags_plugin,
     wikilinks_plugin,
 )
@@ -76,7 +77,9 @@ def headings(parsed: ParsedNote) -> list[Heading]:
     return found
 
 
-def make_parser() -> MarkdownIt:
+def make_parser(dataview: bool = True) -> MarkdownIt:
+    """`dataview`: whether the vault's Obsidian runs the Dataview plugin; without it, its
+    fields are text and its queries code."""
     md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
     # Lists, quotes and callouts nested past markdown-it's limit keep their text.
@@ -96,7 +99,10 @@ def make_parser() -> MarkdownIt:
     md.use(tags_plugin)
     md.use(crossrefs_plugin)
     md.use(blockids_plugin)
-    md.use(inlinefields_plugin)  # after the link plugins: a field's value may hold links
+    if dataview:
+        md.use(inlinefields_plugin)  # after the link plugins: a field's value may hold links
+    else:
+        md.use(plaindataview_plugin)
     md.use(anchors_plugin)  # heading ids
     md.use(canvascards_plugin)  # after every rule that records a line
     md.core.ruler.push(LINK_INDEX, number_links)  # last: after every rule that moves tokens

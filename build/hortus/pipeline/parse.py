@@ -35,9 +35,9 @@ PARALLEL_PARSE_MIN = 200  # notes to parse before forked workers pay for themsel
 _UNREADABLE = (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError)
 
 # What a note's parse key is made from besides its path and the code (which key the table):
-# its text's digest and how it is shown. Compared as they are, an unchanged note is told
-# without hashing anything.
-Inputs = tuple[str, bool, bool]
+# its text's digest, how it is shown and the parser's variant (see parse_notes). Compared as
+# they are, an unchanged note is told without hashing anything.
+Inputs = tuple[str, bool, bool, str]
 # A formula as a row of plain values (tex, display, line): a table of them loads several
 # times faster than one of MathRefs, and a note's MathRefs are made only when read.
 MathRow = tuple[str, bool, int]
@@ -98,22 +98,24 @@ def parse_notes(
     jobs: int,
     meta: ParsedMeta | None = None,
     summaries: dict[PurePosixPath, NoteSummary] | None = None,
+    variant: str = "",
 ) -> list[ParsedNote]:
     """Each of `notes` parsed, in order; with `store` and `meta`, the unchanged ones taken as
     CachedNotes. Notes parsed by workers are summarised there for the link stage (into
     `summaries`) and, with a store, handed on as CachedNotes too: a large garden's tokens
-    are not all held at once."""
+    are not all held at once. `variant` names what the parser was made with (a vault
+    without Dataview): a note parsed by another is parsed again."""
     kept: dict[str, Meta] = meta.load() if meta is not None and store is not None else {}
     found: dict[int, ParsedNote] = {}
     missing: list[int] = []
     for i, note in enumerate(notes):
         entry = kept.get(str(note.path))
         # _inputs(note), written out: asked of every note at every build.
-        if entry is not None and entry[1] == (note.source_digest, note.drawing, note.page):
+        if entry is not None and entry[1] == (note.source_digest, note.drawing, note.page, variant):
             found[i] = CachedNote.of(note, entry, md, store)  # type: ignore[arg-type]
         else:
             missing.append(i)
-    made = _parse_missing(md, notes, missing, found, store, jobs, summaries)
+    made = _parse_missing(md, notes, missing, found, store, jobs, summaries, variant)
     if meta is not None and store is not None:
         _keep_meta(meta, store, kept, {str(notes[i].path): made[i] for i in missing}, notes)
         if store.replaced is None:  # the store looks through its entries: those read are kept
@@ -151,6 +153,7 @@ def _parse_missing(
     store: ParsedStore | None,
     jobs: int,
     summaries: dict[PurePosixPath, NoteSummary] | None = None,
+    variant: str = "",
 ) -> dict[int, Meta]:
     """The notes at `missing` parsed into `found` (and kept in `store`); returns their
     records, each naming its tokens' entry in the store."""
@@ -158,17 +161,17 @@ def _parse_missing(
     if len(missing) < PARALLEL_PARSE_MIN:
         for i in missing:
             found[i] = _parse(md, notes[i])
-            made[i] = _meta(found[i])
+            made[i] = _meta(found[i], variant)
             if store is not None:
                 store.store(made[i][0], parsed_blob(found[i]))
         return made
 
     def parse_chunk(chunk: list[int]) -> list[tuple[bytes | None, Meta, NoteSummary]]:
         if store is None:
-            return [_parsed_for_parent(md, notes[i]) for i in chunk]
+            return [_parsed_for_parent(md, notes[i], variant) for i in chunk]
         # Kept here, in one pack for the chunk: the tokens need not travel to the parent.
-        with store.packing([note_key(notes[i]) for i in chunk]) as keep:
-            return [_parsed_for_parent(md, notes[i], keep) for i in chunk]
+        with store.packing([note_key(notes[i], variant) for i in chunk]) as keep:
+            return [_parsed_for_parent(md, notes[i], variant, keep) for i in chunk]
 
     chunks = chunked(missing, jobs)
     for chunk, results in zip(chunks, fork_imap(parse_chunk, chunks, jobs), strict=True):
@@ -186,12 +189,12 @@ def _parse_missing(
 
 
 def _parsed_for_parent(
-    md: MarkdownIt, note: Note, keep: Callable[[bytes], str] | None = None
+    md: MarkdownIt, note: Note, variant: str, keep: Callable[[bytes], str] | None = None
 ) -> tuple[bytes | None, Meta, NoteSummary]:
     """A note parsed by a worker, as the parent takes it: its tokens' blob (None when
     `keep` kept it, the record then naming the stored blob), its record, its summary."""
     parsed = _parse(md, note)
-    blob, meta = parsed_blob(parsed), _meta(parsed)
+    blob, meta = parsed_blob(parsed), _meta(parsed, variant)
     if keep is not None:
         meta = (keep(blob), *meta[1:])
         blob = None
@@ -208,20 +211,20 @@ def _parse(md: MarkdownIt, note: Note) -> ParsedNote:
     return parsed
 
 
-def note_key(note: Note) -> str:
+def note_key(note: Note, variant: str = "") -> str:
     """The key of a note's tokens in the parsed-note store."""
-    return parse_key(str(note.path), note.source_digest, note.drawing, note.page)
+    return parse_key(str(note.path), note.source_digest, note.drawing, note.page, variant)
 
 
-def _inputs(note: Note) -> Inputs:
-    return (note.source_digest, note.drawing, note.page)
+def _inputs(note: Note, variant: str) -> Inputs:
+    return (note.source_digest, note.drawing, note.page, variant)
 
 
-def _meta(parsed: ParsedNote) -> Meta:
+def _meta(parsed: ParsedNote, variant: str) -> Meta:
     """A freshly parsed note's record, before any later stage adds to its env or formulas."""
     env = {k: v for k, v in parsed.env.items() if k != "note"}
     rows = tuple((ref.tex, ref.display, ref.line) for ref in parsed.math)
-    return (note_key(parsed.note), _inputs(parsed.note), env, rows)
+    return (note_key(parsed.note, variant), _inputs(parsed.note, variant), env, rows)
 
 
 def parsed_blob(parsed: ParsedNote) -> bytes:

@@ -29,7 +29,7 @@ from hortus.render import (
     math_macros,
     typeset_math,
 )
-from hortus.vault import Vault, load_vault, template_folders
+from hortus.vault import Vault, load_vault, runs_plugin, template_folders
 
 if TYPE_CHECKING:
     from hortus.queries import Garden
@@ -90,18 +90,31 @@ def read_vault(context: BuildContext, notes: Prepared) -> None:
         store=store,
         templates=templates,
     )
-    # Every later stage is given the pages' language as a tag, chosen when it was not set.
-    context.settings = replace(context.settings, language=notes.vault.language.tag)
+    # Every later stage is given the pages' language as a tag, chosen when it was not set,
+    # and whether Dataview runs: as set, else as the vault's Obsidian has it.
+    dataview = context.settings.dataview
+    if dataview is None:
+        dataview = runs_plugin(context.notes_dir, "dataview") is not False
+    context.settings = replace(
+        context.settings, language=notes.vault.language.tag, dataview=dataview
+    )
 
 
 def parse(context: BuildContext, notes: Prepared) -> None:
-    notes.md = make_parser()
+    dataview = context.settings.dataview is not False
+    notes.md = make_parser(dataview=dataview)
     install_render_rules(notes.md)
     cache = context.cache
     store, meta = (cache.parsed, cache.parsed_meta) if cache is not None else (None, None)
     notes.summaries = {}
     notes.parsed = parse_notes(
-        notes.md, notes.vault.published, store, context.jobs, meta, notes.summaries
+        notes.md,
+        notes.vault.published,
+        store,
+        context.jobs,
+        meta,
+        notes.summaries,
+        variant="" if dataview else "no-dataview",
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 
 from markdown_it.token import Token
 
+from hortus.markdown import CODE_ONLY
 from hortus.vault import BASE_SUFFIX
 
 QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
@@ -13,7 +14,7 @@ QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
 
 def query_language(token: Token) -> str | None:
     """`dataview`, `base` or `dataviewjs` for a fence that holds a query, else None."""
-    if token.type != "fence":
+    if token.type != "fence" or token.meta.get(CODE_ONLY):
         return None
     word = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
     return word if word in QUERY_LANGUAGES else None

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         SiteLanguage,
         Vault,
     )
+    from hortus.vault.plugins import runs_plugin
     from hortus.vault.reading import decode_note, load_vault, read_note
     from hortus.vault.slugs import heading_slug, path_slug, slugify
     from hortus.vault.templates import in_template_folder, template_folders
@@ -67,6 +68,7 @@ _MODULES = {
     "Note": "notes",
     "SiteLanguage": "notes",
     "Vault": "notes",
+    "runs_plugin": "plugins",
     "decode_note": "reading",
     "load_vault": "reading",
     "read_note": "reading",
@@ -109,6 +111,7 @@ __all__ = [
     "path_slug",
     "read_note",
     "relative_url",
+    "runs_plugin",
     "slugify",
     "stem_and_suffix",
     "tag_url",

@@ -17,6 +17,7 @@ target, and the core rule that makes their recorded lines absolute).
 - mark: `==highlight==`
 - math: `$...$` and `$$...$$`
 - mdlinks: `[text](Note.md#Heading)` into the vault
+- plaindataview: Dataview's blocks as code, in a vault where Dataview is off
 - nesting: blocks nested past markdown-it's limit keep their text
 - tags: `#tag`, `#nested/tag`
 - wikilinks: `[[Note]]`, `[[Note|text]]`, `[[Note#Heading]]`, `[[#^id]]`
@@ -37,10 +38,12 @@ from hortus.markdown.plugins.mark import mark_plugin
 from hortus.markdown.plugins.math import math_plugin
 from hortus.markdown.plugins.mdlinks import mdlinks_plugin
 from hortus.markdown.plugins.nesting import nesting_plugin
+from hortus.markdown.plugins.plaindataview import CODE_ONLY, plaindataview_plugin
 from hortus.markdown.plugins.tags import is_tag_char, tags_plugin
 from hortus.markdown.plugins.wikilinks import wikilink_label, wikilinks_plugin
 
 __all__ = [
+    "CODE_ONLY",
     "FIELDS",
     "InlineField",
     "admonitions_plugin",
@@ -61,6 +64,7 @@ __all__ = [
     "math_plugin",
     "mdlinks_plugin",
     "nesting_plugin",
+    "plaindataview_plugin",
     "strip_comments",
     "tags_plugin",
     "wikilink_label",
