@@ -29,6 +29,7 @@ from hortus.markdown.properties import (
 from hortus.markdown.summary import (
     MathRef,
     code_kinds,
+    fence_language,
     link_index,
     link_tokens,
     token_line,
@@ -44,6 +45,7 @@ __all__ = [
     "ParsedNote",
     "PropertyLink",
     "code_kinds",
+    "fence_language",
     "headings",
     "highlight_code",
     "is_hortus_key",

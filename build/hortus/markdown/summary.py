@@ -80,6 +80,13 @@ def number_links(state: StateCore) -> None:
             count += 1
 
 
+def fence_language(token: Token) -> str:
+    """The first word of a fence's info, lower-cased, as the stages that run or query code
+    read it; '' for a fence without one."""
+    words = token.info.split(maxsplit=1)
+    return words[0].lower() if words else ""
+
+
 def record_code_kinds(state: StateCore) -> None:
     """A core rule: the first word of each fence's info (lower-cased, as the stages that run
     or query code read it) and `=` when a code span is an inline query, in env[CODE_KINDS];
@@ -88,8 +95,7 @@ def record_code_kinds(state: StateCore) -> None:
     kinds: set[str] = set()
     for token, _ in walk_tokens(state.tokens):
         if token.type == "fence":
-            info = token.info.strip()
-            kinds.add(info.split(maxsplit=1)[0].lower() if info else "")
+            kinds.add(fence_language(token))
         elif token.type == "inline_query":
             kinds.add("=")
     state.env[CODE_KINDS] = tuple(sorted(kinds))

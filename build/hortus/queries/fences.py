@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 from markdown_it.token import Token
 
-from hortus.markdown import CODE_ONLY
+from hortus.markdown import CODE_ONLY, fence_language
 from hortus.vault import BASE_SUFFIX
 
 QUERY_LANGUAGES = ("dataview", "base", "dataviewjs")
@@ -16,7 +16,7 @@ def query_language(token: Token) -> str | None:
     """`dataview`, `base` or `dataviewjs` for a fence that holds a query, else None."""
     if token.type != "fence" or token.meta.get(CODE_ONLY):
         return None
-    word = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+    word = fence_language(token)
     return word if word in QUERY_LANGUAGES else None
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from hortus.markdown.summary import fence_language
+
 __all__ = ["CODE_ONLY", "plaindataview_plugin"]
 
 CODE_ONLY = "code_only"  # token meta: a fence shown as code, whatever its language
@@ -24,6 +26,5 @@ def plaindataview_plugin(md: MarkdownIt) -> None:
 
 def _mark_fences(state: StateCore) -> None:
     for token in state.tokens:  # block tokens, nested ones included, are one flat list
-        words = token.info.split(maxsplit=1) if token.type == "fence" else ()
-        if words and words[0].lower() in _DATAVIEW_LANGUAGES:
+        if token.type == "fence" and fence_language(token) in _DATAVIEW_LANGUAGES:
             token.meta[CODE_ONLY] = True
