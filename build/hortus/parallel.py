@@ -59,12 +59,25 @@ def pid_alive(pid: int) -> bool:
 
 
 def chunked(items: Sequence[T], jobs: int, per_job: int = 4) -> list[list[T]]:
-    """Contiguous chunks, a few per worker so that one slow chunk does not hold up the end."""
+    """Contiguous chunks, a few per worker, the last ones smaller and smaller (each a share
+    of what is left), so that the workers end nearly together: with equal chunks the last
+    one ran alone, on one core, for as long as a chunk takes. None is larger than a
+    `jobs * per_job`th of the items (what a worker holds at once), nor smaller than half
+    that (each is a process to start)."""
     if not items:
         return []
-    count = max(1, min(len(items), jobs * per_job))
-    size = -(-len(items) // count)
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+    total = len(items)
+    largest = -(-total // min(total, jobs * per_job))
+    if jobs <= 1:
+        return [list(items[i : i + largest]) for i in range(0, total, largest)]
+    smallest = -(-largest // 2)
+    chunks: list[list[T]] = []
+    start = 0
+    while start < total:
+        size = min(largest, max(smallest, -(-(total - start) // (2 * jobs))))
+        chunks.append(list(items[start : start + size]))
+        start += size
+    return chunks
 
 
 def _fork() -> int:
