@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import hortus.pipeline.graph as graph_stage
 import hortus.pipeline.pages as pages_stage
 from build_harness import make_project, same_as_cold
 from hortus.config import load_settings
@@ -140,9 +141,9 @@ def test_the_garden_graph_is_kept_until_a_link_or_a_title_changes(
     garden: Garden, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kept: list[int] = []  # the size of each garden taken from the last build
-    real = pages_stage.garden_from_plain
+    real = graph_stage.garden_from_plain
     monkeypatch.setattr(
-        pages_stage, "garden_from_plain", lambda *a: kept.append(len(a[0])) or real(*a)
+        graph_stage, "garden_from_plain", lambda *a: kept.append(len(a[0])) or real(*a)
     )
     garden.edit("other.md", "# Other\n\nNew words, no new link.\n")
     assert kept == [len(NOTES)]

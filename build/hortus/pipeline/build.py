@@ -13,20 +13,13 @@ from hortus.config import Settings
 from hortus.diagnostics import BuildError, Diagnostics
 from hortus.parallel import default_jobs, in_child_process
 from hortus.pipeline.collection import without_cycle_collection
-from hortus.pipeline.context import BuildContext, Clock, Mode
+from hortus.pipeline.context import BuildContext, Clock, Mode, is_edit
 from hortus.pipeline.pages import Made, make_pages
 from hortus.pipeline.result import BuildResult
 from hortus.pipeline.stages import Prepared, prepare, read_inputs
 from hortus.pipeline.strict import without_strict
 from hortus.pipeline.unchanged import Checked, check_unchanged
 from hortus.site import SiteWriter, clear_leftovers
-from hortus.vault import Vault
-
-# An edit's build (at most this many notes read anew, and most notes kept) makes its pages
-# in this process rather than a child. A child keeps a large build's memory from adding to
-# Pagefind's and is let go whole; but a fork copies every page of memory either process
-# then writes to, which costs an edit's build more than all its work on the pages it changes.
-SMALL_EDIT = 100
 
 
 @without_cycle_collection
@@ -211,17 +204,11 @@ def _write_site(
 
 def _make(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> Made:
     """make_pages, with diagnostics of its own (they come back in Made); in a child process,
-    unless the state is kept or the build is an edit's (see SMALL_EDIT)."""
+    unless the state is kept or the build is an edit's (see is_edit)."""
     own = replace(context, diagnostics=Diagnostics())
-    if context.keeps_state or _is_edit(inputs.vault):
+    if context.keeps_state or is_edit(inputs.vault):
         return make_pages(own, writer, inputs)
     return in_child_process(lambda: make_pages(own, writer, inputs), meanwhile=inputs.let_go)
-
-
-def _is_edit(vault: Vault) -> bool:
-    """Whether the build is an edit's (see SMALL_EDIT). Asked in a call of its own: a name
-    held in _make would keep the notes that let_go lets go of."""
-    return vault.read_anew <= min(SMALL_EDIT, len(vault.notes) // 2)
 
 
 def _check_folders(settings: Settings, notes_dir: Path, out_dir: Path | None) -> None:

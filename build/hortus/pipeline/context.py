@@ -10,6 +10,19 @@ from pathlib import Path
 from hortus.cache import SiteCache
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
+from hortus.vault import Vault
+
+# An edit's build (at most this many notes read anew, and most notes kept) makes its pages
+# in this process rather than a child. A child keeps a large build's memory from adding to
+# Pagefind's and is let go whole; but a fork copies every page of memory either process
+# then writes to, which costs an edit's build more than all its work on the pages it changes.
+SMALL_EDIT = 100
+
+
+def is_edit(vault: Vault) -> bool:
+    """Whether the build is an edit's (see SMALL_EDIT). Asked in a call of its own: a name
+    held by the caller would keep the notes that Prepared.let_go lets go of."""
+    return vault.read_anew <= min(SMALL_EDIT, len(vault.notes) // 2)
 
 
 class Mode(Enum):

@@ -9,7 +9,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from hortus.cache import FileRecord, GraphStore, RecordedDiagnostic
+from hortus.cache import FileRecord, RecordedDiagnostic
 from hortus.cells import ExecutionReport, note_result
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostic
@@ -17,17 +17,14 @@ from hortus.links import LinkGraph
 from hortus.markdown import ParsedNote
 from hortus.parallel import ForkedWork, can_fork
 from hortus.pipeline.context import BuildContext
+from hortus.pipeline.graph import page_garden
 from hortus.pipeline.stages import Prepared, Stage, prepare, run_stages
 from hortus.pipeline.strict import enforce_strict
 from hortus.render import (
     BodyRenderer,
     FolderTree,
     Garden,
-    GraphNode,
     Theme,
-    build_graph,
-    garden_from_plain,
-    garden_key,
     kept_tree,
 )
 from hortus.site import (
@@ -108,7 +105,9 @@ class SiteWork:
 def lay_out(context: BuildContext, work: SiteWork) -> None:
     notes = work.notes
     pages = [p.note for p in notes.parsed if p.note.page]
-    garden = _garden(context, pages, notes.graph)
+    garden = notes.page_graph
+    if garden is None:  # not made by the link stage (see stages.link)
+        garden = page_garden(context, notes.vault, notes.parsed, notes.graph)[0]
     tree = kept_tree(pages, context.cache.folder if context.cache is not None else None)
     dates = note_dates(notes.vault.root, pages, context.diagnostics)
     has_claims = bool(notes.execution.claims)
@@ -117,34 +116,6 @@ def lay_out(context: BuildContext, work: SiteWork) -> None:
         notes.md, notes.parsed, notes.math, notes.graph.resolved, diagrams=notes.diagrams
     )
     work.layout = Layout(pages, garden, tree, dates, theme, body)
-
-
-def _garden(context: BuildContext, pages: list[Note], graph: LinkGraph) -> Garden:
-    """The garden's graph: as the last build kept it when the pages and which of them
-    links to which are unchanged, else made now (and kept)."""
-    nodes = [GraphNode(str(n.path), n.title, n.url) for n in pages]
-    if context.cache is None or not graph.structure:
-        return build_graph(nodes, _link_pairs(graph))
-    key = garden_key(graph.structure, nodes)
-    store = GraphStore(context.cache.folder, key)
-    kept = store.load().get("garden")
-    if kept is not None:
-        try:
-            return garden_from_plain(nodes, kept, key)
-        except (ValueError, TypeError):
-            pass  # cut short or damaged: made again below
-    garden = build_graph(nodes, _link_pairs(graph), key)
-    store.save({"garden": garden.plain()})
-    return garden
-
-
-def _link_pairs(graph: LinkGraph) -> list[tuple[str, str]]:
-    """(source, target) of every backlink, by path."""
-    pairs = []
-    for dst, sources in graph.backlinks.items():
-        target = str(dst)
-        pairs.extend((str(src.path), target) for src in sources)
-    return pairs
 
 
 def write_assets(context: BuildContext, work: SiteWork) -> None:
@@ -280,7 +251,12 @@ WRITE: list[Stage[SiteWork]] = [
 def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> Made:
     """Every page of the site, from the notes read_inputs read, written into the writer's
     staging folder."""
-    notes = prepare(context, inputs)
+    try:
+        notes = prepare(context, inputs)
+    except BaseException:
+        if inputs.layout is not None:
+            inputs.layout.cancel()  # its process would go on for a build that failed
+        raise
     if context.cache is not None:
         context.cache.parsed.prune()
     work = SiteWork(writer, notes)
@@ -293,6 +269,9 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
             if beside is not None:
                 beside.cancel()  # its process would go on for a build that failed
         raise
+    finally:
+        if notes.layout is not None:
+            notes.layout.cancel()  # ended, or not needed: /graph/ was kept
     search = work.search.finish() if work.search is not None else None
     context.clock.stage("search")
     site = work.site

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from markdown_it import MarkdownIt
 
@@ -14,8 +14,9 @@ from hortus.cache import NoteStore
 from hortus.cells import ExecutionReport, execute_notes
 from hortus.links import LinkGraph, NoteSummary, link_notes
 from hortus.markdown import ParsedNote, make_parser
-from hortus.parallel import give_back_freed_memory
-from hortus.pipeline.context import BuildContext
+from hortus.parallel import ForkedWork, give_back_freed_memory
+from hortus.pipeline.context import BuildContext, Mode
+from hortus.pipeline.graph import page_garden
 from hortus.pipeline.parse import parse_notes
 from hortus.pipeline.strict import enforce_strict
 from hortus.queries import evaluate_queries
@@ -28,6 +29,9 @@ from hortus.render import (
     launch_typesetter,
     math_macros,
     typeset_math,
+)
+from hortus.render import (
+    Garden as PageGarden,
 )
 from hortus.vault import Vault, load_vault, runs_plugin, template_folders
 
@@ -62,6 +66,8 @@ class Prepared:
     summaries: dict[PurePosixPath, NoteSummary] = field(init=False)  # parse: made by workers
     typesetter: KatexRenderer | None = None  # link: started for the math stage, if needed
     graph: LinkGraph = field(init=False)  # link: every link resolved, backlinks, tags
+    page_graph: PageGarden | None = None  # link: the pages' link graph, when writing the site
+    layout: ForkedWork[Any] | None = None  # link: its layout, being made beside (see graph.py)
     garden: Garden | None = field(init=False)  # queries: what they saw; None without queries
     execution: ExecutionReport = field(init=False)  # cells: what ran, and every claim
     macros: dict[str, str] = field(init=False)  # math: the vault's and the settings' macros
@@ -128,6 +134,10 @@ def link(context: BuildContext, notes: Prepared) -> None:
         notes.vault, notes.parsed, context.diagnostics, store, notes.summaries, jobs
     )
     notes.summaries = {}  # in the graph's linker now
+    if context.out_dir is not None and context.mode is not Mode.CHECK:
+        notes.page_graph, notes.layout = page_garden(
+            context, notes.vault, notes.parsed, notes.graph
+        )
 
 
 def run_queries(context: BuildContext, notes: Prepared) -> None:

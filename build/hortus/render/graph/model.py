@@ -3,9 +3,10 @@ garden's layout, computed once and only when asked for."""
 
 from __future__ import annotations
 
+import functools
 import pickle
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -50,6 +51,8 @@ class Garden:
     _linked: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _shown: dict[int, str] = field(default_factory=dict, repr=False)
     _near: Neighbourhood | None = field(default=None, repr=False)  # the last one (rings.py)
+    # Where the layout is being made elsewhere (see laid_out_by): gives it, or None.
+    _layout_source: Callable[[], np.ndarray | None] | None = field(default=None, repr=False)
 
     def rank(self) -> list[int]:
         """Each node's place when the best-linked notes come first (then by title): the
@@ -98,14 +101,31 @@ class Garden:
         )
 
     def positions(self) -> np.ndarray:
-        """The whole-garden layout, computed once per build and only when asked for."""
+        """The whole-garden layout, computed once per build and only when asked for (or
+        taken from where laid_out_by says it is being made)."""
+        if self._positions is None and self._layout_source is not None:
+            source, self._layout_source = self._layout_source, None
+            self._positions = source()
         if self._positions is None:
-            # numpy loads here, not with the package: a build that keeps /graph/ never needs it.
-            from hortus.render.graph.layout import force_layout, layout_steps
-
-            n = len(self.nodes)
-            self._positions = force_layout(n, self.neighbours, layout_steps(n))
+            self._positions = lay_out(len(self.nodes), self.neighbours)
         return self._positions
+
+    def layout_task(self) -> Callable[[], np.ndarray]:
+        """The layout as a task that pickles, for another process to make."""
+        return functools.partial(lay_out, len(self.nodes), [list(ns) for ns in self.neighbours])
+
+    def laid_out_by(self, source: Callable[[], np.ndarray | None]) -> None:
+        """Take the layout from `source` when it is first needed: what another process made
+        of layout_task, or None where it cannot be had (then it is made here)."""
+        self._layout_source = source
+
+
+def lay_out(n: int, neighbours: Sequence[list[int]]) -> np.ndarray:
+    """The layout of a garden of `n` nodes linked as `neighbours` says (see layout.py)."""
+    # numpy loads here, not with the package: a build that keeps /graph/ never needs it.
+    from hortus.render.graph.layout import force_layout, layout_steps
+
+    return force_layout(n, neighbours, layout_steps(n))
 
 
 def garden_key(structure: str, nodes: list[GraphNode]) -> str:
