@@ -1,13 +1,15 @@
 """Benchmark: `hortus build` on synthetic vaults, against a pure markdown-it-py floor.
 
     python tests/bench/bench_build.py [--notes 1000 10000 50000] [--no-change-runs 5]
+                                      [--cold-runs 1]
                                       [--cells 0.05] [--serve] [--jobs N] [--make-vault PATH]
                                       [--math-output html|mathml]
 
 For each vault size (by default 1,000, 10,000 and 50,000 notes, from make_vault.py; name
 fewer with --notes, since 50,000 takes long) it prints a table as soon as that size is done:
 the floor (the same vault read, parsed and rendered to files by markdown-it-py with nothing
-else, measured in the same run), the cold build and its ratio to the floor, the no-change
+else, measured in the same run; with --cold-runs N, N floors and N cold builds taking turns,
+and the median of each), the cold build and its ratio to the floor, the no-change
 build (the wall time of the whole `hortus build` process, start to exit: the median of
 several), the one-note edit, peak memory (the build's whole process tree, and its largest
 process) of the cold build and the edit, the output's size in all and per page, and the
@@ -233,16 +235,43 @@ def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None
     (project / "pyproject.toml").write_text(f"[tool.hortus]\n{settings}", encoding="utf-8")
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     build = hortus_command(jobs)
-    floor_out = work / f"floor-{size}-{cells}"
-    floor = subprocess.run(
-        [sys.executable, "-c", FLOOR, str(notes), str(floor_out)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    floor_s = float(floor.stdout.strip())
-    # Nothing is deleted until the whole run is done (see main): a file system without a
-    # journal (ext4 here) passes over the inodes freed in the last minutes each time it makes
-    # a file, so a build just after deleting the floor's files paid for each one it made.
-    cold = Measured(build, project)
+    # Each further cold build gets a copy of the project made before any build: no cache.
+    copies = [project]
+    for run in range(1, args.cold_runs):
+        copy = work / f"site-{size}-{cells}-{run}"
+        shutil.copytree(notes, copy / "notes")
+        shutil.copy2(project / "pyproject.toml", copy / "pyproject.toml")
+        copies.append(copy)
+    # The floor and the cold build take turns, so that both see the machine alike; with
+    # several runs, the median of each. Nothing is deleted until the whole run is done (see
+    # main): a file system without a journal (ext4 here) passes over the inodes freed in
+    # the last minutes each time it makes a file, so a build just after deleting the
+    # floor's files paid for each one it made.
+    floors: list[float] = []
+    colds: list[Measured] = []
+    for run, copy in enumerate(copies):
+        floor_out = work / f"floor-{size}-{cells}-{run}"
+        floor = subprocess.run(
+            [sys.executable, "-c", FLOOR, str(copy / "notes"), str(floor_out)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        floors.append(float(floor.stdout.strip()))
+        colds.append(Measured(build, copy))
+    floor_s = sorted(floors)[len(floors) // 2]
+    cold = colds[0]
+    cold_s = sorted(run.seconds for run in colds)[len(colds) // 2]
+    spread = [
+        min(floors),
+        max(floors),
+        min(r.seconds for r in colds),
+        max(r.seconds for r in colds),
+    ]
+    runs = (
+        f" (medians of {len(colds)}, each build after a floor; floors {spread[0]:.2f}-"
+        f"{spread[1]:.2f} s, builds {spread[2]:.2f}-{spread[3]:.2f} s)"
+        if len(colds) > 1
+        else ""
+    )
     output_mb = folder_mb(project / "public")
     pages = pages_of(cold.summary)
     unchanged = no_change(build, project, args.no_change_runs)
@@ -255,9 +284,9 @@ def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None
     label += f", math-output {args.math_output}" if args.math_output else ""
     rows = [
         ("floor (markdown-it-py)", f"{floor_s:.2f} s", "read, parse, render to files"),
-        ("cold build", f"{cold.seconds:.2f} s",
-         f"{cold.seconds / floor_s:.1f}x floor, {size / cold.seconds:.0f} notes/s, "
-         f"processor {cold.cpu:.1f} s"),
+        ("cold build", f"{cold_s:.2f} s",
+         f"{cold_s / floor_s:.1f}x floor, {size / cold_s:.0f} notes/s, "
+         f"processor {cold.cpu:.1f} s{runs}"),
         ("no change", f"{median.seconds:.3f} s",
          f"median of {len(unchanged)} whole processes (fastest {unchanged[0].seconds:.3f} s); "
          f"processor {min(run.cpu for run in unchanged):.3f} s"),
@@ -290,6 +319,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-change-runs", type=int, default=5, help="no-change builds timed (the median shown)"
+    )
+    parser.add_argument(
+        "--cold-runs", type=int, default=1, help="floors and cold builds timed (medians shown)"
     )
     parser.add_argument("--cells", type=float, default=None, help="also a vault with cells")
     parser.add_argument("--serve", action="store_true", help="measure hortus serve too")
