@@ -6,11 +6,14 @@ import time
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hortus.cache import SiteCache
 from hortus.config import Settings
 from hortus.diagnostics import Diagnostics
-from hortus.vault import Vault
+
+if TYPE_CHECKING:
+    from hortus.vault import Vault
 
 # An edit's build (at most this many notes read anew, and most notes kept) makes its pages
 # in this process rather than a child. A child keeps a large build's memory from adding to

@@ -17,7 +17,6 @@ from hortus.links import LinkGraph
 from hortus.markdown import ParsedNote
 from hortus.parallel import ForkedWork, can_fork
 from hortus.pipeline.context import BuildContext
-from hortus.pipeline.graph import page_garden
 from hortus.pipeline.stages import Prepared, Stage, prepare, run_stages
 from hortus.pipeline.strict import enforce_strict
 from hortus.render import (
@@ -106,8 +105,7 @@ def lay_out(context: BuildContext, work: SiteWork) -> None:
     notes = work.notes
     pages = [p.note for p in notes.parsed if p.note.page]
     garden = notes.page_graph
-    if garden is None:  # not made by the link stage (see stages.link)
-        garden = page_garden(context, notes.vault, notes.parsed, notes.graph)[0]
+    assert garden is not None  # made by the link stage of every build that writes the site
     tree = kept_tree(pages, context.cache.folder if context.cache is not None else None)
     dates = note_dates(notes.vault.root, pages, context.diagnostics)
     has_claims = bool(notes.execution.claims)
@@ -253,25 +251,21 @@ def make_pages(context: BuildContext, writer: SiteWriter, inputs: Prepared) -> M
     staging folder."""
     try:
         notes = prepare(context, inputs)
-    except BaseException:
-        if inputs.layout is not None:
-            inputs.layout.cancel()  # its process would go on for a build that failed
-        raise
-    if context.cache is not None:
-        context.cache.parsed.prune()
-    work = SiteWork(writer, notes)
-    if context.held is not None:
-        context.held.append(work)  # freed by the process's end (see BuildContext.held)
-    try:
-        run_stages(WRITE, context, work)
-    except BaseException:
-        for beside in (work.search, work.others):
-            if beside is not None:
-                beside.cancel()  # its process would go on for a build that failed
-        raise
+        if context.cache is not None:
+            context.cache.parsed.prune()
+        work = SiteWork(writer, notes)
+        if context.held is not None:
+            context.held.append(work)  # freed by the process's end (see BuildContext.held)
+        try:
+            run_stages(WRITE, context, work)
+        except BaseException:
+            for beside in (work.search, work.others):
+                if beside is not None:
+                    beside.cancel()  # its process would go on for a build that failed
+            raise
     finally:
-        if notes.layout is not None:
-            notes.layout.cancel()  # ended, or not needed: /graph/ was kept
+        if inputs.layout is not None:  # the garden's layout (see graph.py): ended, or not
+            inputs.layout.cancel()  # needed (/graph/ was kept, or the build failed)
     search = work.search.finish() if work.search is not None else None
     context.clock.stage("search")
     site = work.site

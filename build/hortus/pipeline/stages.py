@@ -30,13 +30,11 @@ from hortus.render import (
     math_macros,
     typeset_math,
 )
-from hortus.render import (
-    Garden as PageGarden,
-)
 from hortus.vault import Vault, load_vault, runs_plugin, template_folders
 
 if TYPE_CHECKING:
     from hortus.queries import Garden
+    from hortus.render import Garden as PageGarden
 
 S = TypeVar("S")
 
