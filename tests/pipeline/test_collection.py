@@ -4,8 +4,11 @@ their tables and records are made of many objects that live to the build's end."
 from __future__ import annotations
 
 import gc
+import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TypeVar
 
 import pytest
@@ -16,14 +19,24 @@ from hortus.pipeline import BuildResult, Checked, build_if_unchanged, build_site
 T = TypeVar("T")
 
 
+def _in_hortus(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if f"{os.sep}hortus{os.sep}" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
 @pytest.fixture
 def collections() -> Iterator[list[int]]:
-    """The generations the cycle collector went over, while the test runs; every new object
-    asks for a collection, so a build with the collector on makes many."""
+    """The generations the cycle collector went over while hortus code ran, during the test;
+    every new object asks for a collection, so a build with the collector on makes many.
+    Those the test's own calls set off (the arguments of a call, before the build has
+    paused the collector) are not the build's, and are not counted."""
     seen: list[int] = []
 
     def count(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
+        if phase == "start" and _in_hortus(sys._getframe(1)):
             seen.append(info["generation"])
 
     threshold, enabled = gc.get_threshold(), gc.isenabled()
@@ -67,5 +80,5 @@ def test_a_build_and_its_look_for_changes_collect_no_cycles(
     same = run(lambda: build_if_unchanged(settings, notes, out, strict=False))
     assert isinstance(same, BuildResult) and same.unchanged
     before = len(collections)
-    gc.collect()
-    assert collections[before:] == [2]  # the count sees collections when there are any
+    load_settings(tmp_path)  # hortus code outside a build: the collector runs, and is seen
+    assert collections[before:]
