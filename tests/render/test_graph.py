@@ -3,9 +3,12 @@ in a browser, with and without JavaScript."""
 
 from __future__ import annotations
 
+import pickle
 import posixpath
 import random
 import re
+import subprocess
+import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -350,3 +353,36 @@ def test_a_kept_garden_draws_as_the_garden_it_was_kept_from() -> None:
     assert garden_graph_svg(kept, "/graph/") == garden_graph_svg(built, "/graph/")
     for key in ("n1.md", "n5.md", "n77.md"):
         assert local_graph_inputs(kept, key) == local_graph_inputs(built, key)
+
+
+DRAW_FROM_ELSEWHERE = """
+import pickle, sys
+from hortus.render import build_graph, garden_graph_svg
+nodes, links, points = pickle.loads(sys.stdin.buffer.read())
+garden = build_graph(nodes, links)
+garden.laid_out_by(lambda: points)
+svg = garden_graph_svg(garden, "/graph/")
+print(len(svg), "numpy" in sys.modules)
+sys.stdout.write(svg)
+"""
+
+
+def test_a_garden_laid_out_elsewhere_is_drawn_without_numpy() -> None:
+    """The build draws /graph/ from a layout another process made (see hortus.pipeline's
+    graph.py): drawn as from its own layout, without loading numpy, which a large garden's
+    build would otherwise load for the graph page alone."""
+    rng = random.Random(2)
+    nodes = [node(f"n{i}", f"Note {i}") for i in range(200)]
+    links = [(f"n{rng.randrange(200)}.md", f"n{rng.randrange(200)}.md") for _ in range(500)]
+    garden = build_graph(nodes, links)
+    made_here = garden_graph_svg(garden, "/graph/")
+    points = garden.layout_task()()  # as the other process makes it
+    run = subprocess.run(
+        [sys.executable, "-c", DRAW_FROM_ELSEWHERE],
+        input=pickle.dumps((nodes, links, points)),
+        capture_output=True,
+        check=True,
+    )
+    header, _, svg = run.stdout.decode("utf-8").partition("\n")
+    assert header == f"{len(made_here)} False"
+    assert svg == made_here

@@ -15,6 +15,7 @@ LARGE_GARDEN = 3000  # notes; above this the layout takes fewer steps (see layou
 LINK_DISTANCE = 30.0
 CHARGE = 30.0  # d3-force's default many-body strength
 GRAVITY = 0.04  # a weak pull to the centre, so separate clusters stay in one picture
+GARDEN_SPACING = 46.0  # SVG units between a node and its nearest one, typically: room for a label
 EXACT_REPULSION_MAX = 100  # above this, repulsion goes through a grid (see _Grid)
 
 
@@ -22,6 +23,13 @@ def layout_steps(n: int) -> int:
     """Fewer steps for a large garden: its drawing is a cloud whose shape settles early, and
     each step costs time in proportion to the notes."""
     return ITERATIONS if n <= LARGE_GARDEN else max(100, ITERATIONS * LARGE_GARDEN // n)
+
+
+def garden_points(n: int, neighbours: Sequence[list[int]]) -> list[tuple[float, float]]:
+    """Where each of `n` nodes linked as `neighbours` says is drawn, in SVG units: as plain
+    floats, so that a process given them (see Garden.laid_out_by) need not load numpy."""
+    pos = force_layout(n, neighbours, layout_steps(n))
+    return [(x, y) for x, y in (pos * _spread(pos)).tolist()]
 
 
 def force_layout(
@@ -224,3 +232,20 @@ class _Grid:
         field = np.fft.irfft(field, n=2 * g, axis=2)[:, :, :g].reshape(2, g * g)
         out = (field[:, cells] * weights).reshape(2, 4, n).sum(axis=1)
         return out.T / h
+
+
+def _spread(pos: np.ndarray) -> float:
+    """Layout units to SVG units, so that the median node has room for its label whatever
+    the garden's density; measured on about 500 nodes against all."""
+    n = len(pos)
+    if n < 2:
+        return 1.0
+    sample = pos[:: max(1, n // 500)]
+    nearest = np.full(len(sample), np.inf)
+    for start in range(0, n, 2000):
+        block = pos[start : start + 2000]
+        d2 = ((sample[:, None, :] - block[None, :, :]) ** 2).sum(axis=2)
+        d2[d2 == 0] = np.inf  # the node itself
+        nearest = np.minimum(nearest, d2.min(axis=1))
+    median = float(np.sqrt(np.median(nearest)))
+    return max(1.0, GARDEN_SPACING / max(median, 1e-6))

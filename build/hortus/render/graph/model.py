@@ -8,12 +8,12 @@ import pickle
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from hortus.cache import bytes_digest, digest, short_digest
 
-if TYPE_CHECKING:
-    import numpy as np
+# A garden's layout: where each node is drawn, in SVG units (see layout.garden_points).
+Points = list[tuple[float, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +46,13 @@ class Garden:
     edges: Sequence[tuple[int, int]]  # directed, unique, sorted
     neighbours: Sequence[list[int]]  # undirected, sorted by index
     key: str = ""  # what the graph was made from, as one digest; '' when not known
-    _positions: np.ndarray | None = field(default=None, repr=False)
+    _points: Points | None = field(default=None, repr=False)
     _rank: list[int] | None = field(default=None, repr=False)
     _linked: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _shown: dict[int, str] = field(default_factory=dict, repr=False)
     _near: Neighbourhood | None = field(default=None, repr=False)  # the last one (rings.py)
     # Where the layout is being made elsewhere (see laid_out_by): gives it, or None.
-    _layout_source: Callable[[], np.ndarray | None] | None = field(default=None, repr=False)
+    _layout_source: Callable[[], Points | None] | None = field(default=None, repr=False)
 
     def rank(self) -> list[int]:
         """Each node's place when the best-linked notes come first (then by title): the
@@ -100,32 +100,33 @@ class Garden:
             array("i", self.rank()).tobytes(),
         )
 
-    def positions(self) -> np.ndarray:
+    def points(self) -> Points:
         """The whole-garden layout, computed once per build and only when asked for (or
         taken from where laid_out_by says it is being made)."""
-        if self._positions is None and self._layout_source is not None:
+        if self._points is None and self._layout_source is not None:
             source, self._layout_source = self._layout_source, None
-            self._positions = source()
-        if self._positions is None:
-            self._positions = lay_out(len(self.nodes), self.neighbours)
-        return self._positions
+            self._points = source()
+        if self._points is None:
+            self._points = lay_out(len(self.nodes), self.neighbours)
+        return self._points
 
-    def layout_task(self) -> Callable[[], np.ndarray]:
+    def layout_task(self) -> Callable[[], Points]:
         """The layout as a task that pickles, for another process to make."""
         return functools.partial(lay_out, len(self.nodes), [list(ns) for ns in self.neighbours])
 
-    def laid_out_by(self, source: Callable[[], np.ndarray | None]) -> None:
+    def laid_out_by(self, source: Callable[[], Points | None]) -> None:
         """Take the layout from `source` when it is first needed: what another process made
         of layout_task, or None where it cannot be had (then it is made here)."""
         self._layout_source = source
 
 
-def lay_out(n: int, neighbours: Sequence[list[int]]) -> np.ndarray:
+def lay_out(n: int, neighbours: Sequence[list[int]]) -> Points:
     """The layout of a garden of `n` nodes linked as `neighbours` says (see layout.py)."""
-    # numpy loads here, not with the package: a build that keeps /graph/ never needs it.
-    from hortus.render.graph.layout import force_layout, layout_steps
+    # numpy loads here, not with the package: a build that keeps /graph/ never needs it, nor
+    # one whose layout another process made.
+    from hortus.render.graph.layout import garden_points
 
-    return force_layout(n, neighbours, layout_steps(n))
+    return garden_points(n, neighbours)
 
 
 def garden_key(structure: str, nodes: list[GraphNode]) -> str:

@@ -8,17 +8,12 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape
 from math import sqrt
-from typing import TYPE_CHECKING
 
 from hortus.render.graph.labels import Label, fit_label, place_labels
 from hortus.render.graph.model import Garden
 from hortus.render.graph.rings import neighbourhood, ring_layout
 from hortus.vault import relative_url
 
-if TYPE_CHECKING:
-    import numpy as np
-
-GARDEN_SPACING = 46.0  # SVG units between a node and its nearest one, typically: room for a label
 GARDEN_FONT = 11.0
 LOCAL_FONT = 11.0
 LOCAL_LABEL_MAX = 84.0  # SVG units: the sidebar is about 240 px wide, the drawing ~250 units
@@ -66,12 +61,11 @@ def garden_graph_svg(
     """Every published note and link; '' for an empty garden."""
     if not garden.nodes:
         return ""
-    pos = garden.positions() * _spread(garden.positions())
+    points = garden.points()
     members = list(range(len(garden.nodes)))
     degree = [len(ns) for ns in garden.neighbours]
     radii = [min(3.0 + 0.9 * sqrt(d), 11.0) for d in degree]
     edges = sorted({(min(s, t), max(s, t)) for s, t in garden.edges})
-    points = [(float(x), float(y)) for x, y in pos]
     return _svg(
         garden,
         members,
@@ -85,25 +79,6 @@ def garden_graph_svg(
         current=None,
         aria=label,
     )
-
-
-def _spread(pos: np.ndarray) -> float:
-    """Layout units to SVG units, so that the median node has room for its label whatever
-    the garden's density; measured on about 500 nodes against all."""
-    import numpy as np  # only here and in the layout: a build that keeps /graph/ never loads it
-
-    n = len(pos)
-    if n < 2:
-        return 1.0
-    sample = pos[:: max(1, n // 500)]
-    nearest = np.full(len(sample), np.inf)
-    for start in range(0, n, 2000):
-        block = pos[start : start + 2000]
-        d2 = ((sample[:, None, :] - block[None, :, :]) ** 2).sum(axis=2)
-        d2[d2 == 0] = np.inf  # the node itself
-        nearest = np.minimum(nearest, d2.min(axis=1))
-    median = float(np.sqrt(np.median(nearest)))
-    return max(1.0, GARDEN_SPACING / max(median, 1e-6))
 
 
 def _svg(
