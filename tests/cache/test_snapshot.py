@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import run_hortus
-from hortus.cache import snapshot
+from hortus.cache import plain_digest, snapshot
 from hortus.config import default_theme_dir, load_settings
 from hortus.pipeline import BuildResult, build_if_unchanged, build_site
 
@@ -247,3 +248,21 @@ def test_the_build_after_a_cell_first_reads_a_file_is_unchanged(
     third = run_hortus("build", cwd=tmp_path)
     assert "unchanged" not in third.stderr and "cells run for 1 note" in third.stderr
     assert "x is 8" in (tmp_path / "public" / "n" / "index.html").read_text(encoding="utf-8")
+
+
+def test_equal_listings_give_the_same_snapshot_however_they_are_held() -> None:
+    """The snapshot of a large garden is a digest of plain data (plain_digest): the same
+    files must give the same digest whether or not their names are one object in memory or
+    interned (else an unchanged garden would build again), and another listing another."""
+    names = [f"folder/note {i}.md" for i in range(50)]
+    shared = [(name, 10, 20) for name in names] + [(names[0], 10, 20)]
+    copied = [("".join(list(name)), 10, 20) for name in names] + [(names[0][:], 10, 20)]
+    interned = [(sys.intern("".join(list(name))), 10, 20) for name in names]
+    interned.append((sys.intern(names[0]), 10, 20))
+    digests = {plain_digest("key", listing) for listing in (shared, copied, interned)}
+    assert len(digests) == 1
+    assert plain_digest("key", shared[:-1]) not in digests
+    assert plain_digest("key", [list(row) for row in shared]) not in digests  # not alike
+    assert plain_digest("key", [(name, 10, 21) for name in names]) != plain_digest(
+        "key", [(name, 10, 20) for name in names]
+    )

@@ -74,8 +74,9 @@ Paths below are inside the cache folder (`Settings.cache_folder`): `.hortus/` by
 - *Content memory* (content.py, `ContentMemory`): in memory only, for `hortus serve`: the
   digest of each file last seen changed, so a save that changes no byte starts no rebuild.
 
-`SiteCache` is the `site/` folder as one build uses it; `digest`, `text_digest`,
-`bytes_digest`, `file_digest` and `short_digest` are the one way hortus names content;
+`SiteCache` is the `site/` folder as one build uses it; `digest`, `plain_digest`,
+`text_digest`, `bytes_digest`, `file_digest` and `short_digest` are the one way hortus
+names content;
 `write_file` writes the many small files of a cache or a site (files.py).
 """
 
@@ -86,7 +87,14 @@ from hortus.cache.checkpoints import (
 )
 from hortus.cache.content import ContentMemory
 from hortus.cache.diagrams import DiagramStore
-from hortus.cache.digest import bytes_digest, digest, file_digest, short_digest, text_digest
+from hortus.cache.digest import (
+    bytes_digest,
+    digest,
+    file_digest,
+    plain_digest,
+    short_digest,
+    text_digest,
+)
 from hortus.cache.files import write_file
 from hortus.cache.fingerprint import (
     FORMAT,
@@ -147,6 +155,7 @@ __all__ = [
     "inputs_snapshot",
     "list_tree",
     "parse_key",
+    "plain_digest",
     "python_version",
     "recorded",
     "replay",

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from hortus.cache.digest import digest
+from hortus.cache.digest import digest, plain_digest
 from hortus.cache.fingerprint import FORMAT
 from hortus.cache.listing import list_tree, stat_file, stat_tree
 from hortus.config import Settings
@@ -164,7 +164,7 @@ def base_snapshot(
     notes = listing.files
     if cache is not None:
         cache.notes_listing = listing
-    return digest(
+    return plain_digest(
         code_stamp(settings.root),
         repr(settings),
         str(notes_dir.resolve()),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import cast
 
-from hortus.cache import LinkStore, digest, text_digest
+from hortus.cache import LinkStore, plain_digest, text_digest
 from hortus.diagnostics import Diagnostics
 from hortus.links.codec import Plain, Summaries, said_from, said_plain, summary_plain
 from hortus.links.index import Tables, index_tables
@@ -58,9 +58,19 @@ def content_key(note: Note) -> str:
 def index_key(vault: Vault) -> str:
     """Everything of the vault a link may find, and what a resolved link says of it: every
     note's path, name, aliases, whether it is published, its title and its URLs; every file."""
-    return digest(
+    # Tuples made sure of: plain_digest tells a tuple from a list.
+    return plain_digest(
         [
-            (str(n.path), n.published, n.page, n.drawing, n.url, n.extra_urls, n.title, n.aliases)
+            (
+                str(n.path),
+                n.published,
+                n.page,
+                n.drawing,
+                n.url,
+                tuple(n.extra_urls),
+                n.title,
+                tuple(n.aliases),
+            )
             for n in vault.notes
         ],
         [str(path) for path in vault.attachments],
@@ -92,7 +102,7 @@ def link_notes(
     paths = {name: n.path for name, n in vault_notes.items()}
     paths.update((str(path), path) for path in vault.attachments)
     linker = Linker(vault, summaries, diagnostics, paths, vault_notes, _tables(store, vault, index))
-    stale = _stale(parsed, kept, index, changed)
+    stale = _stale(kept, index, changed)
     beside = _link_beside(linker, parsed, stale, index, jobs)
     try:
         entries, linked, notes = _link_each(linker, parsed, kept, stale, index, paths, beside)
@@ -146,18 +156,15 @@ def _link_each(
     return entries, linked, notes
 
 
-def _stale(
-    parsed: list[ParsedNote], kept: dict[str, Entry], index: str, changed: set[str]
-) -> set[str]:
-    """The notes whose kept entry cannot be taken: none kept, or made in another vault, or
-    its links reach a note whose text changed. Asked once of every note, in one expression
-    (a garden of 50,000 notes asks it 50,000 times)."""
+def _stale(kept: dict[str, Entry], index: str, changed: set[str]) -> set[str]:
+    """The notes whose kept entry cannot be taken: none kept (`changed`: after _summaries,
+    `kept` holds an entry for every other note parsed), or made in another vault, or its
+    links reach a note whose text changed. Asked once of every entry, in one expression (a
+    garden of 50,000 notes asks it 50,000 times)."""
     isdisjoint = changed.isdisjoint
-    return {
-        name
-        for name in (str(p.note.path) for p in parsed)
-        if (entry := kept.get(name)) is None or entry[3] != index or not isdisjoint(entry[4])
-    }
+    return changed.union(
+        name for name, entry in kept.items() if entry[3] != index or not isdisjoint(entry[4])
+    )
 
 
 def _order_dependent(entry: Entry) -> bool:
