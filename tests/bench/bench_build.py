@@ -224,10 +224,6 @@ def pages_of(summary: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def edits_spread(edits: list[Measured]) -> str:
-    return f"{min(e.seconds for e in edits):.2f}-{max(e.seconds for e in edits):.2f} s"
-
-
 def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None:
     project = work / f"site-{size}-{cells}"
     notes = project / "notes"
@@ -287,8 +283,13 @@ def bench(size: int, cells: float, args: argparse.Namespace, work: Path) -> None
     for run in range(args.edit_runs):  # each a build after one more edit of the same note
         _edit(edited_note, f"An edit for the benchmark ({run + 1}).")
         edits.append(Measured(build, project))
-    edit = sorted(edits, key=lambda measured: measured.seconds)[len(edits) // 2]
-    edit_runs = f"median of {len(edits)} edits ({edits_spread(edits)}); " if len(edits) > 1 else ""
+    edits.sort(key=lambda measured: measured.seconds)
+    edit = edits[len(edits) // 2]
+    edit_runs = (
+        f"median of {len(edits)} edits ({edits[0].seconds:.2f}-{edits[-1].seconds:.2f} s); "
+        if len(edits) > 1
+        else ""
+    )
     label = f"{size:,} notes" + (f", {cells:.0%} with cells" if cells else "")
     label += f", math-output {args.math_output}" if args.math_output else ""
     rows = [

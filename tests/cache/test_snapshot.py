@@ -256,13 +256,13 @@ def test_equal_listings_give_the_same_snapshot_however_they_are_held() -> None:
     interned (else an unchanged garden would build again), and another listing another."""
     names = [f"folder/note {i}.md" for i in range(50)]
     shared = [(name, 10, 20) for name in names] + [(names[0], 10, 20)]
-    copied = [("".join(list(name)), 10, 20) for name in names] + [(names[0][:], 10, 20)]
+    copied = [("".join(list(name)), 10, 20) for name in [*names, names[0]]]
     interned = [(sys.intern("".join(list(name))), 10, 20) for name in names]
     interned.append((sys.intern(names[0]), 10, 20))
     digests = {plain_digest("key", listing) for listing in (shared, copied, interned)}
     assert len(digests) == 1
     assert plain_digest("key", shared[:-1]) not in digests
-    assert plain_digest("key", [list(row) for row in shared]) not in digests  # not alike
+    assert plain_digest("key", [list(row) for row in shared]) not in digests  # lists, not tuples
     assert plain_digest("key", [(name, 10, 21) for name in names]) != plain_digest(
         "key", [(name, 10, 20) for name in names]
     )
